@@ -1,0 +1,644 @@
+//! Checking a parsed rule set: names, types, weights, thresholds and tests, every problem at once.
+//! A [`RuleSet`] exists only when its files check without errors.
+
+mod types;
+
+use std::collections::{HashMap, HashSet};
+
+use indexmap::IndexMap;
+use rust_decimal::Decimal;
+
+use crate::diagnostic::{suggest, Code, Diag, Source, Span};
+use crate::extract::{pattern, Extractor};
+use crate::syntax::ast::*;
+use crate::syntax::parse;
+use crate::value::{Date, FactType};
+pub use types::Ty;
+
+/// A checked rule set: everything the evaluator and extractor need, plus the sources for
+/// diagnostics that point back into the `.fz` files.
+#[derive(Debug, Clone)]
+pub struct RuleSet {
+    pub id: String,
+    pub title: String,
+    pub source_document: String,
+    pub version: String,
+    pub effective: Option<(Date, Date)>,
+    pub total: Decimal,
+    /// Grade bands, highest threshold first.
+    pub grades: Vec<(String, Decimal)>,
+    pub no_evidence: NoEvidence,
+    pub facts: IndexMap<String, FactDecl>,
+    pub sections: Vec<Section>,
+    pub tests: Vec<Test>,
+    pub sources: Vec<Source>,
+    /// The facts' patterns, compiled once.
+    pub extractor: Extractor,
+}
+
+impl RuleSet {
+    pub fn source(&self, file: FileId) -> Option<&Source> {
+        self.sources.get(file.0)
+    }
+
+    /// Every rule with its section, in rule-set order.
+    pub fn rules(&self) -> impl Iterator<Item = (&Section, &Rule)> {
+        self.sections.iter().flat_map(|s| s.rules.iter().map(move |r| (s, r)))
+    }
+
+    pub fn rule(&self, id: &str) -> Option<(&Section, &Rule)> {
+        self.rules().find(|(_, r)| r.id.name == id)
+    }
+
+    /// The grade for a (rounded) total.
+    pub fn grade(&self, total: Decimal) -> &str {
+        self.grades.iter().find(|(_, t)| total >= *t).map_or("", |(name, _)| name.as_str())
+    }
+}
+
+/// Parses and checks a rule set's sources. Returns the rule set when there are no errors, and all
+/// diagnostics (errors and warnings) either way.
+pub fn load(sources: Vec<Source>) -> (Option<RuleSet>, Vec<Diag>) {
+    let mut diags = Vec::new();
+    let mut files = Vec::new();
+    for (i, source) in sources.iter().enumerate() {
+        if let Some(file) = parse(FileId(i), source, &mut diags) {
+            files.push(file);
+        }
+    }
+    let parsed_all = files.len() == sources.len();
+    let mut checker = Checker { sources: &sources, diags: Vec::new() };
+    let ruleset = checker.check(files);
+    diags.extend(checker.diags);
+    let ok = parsed_all && !diags.iter().any(Diag::is_error);
+    (ruleset.filter(|_| ok), diags)
+}
+
+struct Checker<'s> {
+    sources: &'s [Source],
+    diags: Vec<Diag>,
+}
+
+/// Rules read these when evaluating; the checker validates calls against them.
+const FUNCTIONS: [&str; 3] = ["present", "date", "year"];
+
+impl Checker<'_> {
+    fn error(&mut self, file: FileId, code: Code, message: String, span: Span, label: &str, help: String) {
+        self.push(file, Diag::error(code, message).label(span, label).help(help));
+    }
+
+    fn push(&mut self, file: FileId, diag: Diag) {
+        let diag = match self.sources.get(file.0) {
+            Some(source) => diag.in_source(source),
+            None => diag,
+        };
+        self.diags.push(diag);
+    }
+
+    fn check(&mut self, files: Vec<File>) -> Option<RuleSet> {
+        let mut headers = Vec::new();
+        let mut facts: IndexMap<String, FactDecl> = IndexMap::new();
+        let mut sections = Vec::new();
+        let mut tests = Vec::new();
+        for file in files {
+            headers.extend(file.rulesets);
+            for fact in file.facts {
+                if let Some(first) = facts.get(&fact.id.name) {
+                    let first = (first.file, first.id.span);
+                    self.duplicate("fact", fact.file, &fact.id, first);
+                } else {
+                    facts.insert(fact.id.name.clone(), fact);
+                }
+            }
+            sections.extend(file.sections);
+            tests.extend(file.tests);
+        }
+
+        let header = self.header(headers)?;
+        let extractor = self.facts(&facts);
+        self.sections(&header, &sections, &facts);
+        self.tests(&header, &tests, &sections, &facts);
+
+        Some(RuleSet {
+            id: header.id.name.clone(),
+            title: header.title.as_ref().map(|t| t.text.clone()).unwrap_or_default(),
+            source_document: header.source.as_ref().map(|t| t.text.clone()).unwrap_or_default(),
+            version: header.version.as_ref().map(|t| t.text.clone()).unwrap_or_default(),
+            effective: header.effective.map(|(from, to, _)| (from, to)),
+            total: header_total(&header),
+            grades: {
+                let mut grades: Vec<_> =
+                    header.grades.iter().map(|g| (g.name.text.clone(), g.threshold.value)).collect();
+                grades.sort_by(|a, b| b.1.cmp(&a.1));
+                grades
+            },
+            no_evidence: header.no_evidence.map_or(NoEvidence::Zero, |(mode, _)| mode),
+            facts,
+            sections,
+            tests,
+            sources: self.sources.to_vec(),
+            extractor,
+        })
+    }
+
+    fn duplicate(&mut self, what: &str, file: FileId, id: &Ident, first: (FileId, Span)) {
+        let mut diag = Diag::error(Code::CheckDuplicateId, format!("{what} `{}` is declared twice", id.name))
+            .label(id.span, "declared again here")
+            .help(format!("rename one of them or remove the repeat; {what} ids must be unique in a rule set"));
+        if first.0 == file {
+            diag = diag.label(first.1, "first declared here");
+        } else if let Some(source) = self.sources.get(first.0 .0) {
+            diag = diag.related(
+                Diag::advice(Code::CheckDuplicateId, format!("`{}` was first declared here", id.name))
+                    .in_source(source)
+                    .label(first.1, "first declared here"),
+            );
+        }
+        self.push(file, diag);
+    }
+
+    fn header(&mut self, mut headers: Vec<RulesetHeader>) -> Option<RulesetHeader> {
+        if headers.is_empty() {
+            self.push(
+                FileId(0),
+                Diag::error(Code::CheckMissingRuleset, "no `ruleset` header in the rule files")
+                    .label(Span::new(0, 0), "rule set starts here")
+                    .help("add `ruleset my_rules { total 100 grade \"合格\" >= 60 }` to one file"),
+            );
+            return None;
+        }
+        let header = headers.remove(0);
+        for extra in headers {
+            let diag = Diag::error(Code::CheckDuplicateRuleset, format!("a second `ruleset` header `{}`", extra.id.name))
+                .label(extra.id.span, "second header")
+                .help(format!("a rule set has one header; `{}` is already declared", header.id.name));
+            self.push(extra.file, diag);
+        }
+        for span in &header.repeated {
+            self.error(header.file, Code::CheckDuplicateEntry, "setting given twice in the ruleset header".into(), *span, "repeated", "keep one of them".into());
+        }
+        if let Some((from, to, span)) = header.effective {
+            if from > to {
+                self.error(header.file, Code::CheckEffective, format!("effective period ends ({to}) before it starts ({from})"), span, "reversed period", "write `effective START .. END` with START first".into());
+            }
+        }
+        let total = header_total(&header);
+        if header.grades.is_empty() {
+            self.error(header.file, Code::CheckGrades, "no grade bands".into(), header.id.span, "in this header", "add bands such as `grade \"合格\" >= 60` and `grade \"不合格\" >= 0`".into());
+        }
+        let mut seen = HashSet::new();
+        for grade in &header.grades {
+            if !seen.insert(&grade.name.text) {
+                self.error(header.file, Code::CheckGrades, format!("grade `{}` is listed twice", grade.name.text), grade.name.span, "repeated", "give each band its own name".into());
+            }
+            if grade.threshold.value > total {
+                self.error(header.file, Code::CheckGrades, format!("grade `{}` needs {} but the total is {total}", grade.name.text, grade.threshold.value), grade.threshold.span, "unreachable", "lower the threshold or raise `total`".into());
+            }
+        }
+        if !header.grades.is_empty() && !header.grades.iter().any(|g| g.threshold.value.is_zero()) {
+            self.push(header.file, Diag::warning(Code::CheckGrades, "no grade band starts at 0")
+                .label(header.id.span, "low totals get no grade")
+                .help("add a lowest band, e.g. `grade \"不合格\" >= 0`"));
+        }
+        Some(header)
+    }
+
+    /// Compiles every fact's patterns, reporting the bad ones, into the rule set's extractor.
+    fn facts(&mut self, facts: &IndexMap<String, FactDecl>) -> Extractor {
+        let mut compiled = Vec::new();
+        for fact in facts.values() {
+            for text in &fact.patterns {
+                match pattern::compile(&text.text, fact.ty) {
+                    Ok(regex) => compiled.push((fact.id.name.clone(), regex)),
+                    Err(problem) => self.error(fact.file, Code::CheckPattern, format!("pattern of `{}` {problem}", fact.id.name), text.span, "in this pattern", "see docs/dsl.md, \"Patterns\"".into()),
+                }
+            }
+        }
+        Extractor::new(compiled).unwrap_or_else(|e| {
+            self.push(FileId(0), Diag::error(Code::CheckPattern, format!("the patterns together are too large to compile: {e}")).help("split or simplify patterns"));
+            Extractor::empty()
+        })
+    }
+
+    fn sections(&mut self, header: &RulesetHeader, sections: &[Section], facts: &IndexMap<String, FactDecl>) {
+        let total = header_total(header);
+        let mut section_ids: HashMap<&str, (FileId, Span)> = HashMap::new();
+        let mut rule_ids: HashMap<&str, (FileId, Span)> = HashMap::new();
+        let mut weight_sum = Decimal::ZERO;
+        for section in sections {
+            weight_sum += section.weight.value;
+            match section_ids.get(section.id.name.as_str()) {
+                Some(first) => self.duplicate("section", section.file, &section.id, *first),
+                None => {
+                    section_ids.insert(&section.id.name, (section.file, section.id.span));
+                }
+            }
+            let mut points_sum = Decimal::ZERO;
+            for rule in &section.rules {
+                match rule_ids.get(rule.id.name.as_str()) {
+                    Some(first) => self.duplicate("rule", section.file, &rule.id, *first),
+                    None => {
+                        rule_ids.insert(&rule.id.name, (section.file, rule.id.span));
+                    }
+                }
+                points_sum += rule.points.map_or(Decimal::ZERO, |p| p.value);
+                self.rule(section.file, rule, facts);
+            }
+            if points_sum > section.weight.value {
+                self.error(section.file, Code::CheckPointsExceedSection, format!("rules in `{}` have {points_sum} points but the section weighs {}", section.id.name, section.weight.value), section.weight.span, "section weight", "a section's rule points must fit in its weight: lower the points or raise the weight".into());
+            }
+        }
+        if weight_sum != total && !sections.is_empty() {
+            let parts: Vec<String> = sections.iter().map(|s| format!("{} {}", s.id.name, s.weight.value)).collect();
+            let diag = Diag::error(Code::CheckWeights, format!("section weights add up to {weight_sum}, not the declared total {total}"))
+                .label(header.total.map_or(header.id.span, |t| t.span), "declared total")
+                .help(format!("the weights are {} = {weight_sum}; adjust them (or `total`) so they match", parts.join(" + ")));
+            self.push(header.file, diag);
+        }
+    }
+
+    fn rule(&mut self, file: FileId, rule: &Rule, facts: &IndexMap<String, FactDecl>) {
+        for span in &rule.repeated {
+            self.error(file, Code::CheckDuplicateEntry, format!("clause given twice in rule `{}`", rule.id.name), *span, "repeated", "keep one of them".into());
+        }
+        let missing = |what: &str| format!("rule `{}` has no `{what}`", rule.id.name);
+        if rule.cite.is_none() {
+            self.error(file, Code::CheckMissingEntry, missing("cite"), rule.id.span, "this rule", "cite where the requirement comes from, e.g. `cite \"纲要 七（二十三）\" recalled`".into());
+        }
+        let points = match rule.points {
+            Some(p) => p.value,
+            None => {
+                self.error(file, Code::CheckMissingEntry, missing("points"), rule.id.span, "this rule", "add `points N`".into());
+                Decimal::ZERO
+            }
+        };
+        let linear = matches!(rule.partial, Some(Partial::Linear { .. }));
+        if rule.require.is_none() && rule.deduct.is_none() && !linear {
+            self.error(file, Code::CheckMissingEntry, missing("require"), rule.id.span, "this rule", "say what earns the points: `require EXPR`, `partial linear …` or `deduct …`".into());
+        }
+        let mut env = Env { checker: self, file, facts };
+        for expr in [&rule.applies, &rule.require].into_iter().flatten() {
+            env.expect(expr, Ty::Bool, "a condition");
+        }
+        if let Some(partial) = &rule.partial {
+            env.partial(rule, partial, points);
+        }
+        if let Some(deduct) = &rule.deduct {
+            let ty = env.infer(&deduct.expr);
+            if !matches!(ty, Ty::Count | Ty::Number | Ty::Error) {
+                env.checker.error(file, Code::CheckTypeMismatch, format!("`deduct … per` counts units, but this is {ty}"), deduct.expr.span, "not a count", "deduct per a count fact, e.g. `deduct 0.5 per problems_found cap 2`".into());
+            }
+            if deduct.per.value <= Decimal::ZERO {
+                env.checker.error(file, Code::CheckThresholdOrder, "a deduction per unit must be more than 0".into(), deduct.per.span, "deduction", "write the points taken per unit, e.g. `deduct 0.5 per …`".into());
+            }
+            if let Some(cap) = deduct.cap {
+                if cap.value > points || cap.value <= Decimal::ZERO {
+                    env.checker.error(file, Code::CheckThresholdOrder, format!("deduction cap {} is outside 0 < cap <= {points} points", cap.value), cap.span, "cap", "cap deductions at most at the rule's points".into());
+                }
+            }
+        }
+        if let Some(explain) = &rule.explain {
+            self.template(file, explain, facts);
+        }
+    }
+
+    /// `{fact}` placeholders must name declared facts; braces must balance.
+    fn template(&mut self, file: FileId, template: &Text, facts: &IndexMap<String, FactDecl>) {
+        for placeholder in placeholders(&template.text) {
+            let Ok(name) = placeholder else {
+                self.error(file, Code::CheckTemplate, "unbalanced `{` or `}` in the explanation".into(), template.span, "in this text", "write `{fact_id}` to print a fact's value".into());
+                return;
+            };
+            if !facts.contains_key(name) {
+                let help = match suggest(name, facts.keys().map(String::as_str)) {
+                    Some(s) => format!("did you mean `{s}`?"),
+                    None => "placeholders name declared facts: `{court_appearance_rate}`".into(),
+                };
+                self.error(file, Code::CheckTemplate, format!("unknown fact `{name}` in the explanation"), template.span, "in this text", help);
+            }
+        }
+    }
+
+    fn tests(&mut self, header: &RulesetHeader, tests: &[Test], sections: &[Section], facts: &IndexMap<String, FactDecl>) {
+        let rules: HashMap<&str, &Rule> = sections.iter().flat_map(|s| &s.rules).map(|r| (r.id.name.as_str(), r)).collect();
+        let total = header_total(header);
+        for test in tests {
+            let mut given_names = HashSet::new();
+            for (id, literal) in &test.given {
+                if !given_names.insert(&id.name) {
+                    self.error(test.file, Code::CheckDuplicateEntry, format!("fact `{}` is given twice", id.name), id.span, "repeated", "give each fact once".into());
+                }
+                match facts.get(&id.name) {
+                    None => self.unknown_fact(test.file, id, facts),
+                    Some(decl) => {
+                        if let Err(problem) = literal_fits(literal.value, decl.ty) {
+                            self.error(test.file, Code::CheckTypeMismatch, format!("`{}` is {}, {problem}", id.name, Ty::of_fact(decl.ty)), literal.span, "this value", example_of(decl.ty));
+                        }
+                    }
+                }
+            }
+            for expectation in &test.expectations {
+                match expectation {
+                    Expectation::Rule { rule, points, .. } => match rules.get(rule.name.as_str()) {
+                        None => {
+                            let help = match suggest(&rule.name, rules.keys().copied()) {
+                                Some(s) => format!("did you mean `{s}`?"),
+                                None => "expect names a rule id declared in a section".into(),
+                            };
+                            self.error(test.file, Code::CheckUnknownRule, format!("unknown rule `{}`", rule.name), rule.span, "no such rule", help);
+                        }
+                        Some(declared) => {
+                            let max = declared.points.map_or(Decimal::ZERO, |p| p.value);
+                            if let Some(expected) = points.filter(|p| p.value > max) {
+                                self.error(test.file, Code::CheckTestPoints, format!("test expects {} points but `{}` has only {max}", expected.value, rule.name), expected.span, "more than the rule has", "a rule earns between 0 and its points".into());
+                            }
+                        }
+                    },
+                    Expectation::Total { value, .. } if value.value > total => {
+                        self.error(test.file, Code::CheckTestPoints, format!("test expects a total of {} but the rule set's total is {total}", value.value), value.span, "more than the total", "totals are out of the header's `total`".into());
+                    }
+                    Expectation::Grade { name, .. } if !header.grades.iter().any(|g| g.name.text == name.text) => {
+                        let help = match suggest(&name.text, header.grades.iter().map(|g| g.name.text.as_str())) {
+                            Some(s) => format!("did you mean `{s}`?"),
+                            None => "grades are the header's `grade` bands".into(),
+                        };
+                        self.error(test.file, Code::CheckUnknownRule, format!("unknown grade `{}`", name.text), name.span, "no such grade", help);
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+
+    fn unknown_fact(&mut self, file: FileId, id: &Ident, facts: &IndexMap<String, FactDecl>) {
+        let help = match suggest(&id.name, facts.keys().map(String::as_str)) {
+            Some(s) => format!("did you mean `{s}`?"),
+            None => "declare it with `fact NAME TYPE \"label\"`, or use a declared fact".into(),
+        };
+        self.error(file, Code::CheckUnknownFact, format!("unknown fact `{}`", id.name), id.span, "not declared", help);
+    }
+}
+
+fn header_total(header: &RulesetHeader) -> Decimal {
+    header.total.map_or(Decimal::ONE_HUNDRED, |t| t.value)
+}
+
+/// The `{name}` placeholders of a template, or `Err(())` for unbalanced braces.
+pub fn placeholders(template: &str) -> impl Iterator<Item = Result<&str, ()>> {
+    let mut rest = template;
+    std::iter::from_fn(move || {
+        let open = rest.find('{');
+        let close = rest.find('}');
+        match (open, close) {
+            (None, None) => None,
+            (Some(o), Some(c)) if o < c => {
+                let name = &rest[o + 1..c];
+                rest = &rest[c + 1..];
+                if name.contains('{') { Some(Err(())) } else { Some(Ok(name)) }
+            }
+            _ => {
+                rest = "";
+                Some(Err(()))
+            }
+        }
+    })
+}
+
+/// Whether a test's literal can be the value of a fact of type `ty`.
+pub fn literal_fits(value: LiteralValue, ty: FactType) -> Result<(), String> {
+    match (value, ty) {
+        (LiteralValue::Percent(p), FactType::Percent) if p <= Decimal::ONE_HUNDRED => Ok(()),
+        (LiteralValue::Percent(_), FactType::Percent) => Err("and a rate cannot exceed 100%".into()),
+        (LiteralValue::Number(n), FactType::Count) if n.fract().is_zero() => Ok(()),
+        (LiteralValue::Number(_), FactType::Count) => Err("a whole number".into()),
+        (LiteralValue::Number(_), FactType::Amount) => Ok(()),
+        (LiteralValue::Number(n), FactType::Year) if n.fract().is_zero() && (Decimal::from(1949)..=Decimal::from(2100)).contains(&n) => Ok(()),
+        (LiteralValue::Number(_), FactType::Year) => Err("a year from 1949 to 2100".into()),
+        (LiteralValue::Date(_), FactType::Date) | (LiteralValue::Bool(_), FactType::Flag) => Ok(()),
+        _ => Err("not this value".into()),
+    }
+}
+
+fn example_of(ty: FactType) -> String {
+    let example = match ty {
+        FactType::Percent => "`95%`",
+        FactType::Count => "`12`",
+        FactType::Amount => "`3200000`",
+        FactType::Date => "`2025-03-24`",
+        FactType::Year => "`2024`",
+        FactType::Flag => "`true`",
+    };
+    format!("write a {ty} value such as {example}")
+}
+
+/// Type inference over one rule's expressions.
+struct Env<'c, 's> {
+    checker: &'c mut Checker<'s>,
+    file: FileId,
+    facts: &'c IndexMap<String, FactDecl>,
+}
+
+impl Env<'_, '_> {
+    fn expect(&mut self, expr: &Expr, want: Ty, role: &str) {
+        let ty = self.infer(expr);
+        if ty != want && ty != Ty::Error {
+            self.checker.error(self.file, Code::CheckTypeMismatch, format!("{role} must be {want}, but this is {ty}"), expr.span, &format!("this is {ty}"), "compare values to make a condition, e.g. `court_appearance_rate >= 100%`".into());
+        }
+    }
+
+    fn mismatch(&mut self, span: Span, message: String, help: &str) -> Ty {
+        self.checker.error(self.file, Code::CheckTypeMismatch, message, span, "types do not match", help.into());
+        Ty::Error
+    }
+
+    fn infer(&mut self, expr: &Expr) -> Ty {
+        match &expr.kind {
+            ExprKind::Literal(LiteralValue::Number(_)) => Ty::Number,
+            ExprKind::Literal(LiteralValue::Percent(_)) => Ty::Percent,
+            ExprKind::Literal(LiteralValue::Date(_)) => Ty::Date,
+            ExprKind::Literal(LiteralValue::Bool(_)) => Ty::Bool,
+            ExprKind::Fact(name) => match self.facts.get(name) {
+                Some(decl) => Ty::of_fact(decl.ty),
+                None => {
+                    let id = Ident { name: name.clone(), span: expr.span };
+                    self.checker.unknown_fact(self.file, &id, self.facts);
+                    Ty::Error
+                }
+            },
+            ExprKind::Not(inner) => {
+                self.expect(inner, Ty::Bool, "the operand of `not`");
+                Ty::Bool
+            }
+            ExprKind::Call { name, args } => self.call(name, args, expr.span),
+            ExprKind::Binary { op, lhs, rhs } => {
+                let (l, r) = (self.infer(lhs), self.infer(rhs));
+                match op {
+                    BinaryOp::And | BinaryOp::Or => {
+                        for (ty, side) in [(l, lhs), (r, rhs)] {
+                            if ty != Ty::Bool && ty != Ty::Error {
+                                self.mismatch(side.span, format!("`{}` joins conditions, but this is {ty}", op.symbol()), "compare values to make a condition");
+                            }
+                        }
+                        Ty::Bool
+                    }
+                    op if op.is_comparison() => match l.unify(r) {
+                        Some(Ty::Bool) if !matches!(op, BinaryOp::Eq | BinaryOp::Ne) => {
+                            self.mismatch(expr.span, "flags can only be compared with `==` or `!=`".into(), "use the flag itself as a condition")
+                        }
+                        Some(_) => Ty::Bool,
+                        None => {
+                            let help = if l == Ty::Percent && r == Ty::Number || r == Ty::Percent && l == Ty::Number {
+                                "write the number as a percent, e.g. `100%`"
+                            } else {
+                                "compare values of the same kind: percents with `95%`, dates with `2025-04-01` or `date(…)`, counts and years with numbers"
+                            };
+                            self.mismatch(expr.span, format!("cannot compare {l} with {r}"), help)
+                        }
+                    },
+                    op => match l.arithmetic(*op, r) {
+                        Some(ty) => ty,
+                        None => self.mismatch(expr.span, format!("cannot apply `{}` to {l} and {r}", op.symbol()), "arithmetic works on numbers of one kind; `a / b * 100%` makes a percent of two counts"),
+                    },
+                }
+            }
+        }
+    }
+
+    fn call(&mut self, name: &Ident, args: &[Expr], span: Span) -> Ty {
+        let arity = |n: usize, checker: &mut Checker<'_>, file| {
+            if args.len() != n {
+                checker.error(file, Code::CheckArity, format!("`{}` takes {n} argument(s), found {}", name.name, args.len()), span, "wrong number of arguments", "see docs/dsl.md, \"Expressions\"".into());
+                false
+            } else {
+                true
+            }
+        };
+        match name.name.as_str() {
+            "present" => {
+                if arity(1, self.checker, self.file) {
+                    if let ExprKind::Fact(_) = args[0].kind {
+                        self.infer(&args[0]);
+                    } else {
+                        self.mismatch(args[0].span, "`present` takes a fact name".into(), "write `present(court_appearance_rate)`");
+                    }
+                }
+                Ty::Bool
+            }
+            "date" => {
+                if arity(3, self.checker, self.file) {
+                    let year = self.infer(&args[0]);
+                    if !matches!(year, Ty::Year | Ty::Number | Ty::Error) {
+                        self.mismatch(args[0].span, format!("the year of `date` must be a year, but this is {year}"), "write `date(report_year + 1, 4, 1)`");
+                    }
+                    for arg in &args[1..] {
+                        let ty = self.infer(arg);
+                        if !matches!(ty, Ty::Number | Ty::Error) {
+                            self.mismatch(arg.span, format!("month and day must be numbers, but this is {ty}"), "write `date(report_year + 1, 4, 1)`");
+                        }
+                    }
+                }
+                Ty::Date
+            }
+            "year" => {
+                if arity(1, self.checker, self.file) {
+                    let ty = self.infer(&args[0]);
+                    if !matches!(ty, Ty::Date | Ty::Error) {
+                        self.mismatch(args[0].span, format!("`year` takes a date, but this is {ty}"), "write `year(published_on)`");
+                    }
+                }
+                Ty::Year
+            }
+            other => {
+                let help = match suggest(other, FUNCTIONS) {
+                    Some(s) => format!("did you mean `{s}`?"),
+                    None => format!("the functions are {}", FUNCTIONS.map(|f| format!("`{f}`")).join(", ")),
+                };
+                self.checker.error(self.file, Code::CheckUnknownFunction, format!("unknown function `{other}`"), name.span, "no such function", help);
+                Ty::Error
+            }
+        }
+    }
+
+    fn partial(&mut self, rule: &Rule, partial: &Partial, points: Decimal) {
+        match partial {
+            Partial::Linear { expr, from, to, span } => {
+                let ty = self.infer(expr);
+                for literal in [from, to] {
+                    let lit_ty = match literal.value {
+                        LiteralValue::Number(_) => Ty::Number,
+                        LiteralValue::Percent(_) => Ty::Percent,
+                        LiteralValue::Date(_) => Ty::Date,
+                        LiteralValue::Bool(_) => Ty::Bool,
+                    };
+                    if !ty.is_numeric() || ty.unify(lit_ty).is_none() {
+                        self.mismatch(literal.span, format!("linear credit over {ty} cannot use {lit_ty} as a threshold"), "thresholds have the expression's kind: `from 80% to 100%` for a percent");
+                    }
+                }
+                let (Some(a), Some(b)) = (numeric(from.value), numeric(to.value)) else { return };
+                let ascending = match &rule.require {
+                    Some(Expr { kind: ExprKind::Binary { op: BinaryOp::Le | BinaryOp::Lt, .. }, .. }) => Some(false),
+                    Some(Expr { kind: ExprKind::Binary { op: BinaryOp::Ge | BinaryOp::Gt, .. }, .. }) => Some(true),
+                    _ => None,
+                };
+                let bad = match ascending {
+                    _ if a == b => Some("the two thresholds are equal"),
+                    Some(true) if a > b => Some("`from` must be below `to` for a `>=` requirement (0 points at `from`, full at `to`)"),
+                    Some(false) if a < b => Some("`from` must be above `to` for a `<=` requirement (lower is better)"),
+                    _ => None,
+                };
+                if let Some(problem) = bad {
+                    self.checker.error(self.file, Code::CheckThresholdOrder, format!("partial-credit thresholds out of order: {problem}"), *span, "thresholds", "0 points at `from`, full points at `to`".into());
+                }
+            }
+            Partial::Tiers { tiers, span } => {
+                let mut previous = points;
+                for (condition, tier_points) in tiers {
+                    self.expect(condition, Ty::Bool, "a tier condition");
+                    if tier_points.value >= previous {
+                        self.checker.error(self.file, Code::CheckThresholdOrder, format!("tier points {} are not below the previous {previous}", tier_points.value), tier_points.span, "out of order", "list tiers from most to fewest points, each below the rule's points".into());
+                    }
+                    previous = tier_points.value;
+                }
+                if tiers.is_empty() {
+                    self.checker.error(self.file, Code::CheckThresholdOrder, "no tiers".into(), *span, "empty", "add `CONDITION => POINTS` lines".into());
+                }
+            }
+        }
+    }
+}
+
+fn numeric(value: LiteralValue) -> Option<Decimal> {
+    match value {
+        LiteralValue::Number(n) | LiteralValue::Percent(n) => Some(n),
+        _ => None,
+    }
+}
+
+/// How many tests have an `expect` on each rule, for `fazhi test --coverage`.
+pub fn coverage(ruleset: &RuleSet) -> Vec<Diag> {
+    let mut counts: HashMap<&str, usize> = HashMap::new();
+    for test in &ruleset.tests {
+        let mut seen = HashSet::new();
+        for e in &test.expectations {
+            if let Expectation::Rule { rule, .. } = e {
+                if seen.insert(rule.name.as_str()) {
+                    *counts.entry(rule.name.as_str()).or_default() += 1;
+                }
+            }
+        }
+    }
+    let mut diags = Vec::new();
+    for (section, rule) in ruleset.rules() {
+        let n = counts.get(rule.id.name.as_str()).copied().unwrap_or(0);
+        if n < 2 {
+            let mut diag = Diag::warning(Code::CheckCoverage, format!("rule `{}` is exercised by {n} test(s)", rule.id.name))
+                .label(rule.id.span, "fewer than two tests")
+                .help("add tests for passing and for failing or partial credit, and the silent report");
+            if let Some(source) = ruleset.source(section.file) {
+                diag = diag.in_source(source);
+            }
+            diags.push(diag);
+        }
+    }
+    diags
+}

@@ -1,0 +1,385 @@
+//! Spans, source files and the one diagnostic type every stage reports with.
+//!
+//! Each problem fazhi finds in user input is a [`Diag`]: a stable [`Code`], a short message, a
+//! label on the offending span of a named source, and help. Stages collect them in a `Vec` and
+//! carry on, so a user sees every problem in a file at once.
+
+use std::fmt;
+use std::sync::Arc;
+
+use miette::{LabeledSpan, NamedSource, Severity, SourceSpan};
+
+/// A byte range in one source text. Line and column are computed only when printing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct Span {
+    pub start: usize,
+    pub end: usize,
+}
+
+impl Span {
+    pub fn new(start: usize, end: usize) -> Span {
+        Span { start, end }
+    }
+
+    /// Clamped into `len` and at least one byte wide where the text allows, because miette hides a
+    /// snippet whose label is out of bounds and drops zero-length labels at the end of a file.
+    pub fn to_source_span(self, text: &str) -> SourceSpan {
+        let len = text.len();
+        let mut start = self.start.min(len);
+        while !text.is_char_boundary(start) {
+            start -= 1;
+        }
+        let mut end = self.end.clamp(start, len);
+        while !text.is_char_boundary(end) {
+            end += 1;
+        }
+        if end == start {
+            if let Some(c) = text[start..].chars().next() {
+                end = start + c.len_utf8();
+            } else if let Some(c) = text[..start].chars().next_back() {
+                start -= c.len_utf8();
+            }
+        }
+        SourceSpan::from(start..end)
+    }
+}
+
+impl From<pest::Span<'_>> for Span {
+    fn from(span: pest::Span<'_>) -> Span {
+        Span::new(span.start(), span.end())
+    }
+}
+
+/// A named text that spans point into: a `.fz` file, a facts file, a report.
+#[derive(Debug, Clone)]
+pub struct Source {
+    pub name: String,
+    pub text: Arc<str>,
+}
+
+impl Source {
+    pub fn new(name: impl Into<String>, text: impl Into<Arc<str>>) -> Source {
+        Source { name: name.into(), text: text.into() }
+    }
+
+    fn named(&self) -> NamedSource<Arc<str>> {
+        NamedSource::new(self.name.clone(), Arc::clone(&self.text)).with_language("fazhi")
+    }
+}
+
+/// Every diagnostic code fazhi emits. The string forms are a contract: docs/diagnostics.md lists
+/// them all (a test keeps it complete), and users search for them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Code {
+    SyntaxParse,
+    SyntaxUnterminatedString,
+    SyntaxFullwidth,
+    SyntaxBadLiteral,
+    CheckMissingRuleset,
+    CheckDuplicateRuleset,
+    CheckDuplicateId,
+    CheckDuplicateEntry,
+    CheckUnknownFact,
+    CheckUnknownRule,
+    CheckUnknownFunction,
+    CheckArity,
+    CheckTypeMismatch,
+    CheckMissingEntry,
+    CheckWeights,
+    CheckPointsExceedSection,
+    CheckThresholdOrder,
+    CheckTestPoints,
+    CheckGrades,
+    CheckTemplate,
+    CheckPattern,
+    CheckEffective,
+    CheckCoverage,
+    FactsParse,
+    FactsUnknownFact,
+    FactsBadValue,
+    FactsOutOfRange,
+    FactsBadSpan,
+    FactsReport,
+    ExtractConflict,
+    ScoreOutsideEffective,
+    ScoreRuleFail,
+    ScoreRulePartial,
+    ScoreRuleUnknown,
+    ScoreRulePass,
+    ScoreRuleNotApplicable,
+    TestFailed,
+    CliIo,
+    CliUsage,
+}
+
+impl Code {
+    pub const ALL: &'static [Code] = &[
+        Code::SyntaxParse,
+        Code::SyntaxUnterminatedString,
+        Code::SyntaxFullwidth,
+        Code::SyntaxBadLiteral,
+        Code::CheckMissingRuleset,
+        Code::CheckDuplicateRuleset,
+        Code::CheckDuplicateId,
+        Code::CheckDuplicateEntry,
+        Code::CheckUnknownFact,
+        Code::CheckUnknownRule,
+        Code::CheckUnknownFunction,
+        Code::CheckArity,
+        Code::CheckTypeMismatch,
+        Code::CheckMissingEntry,
+        Code::CheckWeights,
+        Code::CheckPointsExceedSection,
+        Code::CheckThresholdOrder,
+        Code::CheckTestPoints,
+        Code::CheckGrades,
+        Code::CheckTemplate,
+        Code::CheckPattern,
+        Code::CheckEffective,
+        Code::CheckCoverage,
+        Code::FactsParse,
+        Code::FactsUnknownFact,
+        Code::FactsBadValue,
+        Code::FactsOutOfRange,
+        Code::FactsBadSpan,
+        Code::FactsReport,
+        Code::ExtractConflict,
+        Code::ScoreOutsideEffective,
+        Code::ScoreRuleFail,
+        Code::ScoreRulePartial,
+        Code::ScoreRuleUnknown,
+        Code::ScoreRulePass,
+        Code::ScoreRuleNotApplicable,
+        Code::TestFailed,
+        Code::CliIo,
+        Code::CliUsage,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Code::SyntaxParse => "fazhi::syntax::parse",
+            Code::SyntaxUnterminatedString => "fazhi::syntax::unterminated-string",
+            Code::SyntaxFullwidth => "fazhi::syntax::fullwidth-punctuation",
+            Code::SyntaxBadLiteral => "fazhi::syntax::bad-literal",
+            Code::CheckMissingRuleset => "fazhi::check::missing-ruleset",
+            Code::CheckDuplicateRuleset => "fazhi::check::duplicate-ruleset",
+            Code::CheckDuplicateId => "fazhi::check::duplicate-id",
+            Code::CheckDuplicateEntry => "fazhi::check::duplicate-entry",
+            Code::CheckUnknownFact => "fazhi::check::unknown-fact",
+            Code::CheckUnknownRule => "fazhi::check::unknown-rule",
+            Code::CheckUnknownFunction => "fazhi::check::unknown-function",
+            Code::CheckArity => "fazhi::check::arity",
+            Code::CheckTypeMismatch => "fazhi::check::type-mismatch",
+            Code::CheckMissingEntry => "fazhi::check::missing-entry",
+            Code::CheckWeights => "fazhi::check::weights",
+            Code::CheckPointsExceedSection => "fazhi::check::points-exceed-section",
+            Code::CheckThresholdOrder => "fazhi::check::threshold-order",
+            Code::CheckTestPoints => "fazhi::check::test-points",
+            Code::CheckGrades => "fazhi::check::grades",
+            Code::CheckTemplate => "fazhi::check::template",
+            Code::CheckPattern => "fazhi::check::pattern",
+            Code::CheckEffective => "fazhi::check::effective",
+            Code::CheckCoverage => "fazhi::check::coverage",
+            Code::FactsParse => "fazhi::facts::parse",
+            Code::FactsUnknownFact => "fazhi::facts::unknown-fact",
+            Code::FactsBadValue => "fazhi::facts::bad-value",
+            Code::FactsOutOfRange => "fazhi::facts::out-of-range",
+            Code::FactsBadSpan => "fazhi::facts::bad-span",
+            Code::FactsReport => "fazhi::facts::report",
+            Code::ExtractConflict => "fazhi::extract::conflict",
+            Code::ScoreOutsideEffective => "fazhi::score::outside-effective",
+            Code::ScoreRuleFail => "fazhi::score::fail",
+            Code::ScoreRulePartial => "fazhi::score::partial",
+            Code::ScoreRuleUnknown => "fazhi::score::no-evidence",
+            Code::ScoreRulePass => "fazhi::score::pass",
+            Code::ScoreRuleNotApplicable => "fazhi::score::not-applicable",
+            Code::TestFailed => "fazhi::test::failed",
+            Code::CliIo => "fazhi::cli::io",
+            Code::CliUsage => "fazhi::cli::usage",
+        }
+    }
+}
+
+impl fmt::Display for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One problem or finding, with its code, message, labels in one source, help and related
+/// diagnostics (each with its own source, e.g. the rule in its `.fz` file and the evidence in the
+/// report).
+#[derive(Debug, Clone)]
+pub struct Diag {
+    pub code: Code,
+    pub severity: Severity,
+    pub message: String,
+    source: Option<NamedSource<Arc<str>>>,
+    source_text: Option<Arc<str>>,
+    labels: Vec<(Span, String)>,
+    pub help: Option<String>,
+    related: Vec<Diag>,
+}
+
+impl Diag {
+    pub fn error(code: Code, message: impl Into<String>) -> Diag {
+        Diag::new(code, Severity::Error, message)
+    }
+
+    pub fn warning(code: Code, message: impl Into<String>) -> Diag {
+        Diag::new(code, Severity::Warning, message)
+    }
+
+    pub fn advice(code: Code, message: impl Into<String>) -> Diag {
+        Diag::new(code, Severity::Advice, message)
+    }
+
+    pub fn new(code: Code, severity: Severity, message: impl Into<String>) -> Diag {
+        Diag {
+            code,
+            severity,
+            message: message.into(),
+            source: None,
+            source_text: None,
+            labels: Vec::new(),
+            help: None,
+            related: Vec::new(),
+        }
+    }
+
+    /// Attaches the source that this diagnostic's labels point into.
+    pub fn in_source(mut self, source: &Source) -> Diag {
+        self.source = Some(source.named());
+        self.source_text = Some(Arc::clone(&source.text));
+        self
+    }
+
+    /// Like [`Diag::in_source`] with a name shown instead of the source's own (a window's position).
+    pub fn in_named_source(mut self, name: String, text: Arc<str>) -> Diag {
+        self.source = Some(NamedSource::new(name, Arc::clone(&text)).with_language("fazhi"));
+        self.source_text = Some(text);
+        self
+    }
+
+    /// A label on `span`; the first label added is the primary one. Spans are clamped to the
+    /// source when rendered, so the order of `label` and `in_source` calls does not matter.
+    pub fn label(mut self, span: Span, text: impl Into<String>) -> Diag {
+        self.labels.push((span, text.into()));
+        self
+    }
+
+    pub fn help(mut self, help: impl Into<String>) -> Diag {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn related(mut self, other: Diag) -> Diag {
+        self.related.push(other);
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
+    /// The primary label's span, for tests and machine formats.
+    pub fn primary_span(&self) -> Option<Span> {
+        self.labels.first().map(|(span, _)| *span)
+    }
+}
+
+impl fmt::Display for Diag {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Diag {}
+
+impl miette::Diagnostic for Diag {
+    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        Some(Box::new(self.code.as_str()))
+    }
+
+    fn severity(&self) -> Option<Severity> {
+        Some(self.severity)
+    }
+
+    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        self.help.as_ref().map(|h| Box::new(h) as Box<dyn fmt::Display>)
+    }
+
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        self.source.as_ref().map(|s| s as &dyn miette::SourceCode)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        let text = self.source_text.as_ref()?;
+        if self.labels.is_empty() {
+            return None;
+        }
+        Some(Box::new(self.labels.iter().enumerate().map(move |(i, (span, label))| {
+            let span = span.to_source_span(text);
+            if i == 0 {
+                LabeledSpan::new_primary_with_span(Some(label.clone()), span)
+            } else {
+                LabeledSpan::new_with_span(Some(label.clone()), span)
+            }
+        })))
+    }
+
+    fn related<'a>(&'a self) -> Option<Box<dyn Iterator<Item = &'a dyn miette::Diagnostic> + 'a>> {
+        if self.related.is_empty() {
+            return None;
+        }
+        Some(Box::new(self.related.iter().map(|d| d as &dyn miette::Diagnostic)))
+    }
+}
+
+/// Levenshtein distance over chars, for "did you mean" suggestions.
+pub fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let above = row[j + 1];
+            row[j + 1] = (above + 1).min(row[j] + 1).min(diagonal + usize::from(ca != *cb));
+            diagonal = above;
+        }
+    }
+    row[b.len()]
+}
+
+/// The closest candidate within a third of the name's length, for "did you mean `x`?".
+pub fn suggest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let limit = (name.chars().count() / 3).max(1);
+    candidates
+        .into_iter()
+        .map(|c| (edit_distance(name, c), c))
+        .filter(|(d, _)| *d <= limit)
+        .min()
+        .map(|(_, c)| c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggests_the_nearest_name() {
+        let names = ["court_appearance_rate", "mediation_cases", "legal_aid_cases"];
+        assert_eq!(suggest("court_apearance_rate", names), Some("court_appearance_rate"));
+        assert_eq!(suggest("legal_aid_case", names), Some("legal_aid_cases"));
+        assert_eq!(suggest("zzz", names), None);
+    }
+
+    #[test]
+    fn spans_are_clamped_to_char_boundaries_and_never_empty() {
+        let text = "出庭率";
+        assert_eq!(Span::new(1, 2).to_source_span(text), SourceSpan::from(0..3));
+        assert_eq!(Span::new(9, 9).to_source_span(text), SourceSpan::from(6..9));
+        assert_eq!(Span::new(3, 3).to_source_span(text), SourceSpan::from(3..6));
+    }
+}

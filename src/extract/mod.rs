@@ -1,0 +1,321 @@
+//! Extraction: the patterns declared with each fact, run over a report's normalized text, give
+//! typed facts with provenance spans in the original input.
+//!
+//! Patterns are compiled once per rule set (a `RegexSet` prefilter plus one regex per pattern)
+//! when the rule set is checked; extracting a report only runs them.
+
+pub mod pattern;
+pub mod quantity;
+pub mod structure;
+
+use std::ops::Range;
+
+use indexmap::IndexMap;
+use regex::{Regex, RegexSet};
+
+use crate::check::RuleSet;
+use crate::diagnostic::{Code, Diag, Source, Span};
+use crate::facts::{Evidence, FactValue, Facts, Origin};
+use crate::read::Document;
+use crate::syntax::ast::{FactDecl, Scope};
+use crate::value::{FactType, Qualifier, Value};
+use structure::{Fixed, Part, Structure};
+
+/// The compiled patterns of a rule set.
+#[derive(Debug, Clone)]
+pub struct Extractor {
+    prefilter: RegexSet,
+    patterns: Vec<Compiled>,
+}
+
+#[derive(Debug, Clone)]
+struct Compiled {
+    fact: String,
+    regex: Regex,
+}
+
+impl Extractor {
+    /// Builds the extractor from the patterns the checker compiled: (fact id, regex).
+    pub fn new(compiled: Vec<(String, Regex)>) -> Result<Extractor, regex::Error> {
+        let prefilter = RegexSet::new(compiled.iter().map(|(_, regex)| regex.as_str()))?;
+        let patterns = compiled.into_iter().map(|(fact, regex)| Compiled { fact, regex }).collect();
+        Ok(Extractor { prefilter, patterns })
+    }
+
+    pub fn empty() -> Extractor {
+        Extractor { prefilter: RegexSet::empty(), patterns: Vec::new() }
+    }
+}
+
+/// Facts found in a report, and warnings about conflicting evidence.
+#[derive(Debug, Clone, Default)]
+pub struct Extraction {
+    pub facts: Facts,
+    pub diags: Vec<Diag>,
+    pub structure: Option<Structure>,
+}
+
+/// How much a candidate statement speaks for the whole government.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Rank {
+    /// 全区/全市/我区…: the headline statement.
+    Headline,
+    /// No marker either way.
+    Plain,
+    /// 其中/协助/部分…: a department, a town or a sub-category.
+    Part,
+}
+
+#[derive(Debug, Clone)]
+struct Candidate {
+    value: Value,
+    qualifier: Option<Qualifier>,
+    quote: Range<usize>,
+    value_range: Option<Range<usize>>,
+    rank: Rank,
+}
+
+/// The part of the report a fact is looked for in when its declaration says nothing.
+pub fn default_scope(decl: &FactDecl) -> Scope {
+    decl.scope.map_or(Scope::Work, |(scope, _)| scope)
+}
+
+static WHOLE_GOVERNMENT: Fixed = Fixed::new(|| Regex::new("全区|全市|全县|全旗|全州|全省|全镇|我区|我市|我县|区政府|市政府|县政府|全年").ok());
+static SUB_CATEGORY: Fixed = Fixed::new(|| Regex::new("其中|协助|部分|个别|分别|重大疑难").ok());
+/// Words before a value that make it a shortfall, not an achievement: `未达到执法人员5%`.
+static SHORTFALL: Fixed = Fixed::new(|| Regex::new("未达到|未达|不足|低于|尚未|没有达到|差距").ok());
+/// A value that is the previous year's: `由2023年的85%提升至98%` (85 is the old value).
+static PREVIOUS_YEAR_BEFORE: Fixed = Fixed::new(|| Regex::new("(?:由|从)(?:20[0-9]{2}年|上年|去年)的?$|(?:上年|去年|上一年度?)(?:同期)?(?:的|为)?$").ok());
+static RISES_TO_AFTER: Fixed = Fixed::new(|| Regex::new("^(?:件|次|个|项|人次|人)?(?:提升|提高|上升|增长|下降|降低|增加|减少)(?:至|到)").ok());
+
+/// Runs the rule set's patterns over a report.
+pub fn extract(ruleset: &RuleSet, document: &Document) -> Extraction {
+    let text = document.text.as_str();
+    let structure = Structure::detect(text);
+    let extractor = &ruleset.extractor;
+    let mut candidates: IndexMap<&str, Vec<Candidate>> = IndexMap::new();
+    for index in extractor.prefilter.matches(text).iter() {
+        let Some(compiled) = extractor.patterns.get(index) else { continue };
+        let Some(decl) = ruleset.facts.get(&compiled.fact) else { continue };
+        let scope = default_scope(decl);
+        for captures in compiled.regex.captures_iter(text) {
+            let Some(whole) = captures.get(0) else { continue };
+            if !structure.part_at(whole.start()).within(scope) {
+                continue;
+            }
+            let value_match = captures.name(pattern::VALUE_GROUP);
+            let candidate = match value_match {
+                None if decl.ty == FactType::Flag => Some(Candidate {
+                    value: Value::Flag(true),
+                    qualifier: None,
+                    quote: whole.range(),
+                    value_range: None,
+                    rank: rank(text, whole.start()),
+                }),
+                None => None,
+                Some(value) => read_value(text, decl.ty, value.range(), whole.range()),
+            };
+            if let Some(candidate) = candidate {
+                let list = candidates.entry(compiled.fact.as_str()).or_default();
+                if !list.iter().any(|c| c.quote.start == candidate.quote.start) {
+                    list.push(candidate);
+                }
+            }
+        }
+    }
+
+    let mut facts = Facts::default();
+    let mut diags = Vec::new();
+    let source = Source::new(document.name.clone(), document.source.clone());
+    for (id, decl) in &ruleset.facts {
+        let Some(list) = candidates.get_mut(id.as_str()) else { continue };
+        list.sort_by_key(|c| c.quote.start);
+        let Some(best) = list.iter().min_by_key(|c| c.rank).cloned() else { continue };
+        if let Some(other) = list.iter().find(|c| c.rank == Rank::Headline && best.rank == Rank::Headline && c.value != best.value) {
+            diags.push(conflict(document, &source, id, decl, &best, other));
+        }
+        let span = to_source(document, best.quote.clone());
+        facts.insert(
+            id.clone(),
+            FactValue {
+                value: best.value,
+                qualifier: best.qualifier,
+                evidence: Some(Evidence {
+                    quote: document.source.get(span.start..span.end).unwrap_or_default().to_string(),
+                    span,
+                    value_span: best.value_range.map(|r| to_source(document, r)),
+                }),
+                origin: Origin::Extracted,
+            },
+        );
+    }
+    Extraction { facts, diags, structure: Some(structure) }
+}
+
+fn to_source(document: &Document, range: Range<usize>) -> Span {
+    let mapped = document.source_range(range);
+    Span::new(mapped.start, mapped.end)
+}
+
+fn conflict(document: &Document, source: &Source, id: &str, decl: &FactDecl, chosen: &Candidate, other: &Candidate) -> Diag {
+    Diag::warning(Code::ExtractConflict, format!("the report states `{id}` ({}) twice with different values: {} and {}", decl.label.text, chosen.value, other.value))
+        .in_source(source)
+        .label(to_source(document, chosen.quote.clone()), format!("used: {}", chosen.value))
+        .label(to_source(document, other.quote.clone()), format!("also stated: {}", other.value))
+        .help(format!("the first whole-government statement is used; if it is wrong, correct it with `--facts` (`fazhi extract {} --format toml` writes a file to edit)", document.name))
+}
+
+/// The sentence or clause before `at`, for context checks.
+fn clause_before<'t>(text: &'t str, at: usize, stops: &[char]) -> &'t str {
+    let before = &text[..at];
+    let start = before.rfind(stops).map_or(0, |i| i + before[i..].chars().next().map_or(1, char::len_utf8));
+    &before[start..]
+}
+
+fn rank(text: &str, at: usize) -> Rank {
+    let sentence = clause_before(text, at, &['。', '\n', ';']);
+    let clause = clause_before(text, at, &['。', '\n', ';', ',']);
+    if SUB_CATEGORY.is_match(clause) {
+        Rank::Part
+    } else if WHOLE_GOVERNMENT.is_match(sentence) {
+        Rank::Headline
+    } else {
+        Rank::Plain
+    }
+}
+
+/// Reads a captured value and checks its context; `None` when it is not evidence of this year's value.
+fn read_value(text: &str, ty: FactType, value: Range<usize>, whole: Range<usize>) -> Option<Candidate> {
+    let raw = &text[value.clone()];
+    let (typed, mut qualifier) = match ty {
+        FactType::Percent => {
+            let q = quantity::parse_percent(raw)?;
+            (Value::Percent(q.value), q.qualifier)
+        }
+        FactType::Count | FactType::Amount => {
+            if quantity::is_ordinal_context(text, value.end) || quantity::is_word_context(text, value.start, value.end) {
+                return None;
+            }
+            let q = quantity::parse_count(raw)?;
+            if ty == FactType::Count && !q.value.fract().is_zero() {
+                return None;
+            }
+            (if ty == FactType::Count { Value::Count(q.value) } else { Value::Amount(q.value) }, q.qualifier)
+        }
+        FactType::Date => (Value::Date(quantity::parse_date(raw)?), None),
+        FactType::Year => (Value::Year(quantity::parse_year(raw)?), None),
+        FactType::Flag => (Value::Flag(true), None),
+    };
+    if ty != FactType::Date && ty != FactType::Year {
+        if SHORTFALL.is_match(clause_before(text, value.start, &['。', '\n', ';', ',', ':'])) {
+            return None;
+        }
+        let before = &text[text.floor_char_boundary_compat(value.start.saturating_sub(24))..value.start];
+        let after = &text[value.end..text.ceil_char_boundary_compat((value.end + 24).min(text.len()))];
+        if PREVIOUS_YEAR_BEFORE.is_match(before) && RISES_TO_AFTER.is_match(after) {
+            return None;
+        }
+        if qualifier.is_none() {
+            let tail = &text[whole.end..];
+            qualifier = ["以上", "左右"].iter().find(|w| tail.starts_with(**w)).and_then(|w| quantity::suffix_qualifier(w));
+        }
+    }
+    Some(Candidate { value: typed, qualifier, quote: whole.clone(), value_range: Some(value), rank: rank(text, whole.start) })
+}
+
+/// `floor_char_boundary` is unstable; these do the same on stable Rust.
+trait CharBoundary {
+    fn floor_char_boundary_compat(&self, i: usize) -> usize;
+    fn ceil_char_boundary_compat(&self, i: usize) -> usize;
+}
+
+impl CharBoundary for str {
+    fn floor_char_boundary_compat(&self, mut i: usize) -> usize {
+        i = i.min(self.len());
+        while !self.is_char_boundary(i) {
+            i -= 1;
+        }
+        i
+    }
+
+    fn ceil_char_boundary_compat(&self, mut i: usize) -> usize {
+        i = i.min(self.len());
+        while !self.is_char_boundary(i) {
+            i += 1;
+        }
+        i
+    }
+}
+
+/// `fazhi extract --format json`: exactly the shape facts.md gives, in declaration order.
+pub fn to_json(ruleset: &RuleSet, facts: &Facts) -> String {
+    let mut map = serde_json::Map::new();
+    for id in ruleset.facts.keys() {
+        let Some(fact) = facts.get(id) else { continue };
+        map.insert(
+            id.clone(),
+            serde_json::json!({
+                "value": fact.value.to_json(),
+                "qualifier": fact.qualifier.map(Qualifier::keyword),
+                "span": fact.evidence.as_ref().map(|e| [e.span.start, e.span.end]),
+                "quote": fact.evidence.as_ref().map(|e| e.quote.clone()),
+            }),
+        );
+    }
+    let doc = serde_json::json!({ "facts": map });
+    format!("{}\n", serde_json::to_string_pretty(&doc).unwrap_or_default())
+}
+
+/// `fazhi extract --format toml`: a facts file an inspector can correct and pass back with
+/// `fazhi score REPORT --facts FILE`.
+pub fn to_toml(ruleset: &RuleSet, facts: &Facts, report: &Source) -> String {
+    use toml_edit::{value, Array, DocumentMut, Item, Table};
+    let mut doc = DocumentMut::new();
+    let mut meta = Table::new();
+    let file_name = std::path::Path::new(&report.name).file_name().map_or(report.name.clone(), |n| n.to_string_lossy().into_owned());
+    meta.insert("file", value(file_name));
+    if let Some(Value::Year(year)) = facts.get("report_year").map(|f| f.value) {
+        meta.insert("year", value(i64::from(year)));
+    }
+    doc.insert("report", Item::Table(meta));
+    let mut table = Table::new();
+    table.set_implicit(true);
+    for (id, decl) in &ruleset.facts {
+        let Some(fact) = facts.get(id) else { continue };
+        let mut entry = Table::new();
+        entry.decor_mut().set_prefix(format!("\n# {}\n", decl.label.text));
+        match fact.value {
+            Value::Flag(b) => entry.insert("value", value(b)),
+            other => entry.insert("value", value(other.plain())),
+        };
+        if let Some(q) = fact.qualifier {
+            entry.insert("qualifier", value(q.keyword()));
+        }
+        if let Some(evidence) = &fact.evidence {
+            entry.insert("quote", value(evidence.quote.clone()));
+            let mut span = Array::new();
+            span.push(i64::try_from(evidence.span.start).unwrap_or(0));
+            span.push(i64::try_from(evidence.span.end).unwrap_or(0));
+            entry.insert("span", value(span));
+        }
+        table.insert(id, Item::Table(entry));
+    }
+    doc.insert("facts", Item::Table(table));
+    format!("# Facts extracted by fazhi {} from {}; correct values here and pass back with --facts.\n{doc}", env!("CARGO_PKG_VERSION"), report.name)
+}
+
+/// What the extractor looked for, for "the report is silent" explanations.
+pub fn searched(decl: &FactDecl) -> Vec<&str> {
+    decl.patterns.iter().map(|p| p.text.as_str()).collect()
+}
+
+impl Part {
+    pub fn keyword(self) -> &'static str {
+        match self {
+            Part::Header => "header",
+            Part::Work => "work",
+            Part::Shortcomings => "shortcomings",
+            Part::Plan => "plan",
+        }
+    }
+}

@@ -1,0 +1,179 @@
+//! The pattern notation of `fact { pattern "…" }`, compiled to regular expressions.
+//!
+//! | notation | matches |
+//! | --- | --- |
+//! | Chinese or other text | itself (the report text is normalized: ASCII digits, `%`, `,`, `(`, `:`) |
+//! | `(a\|b)`, `(…)?` | alternatives, an optional group |
+//! | `…` | a gap of up to 20 characters inside one sentence |
+//! | `{percent}` `{count}` `{amount}` `{date}` `{year}` | the value, exactly one, of the fact's type |
+//! | `{verb}` | an optional linking verb (达/达到/为/均为…), also across a list (`备案率、公开率均为`) |
+//!
+//! Nothing else is special, so a rule author never writes regex syntax, and the regex crate keeps
+//! matching linear-time whatever a rule file holds.
+
+use regex::Regex;
+
+use super::quantity::{COUNT_PATTERN, DATE_PATTERN, PERCENT_PATTERN, YEAR_PATTERN};
+use crate::value::FactType;
+
+/// The name of the capture group that holds the value.
+pub const VALUE_GROUP: &str = "v";
+
+/// Compiled size cap per pattern: a hostile rule file gets an error, not a huge automaton.
+const SIZE_LIMIT: usize = 4 << 20;
+
+/// A gap inside one sentence: no sentence end, no line break.
+const GAP: &str = "[^。;!?\\n]{0,20}?";
+
+/// A linking verb, optionally after the rest of a list (`审查率、备案率、公开率均为100%` states
+/// all three): the list tail, then 均/全部/都, then the verb, each optional.
+const VERB: &str = "(?:(?:、|和|及|与)[^,。;、:\\n]{1,12}?)*(?:均|全部|都|分别)?(?:达到了|达到|达|为|是|实现|保持|提升至|提高到|提升到|提高至|上升至|上升到|增至|共计|共|累计|合计)?";
+
+/// Translates a pattern to a regex string; the error says what is wrong.
+pub fn translate(pattern: &str, ty: FactType) -> Result<String, String> {
+    let mut regex = String::new();
+    let mut depth = 0usize;
+    let mut values = 0usize;
+    let mut chars = pattern.chars().peekable();
+    let mut last_open_empty = false;
+    while let Some(c) = chars.next() {
+        let opens = c == '(';
+        match c {
+            '(' => {
+                depth += 1;
+                regex.push_str("(?:");
+            }
+            ')' => {
+                if depth == 0 {
+                    return Err("has a `)` without its `(`".into());
+                }
+                if last_open_empty {
+                    return Err("has an empty group `()`".into());
+                }
+                depth -= 1;
+                regex.push(')');
+                if chars.peek() == Some(&'?') {
+                    chars.next();
+                    regex.push('?');
+                }
+            }
+            '|' => regex.push('|'),
+            '…' => regex.push_str(GAP),
+            '{' => {
+                let name: String = chars.by_ref().take_while(|c| *c != '}').collect();
+                let expected = match ty {
+                    FactType::Percent => "percent",
+                    FactType::Count => "count",
+                    FactType::Amount => "amount",
+                    FactType::Date => "date",
+                    FactType::Year => "year",
+                    FactType::Flag => "",
+                };
+                let fragment = match name.as_str() {
+                    "verb" => {
+                        regex.push_str(VERB);
+                        last_open_empty = false;
+                        continue;
+                    }
+                    "percent" => PERCENT_PATTERN,
+                    "count" | "amount" => COUNT_PATTERN,
+                    "date" => DATE_PATTERN,
+                    "year" => YEAR_PATTERN,
+                    other => return Err(format!("has an unknown placeholder `{{{other}}}`: use `{{verb}}` or the value, `{{{}}}`", if expected.is_empty() { "…" } else { expected })),
+                };
+                if ty == FactType::Flag {
+                    return Err(format!("has a value `{{{name}}}`, but a flag has no value: its phrase alone sets it"));
+                }
+                if name != expected {
+                    return Err(format!("captures `{{{name}}}`, which cannot produce a {ty}: use `{{{expected}}}`"));
+                }
+                values += 1;
+                if values > 1 {
+                    return Err("has more than one value placeholder".into());
+                }
+                regex.push_str(&format!("(?P<{VALUE_GROUP}>{fragment})"));
+            }
+            '}' => return Err("has a `}` without its `{`".into()),
+            other => {
+                let mut buf = [0u8; 4];
+                regex.push_str(&regex::escape(other.encode_utf8(&mut buf)));
+            }
+        }
+        last_open_empty = opens;
+    }
+    if depth > 0 {
+        return Err("has a `(` that is never closed".into());
+    }
+    if values == 0 && ty != FactType::Flag {
+        return Err(format!("has no value placeholder: add `{{{}}}` where the value stands", ty.keyword()));
+    }
+    if pattern.trim().is_empty() {
+        return Err("is empty".into());
+    }
+    Ok(regex)
+}
+
+/// Translates and compiles a pattern.
+pub fn compile(pattern: &str, ty: FactType) -> Result<Regex, String> {
+    let source = translate(pattern, ty)?;
+    regex::RegexBuilder::new(&source)
+        .size_limit(SIZE_LIMIT)
+        .build()
+        .map_err(|e| format!("does not compile: {e}"))
+}
+
+/// Checks a pattern for a fact of type `ty`; the error says what is wrong, after "pattern of `x` ".
+pub fn validate(pattern: &str, ty: FactType) -> Result<(), String> {
+    compile(pattern, ty).map(|_| ())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn value_in(pattern: &str, ty: FactType, text: &str) -> Option<String> {
+        let regex = compile(pattern, ty).ok()?;
+        regex.captures(text).and_then(|c| c.name(VALUE_GROUP)).map(|m| m.as_str().to_string())
+    }
+
+    #[test]
+    fn values_are_captured_through_verbs_and_gaps() {
+        let p = "负责人…出庭应诉率{verb}{percent}";
+        assert_eq!(value_in(p, FactType::Percent, "行政机关负责人出庭应诉率达100%").as_deref(), Some("100%"));
+        assert_eq!(value_in(p, FactType::Percent, "行政机关主要负责人出庭应诉率为99.5%").as_deref(), Some("99.5%"));
+        assert_eq!(value_in(p, FactType::Percent, "负责人出庭。应诉率达100%"), None);
+    }
+
+    #[test]
+    fn a_distributive_list_states_every_member() {
+        let p = "备案率{verb}{percent}";
+        assert_eq!(value_in(p, FactType::Percent, "审查率、备案率、公开率均为100%").as_deref(), Some("100%"));
+        assert_eq!(value_in(p, FactType::Percent, "备案率和公开率均达到100%").as_deref(), Some("100%"));
+    }
+
+    #[test]
+    fn alternatives_and_optional_groups() {
+        let p = "(办理|受理)(行政复议)?案件{count}件";
+        assert_eq!(value_in(p, FactType::Count, "受理案件368件").as_deref(), Some("368"));
+        assert_eq!(value_in(p, FactType::Count, "办理行政复议案件1.1万余件").as_deref(), Some("1.1万余"));
+    }
+
+    #[test]
+    fn regex_syntax_is_literal_text() {
+        assert_eq!(value_in("a.b*{count}件", FactType::Count, "a.b*3件").as_deref(), Some("3"));
+        assert_eq!(value_in("a.b*{count}件", FactType::Count, "axbb3件"), None);
+    }
+
+    #[test]
+    fn mistakes_are_explained() {
+        let err = |p: &str, ty| translate(p, ty).err().unwrap_or_default();
+        assert!(err("出庭应诉率{count}", FactType::Percent).contains("use `{percent}`"));
+        assert!(err("出庭应诉率", FactType::Percent).contains("no value placeholder"));
+        assert!(err("(出庭", FactType::Flag).contains("never closed"));
+        assert!(err("出庭)", FactType::Flag).contains("without its `(`"));
+        assert!(err("{percent}{percent}", FactType::Percent).contains("more than one"));
+        assert!(err("{foo}", FactType::Flag).contains("unknown placeholder"));
+        assert!(err("述法{count}", FactType::Flag).contains("a flag has no value"));
+        assert!(err("()", FactType::Flag).contains("empty group"));
+    }
+}

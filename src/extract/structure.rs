@@ -1,0 +1,172 @@
+//! The parts of a report: the header (title, date, opening paragraph), the account of the year's
+//! work, the shortcomings, and next year's plan — as headings (`二、存在的问题和不足`) or as
+//! unheaded sentences (`…但仍存在一些不足`, `下一步,我区将…`).
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+use serde::Serialize;
+
+use crate::syntax::ast::Scope;
+
+/// The part of a report a piece of text is in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Part {
+    Header,
+    Work,
+    Shortcomings,
+    Plan,
+}
+
+impl Part {
+    /// Whether evidence in this part may count for a fact of the given scope.
+    pub fn within(self, scope: Scope) -> bool {
+        match scope {
+            Scope::Anywhere => true,
+            // The opening paragraph summarises the year's work, so it counts as work too.
+            Scope::Work => matches!(self, Part::Work | Part::Header),
+            Scope::Header => self == Part::Header,
+            Scope::Shortcomings => self == Part::Shortcomings,
+            Scope::Plan => self == Part::Plan,
+        }
+    }
+}
+
+/// Where each part starts in the normalized text, in order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Structure {
+    starts: Vec<(usize, Part)>,
+}
+
+/// A fixed regex, compiled once per process. The patterns are constants covered by tests; if one
+/// ever failed to compile it would match nothing rather than panic.
+pub(crate) struct Fixed(LazyLock<Option<Regex>>);
+
+impl Fixed {
+    pub(crate) const fn new(init: fn() -> Option<Regex>) -> Fixed {
+        Fixed(LazyLock::new(init))
+    }
+
+    pub(crate) fn is_match(&self, text: &str) -> bool {
+        self.0.as_ref().is_some_and(|r| r.is_match(text))
+    }
+}
+
+/// A top-level heading: `一、…` … `十、…`.
+static TOP_HEADING: Fixed = Fixed::new(|| Regex::new(r"^[一二三四五六七八九十]{1,2}、").ok());
+static SHORTCOMING_WORDS: Fixed = Fixed::new(|| Regex::new(r"不足|问题|短板|差距|薄弱|弱项").ok());
+static PLAN_WORDS: Fixed = Fixed::new(|| Regex::new(r"安排|计划|打算|思路|下一步|展望|下一年度").ok());
+/// An unheaded opening of the shortcomings: `…但仍存在一些不足`, `存在的问题`.
+static SHORTCOMING_SENTENCE: Fixed = Fixed::new(|| Regex::new(r"(?:仍然?|也|还|依然)存在(?:一些|一定的?|着|不少)?[^。]{0,8}?(?:问题|不足|短板|弱项|差距)|存在的(?:问题|不足)").ok());
+/// An unheaded opening of the plans: `下一步,我区将…`, `2025年,湖里区将…`.
+static PLAN_SENTENCE: Fixed = Fixed::new(|| Regex::new(r"^(?:下一步|下一年度|明年|20[0-9]{2}年,?[^。,;]{0,12}?将)").ok());
+
+impl Structure {
+    pub fn detect(text: &str) -> Structure {
+        let mut starts = vec![(0, Part::Header)];
+        let mut current = Part::Header;
+        let mut offset = 0;
+        for line in text.split_inclusive('\n') {
+            let start = offset;
+            offset += line.len();
+            let trimmed = line.trim();
+            if trimmed.is_empty() {
+                continue;
+            }
+            let lead = line.len() - line.trim_start().len();
+            let heading_like = TOP_HEADING.is_match(trimmed) || (trimmed.chars().count() <= 40 && !trimmed.contains('。'));
+            let next = if heading_like && current != Part::Header || TOP_HEADING.is_match(trimmed) {
+                if PLAN_WORDS.is_match(trimmed) {
+                    Some((start + lead, Part::Plan))
+                } else if SHORTCOMING_WORDS.is_match(trimmed) {
+                    Some((start + lead, Part::Shortcomings))
+                } else if TOP_HEADING.is_match(trimmed) {
+                    Some((start + lead, Part::Work))
+                } else {
+                    None
+                }
+            } else {
+                None
+            };
+            let next = next.or_else(|| sentence_transition(line, start, current));
+            if let Some((at, part)) = next {
+                if part != current {
+                    starts.push((at, part));
+                    current = part;
+                }
+            }
+            // A body paragraph ends the header even without a heading.
+            if current == Part::Header && !heading_like && trimmed.chars().count() > 60 && starts.len() == 1 {
+                // The opening paragraph itself stays in the header; the next line starts the work.
+                starts.push((offset, Part::Work));
+                current = Part::Work;
+            }
+        }
+        Structure { starts }
+    }
+
+    pub fn part_at(&self, offset: usize) -> Part {
+        let index = self.starts.partition_point(|(start, _)| *start <= offset);
+        self.starts.get(index.saturating_sub(1)).map_or(Part::Header, |(_, part)| *part)
+    }
+
+    /// The parts and where they start, for `fazhi extract` and tests.
+    pub fn starts(&self) -> &[(usize, Part)] {
+        &self.starts
+    }
+}
+
+/// An unheaded move to the shortcomings or the plans inside a paragraph: the part starts at the
+/// beginning of the sentence that announces it.
+fn sentence_transition(line: &str, line_start: usize, current: Part) -> Option<(usize, Part)> {
+    let mut sentence_start = 0;
+    for sentence in line.split_inclusive('。') {
+        let trimmed = sentence.trim_start();
+        let at = line_start + sentence_start + (sentence.len() - trimmed.len());
+        if current != Part::Plan && PLAN_SENTENCE.is_match(trimmed) && current != Part::Header {
+            return Some((at, Part::Plan));
+        }
+        if matches!(current, Part::Work | Part::Header) && SHORTCOMING_SENTENCE.is_match(sentence) && current != Part::Header {
+            return Some((at, Part::Shortcomings));
+        }
+        sentence_start += sentence.len();
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parts(text: &str) -> Vec<(String, Part)> {
+        let s = Structure::detect(text);
+        s.starts().iter().map(|(at, p)| (text[*at..].chars().take(6).collect(), *p)).collect()
+    }
+
+    #[test]
+    fn headed_parts() {
+        let text = "某区2024年法治政府建设年度报告\n发布时间:2025年01月06日\n一、2024年主要工作\n全年办结案件10件。\n二、存在的问题和不足\n一是不够深入。\n三、2025年工作主要安排\n继续推进。\n";
+        let found = parts(text);
+        assert_eq!(found.iter().map(|(_, p)| *p).collect::<Vec<_>>(), vec![Part::Header, Part::Work, Part::Shortcomings, Part::Plan]);
+        assert_eq!(found[2].0, "二、存在的问");
+    }
+
+    #[test]
+    fn unheaded_parts_start_at_their_sentence() {
+        let intro = "2024年,某区坚持以习近平新时代中国特色社会主义思想为指导,扎实推进依法行政,法治政府建设取得新进展新成效。";
+        let text = format!("{intro}\n一、加强领导\n办结案件10件。\n某区成效显著,但仍存在一些问题和不足,比如:决策程序有待规范。\n下一步,我区将继续推进。\n");
+        let found = parts(&text);
+        assert_eq!(found.iter().map(|(_, p)| *p).collect::<Vec<_>>(), vec![Part::Header, Part::Work, Part::Shortcomings, Part::Plan]);
+        assert_eq!(found[2].0, "某区成效显著");
+        assert_eq!(found[3].0, "下一步,我区");
+    }
+
+    #[test]
+    fn a_short_unnumbered_heading_names_the_plan() {
+        let text = "一、主要举措\n办结案件10件。\n2025年推进法治政府建设的主要安排\n我区将深入推进。\n";
+        let s = Structure::detect(text);
+        assert_eq!(s.part_at(text.find("我区将").unwrap_or(0)), Part::Plan);
+        assert_eq!(s.part_at(text.find("办结").unwrap_or(0)), Part::Work);
+    }
+}

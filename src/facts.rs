@@ -1,0 +1,391 @@
+//! Facts of one report: typed values with their provenance, read from a facts file (TOML or JSON)
+//! or produced by the extractor.
+
+use std::str::FromStr;
+
+use indexmap::IndexMap;
+use rust_decimal::Decimal;
+
+use crate::check::RuleSet;
+use crate::diagnostic::{suggest, Code, Diag, Source, Span};
+use crate::value::{Date, FactType, Qualifier, Value};
+
+/// Where a fact's value came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Origin {
+    /// Found in the report by the extractor.
+    Extracted,
+    /// Entered by hand in a facts file; overrides extraction.
+    Manual,
+    /// Given in a DSL test.
+    Given,
+}
+
+/// The quoted report text a value was read from: `span` is a byte range of the report's source
+/// text (the original input, decoded), and `quote` is that text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Evidence {
+    pub span: Span,
+    pub quote: String,
+    /// The value inside the quote, underlined in explanations.
+    pub value_span: Option<Span>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FactValue {
+    pub value: Value,
+    pub qualifier: Option<Qualifier>,
+    pub evidence: Option<Evidence>,
+    pub origin: Origin,
+}
+
+/// A report's facts by id. Iteration follows insertion order; renderers follow the rule set's
+/// declaration order instead, so output never depends on input order.
+#[derive(Debug, Clone, Default)]
+pub struct Facts {
+    pub values: IndexMap<String, FactValue>,
+}
+
+impl Facts {
+    pub fn get(&self, id: &str) -> Option<&FactValue> {
+        self.values.get(id)
+    }
+
+    pub fn insert(&mut self, id: impl Into<String>, value: FactValue) {
+        self.values.insert(id.into(), value);
+    }
+
+    /// Entries of `other` replace those of `self` (hand corrections over extraction).
+    pub fn override_with(&mut self, other: Facts) {
+        for (id, value) in other.values {
+            self.values.insert(id, value);
+        }
+    }
+}
+
+/// What a facts file says about its report.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ReportMeta {
+    pub issuer: Option<String>,
+    pub year: Option<i32>,
+    /// The report file, relative to the facts file.
+    pub file: Option<String>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct FactsFile {
+    pub meta: ReportMeta,
+    pub facts: Facts,
+}
+
+/// One entry as written, before it is typed: both file formats come down to this.
+struct RawEntry {
+    id: String,
+    id_span: Span,
+    value: Option<(Raw, Span)>,
+    qualifier: Option<(String, Span)>,
+    quote: Option<String>,
+    span: Option<(Vec<i64>, Span)>,
+    whole: Span,
+}
+
+/// A scalar as written in the file; `Text` keeps the source text of numbers so that `99.87`
+/// is read exactly, never through a float.
+enum Raw {
+    Text(String),
+    Bool(bool),
+    Other(&'static str),
+}
+
+/// Parses a facts file. `.json` names are read as JSON, anything else as TOML.
+pub fn parse(source: &Source, ruleset: &RuleSet) -> (Option<FactsFile>, Vec<Diag>) {
+    let mut diags = Vec::new();
+    let raw = if source.name.ends_with(".json") {
+        raw_from_json(source, &mut diags)
+    } else {
+        raw_from_toml(source, &mut diags)
+    };
+    let Some((meta, entries)) = raw else {
+        return (None, diags.into_iter().map(|d| d.in_source(source)).collect());
+    };
+    let mut facts = Facts::default();
+    for entry in entries {
+        if let Some(value) = typed(&entry, ruleset, &mut diags) {
+            facts.insert(entry.id, value);
+        }
+    }
+    let diags: Vec<Diag> = diags.into_iter().map(|d| d.in_source(source)).collect();
+    let ok = !diags.iter().any(Diag::is_error);
+    (ok.then_some(FactsFile { meta, facts }), diags)
+}
+
+fn typed(entry: &RawEntry, ruleset: &RuleSet, diags: &mut Vec<Diag>) -> Option<FactValue> {
+    let Some(decl) = ruleset.facts.get(&entry.id) else {
+        let help = match suggest(&entry.id, ruleset.facts.keys().map(String::as_str)) {
+            Some(s) => format!("did you mean `{s}`?"),
+            None => "fact ids are those declared in the rule set (`fazhi explain --facts` lists them)".into(),
+        };
+        diags.push(Diag::error(Code::FactsUnknownFact, format!("unknown fact `{}`", entry.id)).label(entry.id_span, "not declared").help(help));
+        return None;
+    };
+    let Some((raw, value_span)) = &entry.value else {
+        diags.push(Diag::error(Code::FactsBadValue, format!("`{}` has no value", entry.id)).label(entry.whole, "no `value`").help("write `value = …` in the entry"));
+        return None;
+    };
+    let value = match parse_value(raw, decl.ty) {
+        Ok(v) => v,
+        Err((code, problem, help)) => {
+            diags.push(Diag::error(code, format!("`{}` is {}: {problem}", entry.id, decl.ty)).label(*value_span, problem).help(help));
+            return None;
+        }
+    };
+    let qualifier = match &entry.qualifier {
+        None => None,
+        Some((word, span)) => match Qualifier::from_keyword(word) {
+            Some(q) => Some(q),
+            None => {
+                diags.push(Diag::error(Code::FactsBadValue, format!("unknown qualifier `{word}`")).label(*span, "not a qualifier").help("qualifiers are `at_least` (以上), `more_than` (余/多/超/逾) and `about` (近/约)"));
+                None
+            }
+        },
+    };
+    let evidence = match (&entry.span, &entry.quote) {
+        (Some((range, span)), quote) => match range.as_slice() {
+            [start, end] if 0 <= *start && start <= end => Some(Evidence {
+                span: Span::new(usize::try_from(*start).unwrap_or(0), usize::try_from(*end).unwrap_or(0)),
+                quote: quote.clone().unwrap_or_default(),
+                value_span: None,
+            }),
+            _ => {
+                diags.push(Diag::error(Code::FactsBadSpan, "a span is `[start, end]` byte offsets with start <= end").label(*span, "bad span").help("write the quote's byte range in the report, e.g. `span = [120, 163]`"));
+                None
+            }
+        },
+        (None, Some(quote)) => Some(Evidence { span: Span::default(), quote: quote.clone(), value_span: None }),
+        (None, None) => None,
+    };
+    Some(FactValue { value, qualifier, evidence, origin: Origin::Manual })
+}
+
+type ValueError = (Code, String, String);
+
+/// Reads a value written for a fact of type `ty`: `"95"`, `"95%"`, `95`, `"2025-03-24"`, `true`.
+fn parse_value(raw: &Raw, ty: FactType) -> Result<Value, ValueError> {
+    let bad = |problem: &str, help: &str| (Code::FactsBadValue, problem.to_string(), help.to_string());
+    let range = |problem: &str, help: &str| (Code::FactsOutOfRange, problem.to_string(), help.to_string());
+    let text = match raw {
+        Raw::Bool(b) if ty == FactType::Flag => return Ok(Value::Flag(*b)),
+        Raw::Bool(_) => return Err(bad("a true/false where a value was expected", &example(ty))),
+        Raw::Other(kind) => return Err(bad(&format!("a {kind} is not a value"), &example(ty))),
+        Raw::Text(t) => t.trim(),
+    };
+    match ty {
+        FactType::Flag => match text {
+            "true" => Ok(Value::Flag(true)),
+            "false" => Ok(Value::Flag(false)),
+            _ => Err(bad("not true or false", &example(ty))),
+        },
+        FactType::Date => Date::parse_iso(text).map(Value::Date).ok_or_else(|| bad("not a calendar date", &example(ty))),
+        FactType::Year => match text.parse::<i32>() {
+            Ok(y) if (1949..=2100).contains(&y) => Ok(Value::Year(y)),
+            Ok(_) => Err(range("a year outside 1949–2100", &example(ty))),
+            Err(_) => Err(bad("not a year", &example(ty))),
+        },
+        FactType::Percent | FactType::Count | FactType::Amount => {
+            let digits = if ty == FactType::Percent { text.strip_suffix('%').unwrap_or(text) } else { text };
+            let number = decimal(digits).ok_or_else(|| bad("not a number", &example(ty)))?;
+            if number.is_sign_negative() && !number.is_zero() {
+                return Err(range("negative", "values are never negative"));
+            }
+            match ty {
+                FactType::Percent if number > Decimal::ONE_HUNDRED => Err(range("over 100%", "a rate is between 0 and 100")),
+                FactType::Percent => Ok(Value::Percent(number)),
+                FactType::Count if !number.fract().is_zero() => Err(bad("not a whole number", &example(ty))),
+                FactType::Count => Ok(Value::Count(number)),
+                _ => Ok(Value::Amount(number)),
+            }
+        }
+    }
+}
+
+/// A plain decimal: optional sign, digits, optional fraction. `Decimal::from_str` alone would
+/// accept `1_0` and `.5`.
+fn decimal(text: &str) -> Option<Decimal> {
+    let body = text.strip_prefix('-').unwrap_or(text);
+    let (int, frac) = body.split_once('.').unwrap_or((body, "0"));
+    let digits_only = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    if !digits_only(int) || !digits_only(frac) || body.len() > 28 {
+        return None;
+    }
+    Decimal::from_str(text).ok()
+}
+
+fn example(ty: FactType) -> String {
+    match ty {
+        FactType::Percent => "write a rate from 0 to 100 as a string, e.g. `value = \"99.87\"` or `\"100%\"`",
+        FactType::Count => "write a whole number, e.g. `value = \"368\"` (1.1万 is `\"11000\"`)",
+        FactType::Amount => "write yuan as a number string, e.g. `value = \"320000000\"`",
+        FactType::Date => "write the date as `\"2025-03-24\"`",
+        FactType::Year => "write the year as `\"2024\"`",
+        FactType::Flag => "write `value = true`",
+    }
+    .to_string()
+}
+
+fn span_of(range: Option<std::ops::Range<usize>>) -> Span {
+    range.map_or(Span::default(), |r| Span::new(r.start, r.end))
+}
+
+fn raw_from_toml(source: &Source, diags: &mut Vec<Diag>) -> Option<(ReportMeta, Vec<RawEntry>)> {
+    use toml_edit::{ImDocument, Item, Value as T};
+    let doc = match ImDocument::parse(source.text.to_string()) {
+        Ok(doc) => doc,
+        Err(e) => {
+            diags.push(Diag::error(Code::FactsParse, format!("not valid TOML: {}", e.message().trim())).label(span_of(e.span()), "here").help("facts files are TOML: `[facts.court_appearance_rate]` then `value = \"100\"`"));
+            return None;
+        }
+    };
+    let scalar = |value: &T| -> Raw {
+        match value {
+            T::String(s) => Raw::Text(s.value().clone()),
+            T::Integer(i) => Raw::Text(i.value().to_string()),
+            T::Float(f) => Raw::Text(f.display_repr().trim().replace('_', "")),
+            T::Boolean(b) => Raw::Bool(*b.value()),
+            T::Datetime(d) => Raw::Text(d.value().to_string()),
+            T::Array(_) => Raw::Other("list"),
+            T::InlineTable(_) => Raw::Other("table"),
+        }
+    };
+    let mut meta = ReportMeta::default();
+    if let Some(report) = doc.get("report").and_then(Item::as_table_like) {
+        meta.issuer = report.get("issuer").and_then(Item::as_str).map(str::to_string);
+        meta.year = report.get("year").and_then(Item::as_integer).and_then(|y| i32::try_from(y).ok());
+        meta.file = report.get("file").and_then(Item::as_str).map(str::to_string);
+    }
+    let mut entries = Vec::new();
+    let Some(facts) = doc.get("facts") else {
+        return Some((meta, entries));
+    };
+    let Some(table) = facts.as_table_like() else {
+        diags.push(Diag::error(Code::FactsParse, "`facts` must be a table").label(span_of(facts.span()), "not a table").help("write `[facts.court_appearance_rate]` sections"));
+        return None;
+    };
+    for (id, item) in table.iter() {
+        let id_span = span_of(table.key(id).and_then(|k| k.span()));
+        let whole = span_of(item.span()).max(id_span);
+        let mut entry = RawEntry { id: id.to_string(), id_span, value: None, qualifier: None, quote: None, span: None, whole };
+        match item {
+            Item::Value(T::InlineTable(_)) | Item::Table(_) => {
+                let Some(fields) = item.as_table_like() else { continue };
+                for (key, field) in fields.iter() {
+                    let field_span = span_of(field.span());
+                    let Some(value) = field.as_value() else { continue };
+                    match key {
+                        "value" => entry.value = Some((scalar(value), field_span)),
+                        "qualifier" => entry.qualifier = value.as_str().map(|q| (q.to_string(), field_span)),
+                        "quote" => entry.quote = value.as_str().map(str::to_string),
+                        "span" => {
+                            let numbers = value.as_array().map(|a| a.iter().filter_map(T::as_integer).collect()).unwrap_or_default();
+                            entry.span = Some((numbers, field_span));
+                        }
+                        "occurrence" | "origin" | "note" => {}
+                        other => diags.push(Diag::warning(Code::FactsParse, format!("unknown field `{other}` ignored")).label(span_of(fields.key(other).and_then(|k| k.span())), "ignored").help("entries have `value`, `qualifier`, `quote` and `span`")),
+                    }
+                }
+            }
+            Item::Value(value) => entry.value = Some((scalar(value), span_of(value.span()))),
+            _ => {}
+        }
+        entries.push(entry);
+    }
+    Some((meta, entries))
+}
+
+fn raw_from_json(source: &Source, diags: &mut Vec<Diag>) -> Option<(ReportMeta, Vec<RawEntry>)> {
+    use serde_json::Value as J;
+    let doc: J = match serde_json::from_str(&source.text) {
+        Ok(doc) => doc,
+        Err(e) => {
+            let offset = offset_of_line_col(&source.text, e.line(), e.column());
+            diags.push(Diag::error(Code::FactsParse, format!("not valid JSON: {e}")).label(Span::new(offset, offset + 1), "here").help("facts JSON has the shape of `fazhi extract --format json`: {\"facts\": {id: {\"value\": …}}}"));
+            return None;
+        }
+    };
+    let scalar = |value: &J| -> Raw {
+        match value {
+            J::String(s) => Raw::Text(s.clone()),
+            J::Number(n) => Raw::Text(n.to_string()),
+            J::Bool(b) => Raw::Bool(*b),
+            J::Null => Raw::Other("null"),
+            J::Array(_) => Raw::Other("list"),
+            J::Object(_) => Raw::Other("table"),
+        }
+    };
+    // JSON carries no positions; point at the key's first occurrence in the text.
+    let key_span = |key: &str| {
+        let quoted = format!("\"{key}\"");
+        source.text.find(&quoted).map_or(Span::default(), |s| Span::new(s, s + quoted.len()))
+    };
+    let report = doc.get("report");
+    let meta = ReportMeta {
+        issuer: report.and_then(|r| r.get("issuer")).and_then(J::as_str).map(str::to_string),
+        year: report.and_then(|r| r.get("year")).and_then(|y| y.as_i64().or_else(|| y.as_str()?.parse().ok())).and_then(|y| i32::try_from(y).ok()),
+        file: report.and_then(|r| r.get("file")).and_then(J::as_str).map(str::to_string),
+    };
+    let mut entries = Vec::new();
+    if let Some(facts) = doc.get("facts").and_then(J::as_object) {
+        for (id, item) in facts {
+            let id_span = key_span(id);
+            let mut entry = RawEntry { id: id.clone(), id_span, value: None, qualifier: None, quote: None, span: None, whole: id_span };
+            match item {
+                J::Object(fields) => {
+                    entry.value = fields.get("value").map(|v| (scalar(v), id_span));
+                    entry.qualifier = fields.get("qualifier").and_then(J::as_str).map(|q| (q.to_string(), id_span));
+                    entry.quote = fields.get("quote").and_then(J::as_str).map(str::to_string);
+                    entry.span = fields.get("span").and_then(J::as_array).map(|a| (a.iter().filter_map(J::as_i64).collect(), id_span));
+                }
+                other => entry.value = Some((scalar(other), id_span)),
+            }
+            entries.push(entry);
+        }
+    }
+    Some((meta, entries))
+}
+
+fn offset_of_line_col(text: &str, line: usize, column: usize) -> usize {
+    let line_start: usize = text.split_inclusive('\n').take(line.saturating_sub(1)).map(str::len).sum();
+    (line_start + column.saturating_sub(1)).min(text.len())
+}
+
+/// Checks hand-written evidence against the report: every quote must be the text at its span.
+/// A quote without a span is located by search. Mismatches are errors that label both places.
+pub fn check_evidence(facts: &mut Facts, report: &Source, facts_source: &Source) -> Vec<Diag> {
+    let mut diags = Vec::new();
+    for (id, fact) in facts.values.iter_mut() {
+        let Some(evidence) = fact.evidence.as_mut() else { continue };
+        let at_span = report.text.get(evidence.span.start..evidence.span.end);
+        if evidence.span == Span::default() && !evidence.quote.is_empty() {
+            match report.text.find(&evidence.quote) {
+                Some(start) => evidence.span = Span::new(start, start + evidence.quote.len()),
+                None => diags.push(
+                    Diag::error(Code::FactsBadSpan, format!("the quote of `{id}` is not in the report"))
+                        .in_source(facts_source)
+                        .label(Span::new(0, 0), "quote not found")
+                        .help(format!("copy the quote exactly from `{}`", report.name)),
+                ),
+            }
+        } else if at_span != Some(evidence.quote.as_str()) && !evidence.quote.is_empty() {
+            let found = at_span.map_or("outside the report".to_string(), |t| format!("`{}`", t.chars().take(40).collect::<String>()));
+            diags.push(
+                Diag::error(Code::FactsBadSpan, format!("the span of `{id}` does not hold its quote: the report has {found} there"))
+                    .in_source(report)
+                    .label(evidence.span, "span points here")
+                    .help(format!("make `span` the byte range of `{}` in the report (reports-fixtures/label_spans.py computes it)", evidence.quote)),
+            );
+        } else if evidence.quote.is_empty() {
+            evidence.quote = at_span.unwrap_or_default().to_string();
+        }
+    }
+    diags
+}

@@ -1,0 +1,111 @@
+//! The human report: one miette diagnostic per rule that did not fully pass (all rules with
+//! `verbose`), each pointing at the rule in its `.fz` file and at the evidence in the report, then
+//! a table of section scores, the total and the grade.
+
+use std::fmt::Write as _;
+
+use miette::Severity;
+use unicode_width::UnicodeWidthStr;
+
+use super::{diagnostic, evidence_window};
+use crate::check::RuleSet;
+use crate::diagnostic::{Code, Diag, Source};
+use crate::eval::{points_text, RuleResult, Scorecard};
+use crate::facts::{Facts, Origin};
+use crate::syntax::ast::Outcome;
+
+pub struct Options {
+    pub verbose: bool,
+    pub color: bool,
+}
+
+pub fn score(ruleset: &RuleSet, card: &Scorecard, facts: &Facts, report: Option<&Source>, options: &Options) -> String {
+    let mut out = String::new();
+    for result in &card.rules {
+        if result.outcome == Outcome::Pass && !options.verbose || result.outcome == Outcome::NotApplicable && !options.verbose {
+            continue;
+        }
+        if let Some(diag) = rule_diagnostic(ruleset, result, facts, report) {
+            out.push_str(&diagnostic(&diag, options.color));
+            out.push('\n');
+        }
+    }
+    out.push_str(&table(ruleset, card));
+    out
+}
+
+/// The diagnostic for one rule's result.
+pub fn rule_diagnostic(ruleset: &RuleSet, result: &RuleResult, facts: &Facts, report: Option<&Source>) -> Option<Diag> {
+    let section = ruleset.sections.get(result.section)?;
+    let rule = section.rules.get(result.rule)?;
+    let (code, severity) = match result.outcome {
+        Outcome::Fail => (Code::ScoreRuleFail, Severity::Error),
+        Outcome::Partial => (Code::ScoreRulePartial, Severity::Warning),
+        Outcome::Unknown => (Code::ScoreRuleUnknown, Severity::Warning),
+        Outcome::Pass => (Code::ScoreRulePass, Severity::Advice),
+        Outcome::NotApplicable => (Code::ScoreRuleNotApplicable, Severity::Advice),
+    };
+    let mut help = result.reasoning.clone();
+    if let Some(cite) = &rule.cite {
+        let _ = write!(help, "\n依据:{}({})", cite.text.text, cite.standing.describe());
+    }
+    if let Some(rule_help) = rule.help.as_ref().filter(|_| result.outcome != Outcome::Pass) {
+        let _ = write!(help, "\n建议:{}", rule_help.text);
+    }
+    let mut diag = Diag::new(code, severity, format!("{} {}:{}", rule.id.name, rule.title.text, result.message))
+        .label(rule.id.span, format!("{} {} / {}", result.outcome.label(), points_text(result.earned), points_text(result.points)))
+        .help(help);
+    if let Some(source) = ruleset.source(section.file) {
+        diag = diag.in_source(source);
+    }
+    for fact_id in &result.facts_read {
+        let label = ruleset.facts.get(fact_id).map_or(fact_id.as_str(), |d| d.label.text.as_str());
+        let related = match facts.get(fact_id) {
+            Some(fact) => {
+                let origin = if fact.origin == Origin::Manual { "(人工录入)" } else { "" };
+                let finding = Diag::advice(code, format!("报告原文:{label} = {}{origin}", fact.value));
+                match (&fact.evidence, report) {
+                    (Some(evidence), Some(report)) => evidence_window(finding, report, evidence.span, &format!("{fact_id} = {}", fact.value)),
+                    (Some(evidence), None) => Diag::advice(code, format!("报告原文:「{}」{origin}", evidence.quote)),
+                    (None, _) => finding,
+                }
+            }
+            None => Diag::advice(code, format!("报告未提及「{label}」({fact_id})")),
+        };
+        diag = diag.related(related);
+    }
+    Some(diag)
+}
+
+/// Section scores, the total and the grade, aligned by display width (CJK counts double).
+pub fn table(ruleset: &RuleSet, card: &Scorecard) -> String {
+    let mut out = String::from("分项得分\n");
+    let width = ruleset.sections.iter().map(|s| s.title.text.width()).max().unwrap_or(0).max(4);
+    let _ = writeln!(out, "  {}  {:>6}  {:>6}", pad("分项", width), "权重", "得分");
+    for result in &card.sections {
+        let Some(section) = ruleset.sections.get(result.section) else { continue };
+        let score = result.score.map_or("未评估".to_string(), points_text);
+        let _ = writeln!(out, "  {}  {:>8}  {:>8}", pad(&section.title.text, width), points_text(result.weight), score);
+    }
+    let _ = writeln!(
+        out,
+        "\n总分 {} / {}  等级 {}",
+        points_text(card.total),
+        ruleset.total.normalize(),
+        if card.grade.is_empty() { "—" } else { &card.grade }
+    );
+    let _ = writeln!(
+        out,
+        "达标 {} 项,部分达标 {} 项,未达标 {} 项,无证据 {} 项,不适用 {} 项",
+        card.count(Outcome::Pass),
+        card.count(Outcome::Partial),
+        card.count(Outcome::Fail),
+        card.count(Outcome::Unknown),
+        card.count(Outcome::NotApplicable)
+    );
+    out
+}
+
+fn pad(text: &str, width: usize) -> String {
+    format!("{text}{}", " ".repeat(width.saturating_sub(text.width())))
+}

@@ -1,0 +1,84 @@
+//! The JSON output of `fazhi score --format json`, documented in docs/json.md. Decimals are
+//! strings; keys keep a fixed order so output is byte-identical on every run.
+
+use serde_json::{json, Map, Value as J};
+
+use crate::check::RuleSet;
+use crate::eval::{points_text, Scorecard};
+use crate::facts::Facts;
+
+/// Bumped on any change a consumer could notice.
+pub const SCHEMA_VERSION: u32 = 1;
+
+pub struct ReportInfo<'a> {
+    pub name: &'a str,
+    pub issuer: Option<&'a str>,
+    pub year: Option<i32>,
+}
+
+pub fn score(ruleset: &RuleSet, card: &Scorecard, facts: &Facts, report: &ReportInfo<'_>, warnings: &[String]) -> J {
+    let sections: Vec<J> = card
+        .sections
+        .iter()
+        .filter_map(|s| {
+            let section = ruleset.sections.get(s.section)?;
+            Some(json!({
+                "id": section.id.name,
+                "title": section.title.text,
+                "weight": points_text(s.weight),
+                "score": s.score.map(points_text),
+                "earned": points_text(s.earned),
+                "possible": points_text(s.possible),
+            }))
+        })
+        .collect();
+    let rules: Vec<J> = card
+        .rules
+        .iter()
+        .filter_map(|r| {
+            let section = ruleset.sections.get(r.section)?;
+            let rule = section.rules.get(r.rule)?;
+            let mut read = Map::new();
+            for id in &r.facts_read {
+                read.insert(id.clone(), facts.get(id).map_or(J::Null, fact_json));
+            }
+            Some(json!({
+                "id": rule.id.name,
+                "section": section.id.name,
+                "title": rule.title.text,
+                "cite": rule.cite.as_ref().map(|c| c.text.text.clone()),
+                "standing": rule.cite.as_ref().map(|c| c.standing.keyword()),
+                "outcome": r.outcome.keyword(),
+                "points": points_text(r.points),
+                "earned": points_text(r.earned),
+                "message": r.message,
+                "reasoning": r.reasoning,
+                "help": rule.help.as_ref().map(|h| h.text.clone()),
+                "facts": read,
+            }))
+        })
+        .collect();
+    json!({
+        "schema_version": SCHEMA_VERSION,
+        "engine": { "name": "fazhi", "version": env!("CARGO_PKG_VERSION") },
+        "ruleset": { "id": ruleset.id, "version": ruleset.version, "title": ruleset.title },
+        "report": { "name": report.name, "issuer": report.issuer, "year": report.year },
+        "total": points_text(card.total),
+        "max": points_text(ruleset.total),
+        "grade": card.grade,
+        "sections": sections,
+        "rules": rules,
+        "warnings": warnings,
+    })
+}
+
+/// One fact as `fazhi extract` prints it: value, qualifier, span, quote (and where it came from).
+pub fn fact_json(fact: &crate::facts::FactValue) -> J {
+    json!({
+        "value": fact.value.to_json(),
+        "qualifier": fact.qualifier.map(|q| q.keyword()),
+        "origin": fact.origin,
+        "span": fact.evidence.as_ref().map(|e| json!([e.span.start, e.span.end])),
+        "quote": fact.evidence.as_ref().map(|e| e.quote.clone()),
+    })
+}

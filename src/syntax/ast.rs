@@ -1,0 +1,331 @@
+//! The rule language's syntax tree. Every node carries the [`Span`] it was parsed from, and the
+//! file it came from is recorded once per top-level item.
+
+use rust_decimal::Decimal;
+
+use crate::diagnostic::Span;
+use crate::value::{Date, FactType};
+
+/// An index into the list of `.fz` sources a rule set was parsed from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct FileId(pub usize);
+
+/// A name with its span.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ident {
+    pub name: String,
+    pub span: Span,
+}
+
+/// A string literal's text (escapes resolved) with its span.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Text {
+    pub text: String,
+    pub span: Span,
+}
+
+/// A number literal with its span.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Number {
+    pub value: Decimal,
+    pub span: Span,
+}
+
+/// Everything parsed from one file.
+#[derive(Debug, Clone, Default)]
+pub struct File {
+    pub rulesets: Vec<RulesetHeader>,
+    pub facts: Vec<FactDecl>,
+    pub sections: Vec<Section>,
+    pub tests: Vec<Test>,
+}
+
+#[derive(Debug, Clone)]
+pub struct RulesetHeader {
+    pub file: FileId,
+    pub id: Ident,
+    pub title: Option<Text>,
+    pub source: Option<Text>,
+    pub effective: Option<(Date, Date, Span)>,
+    pub version: Option<Text>,
+    pub total: Option<Number>,
+    pub grades: Vec<Grade>,
+    pub no_evidence: Option<(NoEvidence, Span)>,
+    /// Settings given twice, reported by the checker.
+    pub repeated: Vec<Span>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Grade {
+    pub name: Text,
+    pub threshold: Number,
+}
+
+/// How a rule with no evidence counts in its section.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NoEvidence {
+    /// 0 points out of its possible points.
+    Zero,
+    /// Left out of the denominator, like a rule that does not apply.
+    Excluded,
+}
+
+#[derive(Debug, Clone)]
+pub struct FactDecl {
+    pub file: FileId,
+    pub id: Ident,
+    pub ty: FactType,
+    pub ty_span: Span,
+    pub label: Text,
+    pub patterns: Vec<Text>,
+    pub scope: Option<(Scope, Span)>,
+}
+
+/// The part of a report that evidence for a fact must come from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Scope {
+    /// The account of the year's work (the default): not the shortcomings, not the plans.
+    Work,
+    /// The part on shortcomings and their causes.
+    Shortcomings,
+    /// The part on next year's plans.
+    Plan,
+    /// The title block and page header: title, publication date.
+    Header,
+    /// Anywhere in the report.
+    Anywhere,
+}
+
+#[derive(Debug, Clone)]
+pub struct Section {
+    pub file: FileId,
+    pub id: Ident,
+    pub title: Text,
+    pub weight: Number,
+    pub notes: Vec<Text>,
+    pub rules: Vec<Rule>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Rule {
+    pub id: Ident,
+    pub title: Text,
+    pub span: Span,
+    pub cite: Option<Cite>,
+    pub points: Option<Number>,
+    pub applies: Option<Expr>,
+    pub require: Option<Expr>,
+    pub partial: Option<Partial>,
+    pub deduct: Option<Deduct>,
+    pub missing: Option<(Missing, Span)>,
+    pub explain: Option<Text>,
+    pub help: Option<Text>,
+    pub notes: Vec<Text>,
+    /// Clauses given twice, reported by the checker.
+    pub repeated: Vec<Span>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Cite {
+    pub text: Text,
+    pub standing: Standing,
+    pub standing_span: Span,
+}
+
+/// How far a citation was verified (domain.md §0: V/R/L).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Standing {
+    /// V: checked against an official text.
+    Verified,
+    /// R: recalled from the official text, not re-read.
+    Recalled,
+    /// L: a local-assessment convention, not a requirement stated in this form centrally.
+    Local,
+}
+
+impl Standing {
+    pub fn keyword(self) -> &'static str {
+        match self {
+            Standing::Verified => "verified",
+            Standing::Recalled => "recalled",
+            Standing::Local => "local",
+        }
+    }
+
+    /// How an explanation describes the requirement's footing, in the reader's words.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Standing::Verified => "已核对原文",
+            Standing::Recalled => "据原文回忆,待核对",
+            Standing::Local => "地方考核惯例,非纲要原文要求",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub enum Partial {
+    /// 0 points at `from`, full points at `to`.
+    Linear { expr: Expr, from: Literal, to: Literal, span: Span },
+    /// The first condition that holds gives its points.
+    Tiers { tiers: Vec<(Expr, Number)>, span: Span },
+}
+
+/// 扣分: `per` points for every unit of `expr`, at most `cap`.
+#[derive(Debug, Clone)]
+pub struct Deduct {
+    pub per: Number,
+    pub expr: Expr,
+    pub cap: Option<Number>,
+    pub span: Span,
+}
+
+/// What silence on a fact the rule reads means.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Missing {
+    Unknown,
+    Fail,
+    NotApplicable,
+}
+
+#[derive(Debug, Clone)]
+pub struct Test {
+    pub file: FileId,
+    pub name: Text,
+    pub span: Span,
+    pub given: Vec<(Ident, Literal)>,
+    pub expectations: Vec<Expectation>,
+}
+
+#[derive(Debug, Clone)]
+pub enum Expectation {
+    Total { value: Number, span: Span },
+    Grade { name: Text, span: Span },
+    Rule { rule: Ident, outcome: Outcome, points: Option<Number>, span: Span },
+}
+
+/// A rule's outcome.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    Pass,
+    Partial,
+    Fail,
+    Unknown,
+    NotApplicable,
+}
+
+impl Outcome {
+    pub fn keyword(self) -> &'static str {
+        match self {
+            Outcome::Pass => "pass",
+            Outcome::Partial => "partial",
+            Outcome::Fail => "fail",
+            Outcome::Unknown => "unknown",
+            Outcome::NotApplicable => "not_applicable",
+        }
+    }
+
+    /// The outcome in the reader's words.
+    pub fn label(self) -> &'static str {
+        match self {
+            Outcome::Pass => "达标",
+            Outcome::Partial => "部分达标",
+            Outcome::Fail => "未达标",
+            Outcome::Unknown => "无证据",
+            Outcome::NotApplicable => "不适用",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LiteralValue {
+    Number(Decimal),
+    Percent(Decimal),
+    Date(Date),
+    Bool(bool),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Literal {
+    pub value: LiteralValue,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct Expr {
+    pub kind: ExprKind,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub enum ExprKind {
+    Literal(LiteralValue),
+    Fact(String),
+    Call { name: Ident, args: Vec<Expr> },
+    Not(Box<Expr>),
+    Binary { op: BinaryOp, lhs: Box<Expr>, rhs: Box<Expr> },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BinaryOp {
+    Or,
+    And,
+    Ge,
+    Le,
+    Gt,
+    Lt,
+    Eq,
+    Ne,
+    Add,
+    Sub,
+    Mul,
+    Div,
+}
+
+impl BinaryOp {
+    pub fn symbol(self) -> &'static str {
+        match self {
+            BinaryOp::Or => "or",
+            BinaryOp::And => "and",
+            BinaryOp::Ge => ">=",
+            BinaryOp::Le => "<=",
+            BinaryOp::Gt => ">",
+            BinaryOp::Lt => "<",
+            BinaryOp::Eq => "==",
+            BinaryOp::Ne => "!=",
+            BinaryOp::Add => "+",
+            BinaryOp::Sub => "-",
+            BinaryOp::Mul => "*",
+            BinaryOp::Div => "/",
+        }
+    }
+
+    pub fn is_comparison(self) -> bool {
+        matches!(
+            self,
+            BinaryOp::Ge | BinaryOp::Le | BinaryOp::Gt | BinaryOp::Lt | BinaryOp::Eq | BinaryOp::Ne
+        )
+    }
+}
+
+impl Expr {
+    /// Every fact the expression reads, in order of appearance.
+    pub fn facts<'a>(&'a self, out: &mut Vec<&'a str>) {
+        match &self.kind {
+            ExprKind::Literal(_) => {}
+            ExprKind::Fact(name) => {
+                if !out.contains(&name.as_str()) {
+                    out.push(name);
+                }
+            }
+            ExprKind::Call { args, .. } => args.iter().for_each(|a| a.facts(out)),
+            ExprKind::Not(inner) => inner.facts(out),
+            ExprKind::Binary { lhs, rhs, .. } => {
+                lhs.facts(out);
+                rhs.facts(out);
+            }
+        }
+    }
+}

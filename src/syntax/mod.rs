@@ -1,0 +1,128 @@
+//! Parsing `.fz` files: pest grammar → syntax tree with spans, and parse errors in plain words.
+
+pub mod ast;
+mod names;
+mod parser;
+
+use pest::error::{ErrorVariant, InputLocation};
+use pest::Parser as _;
+
+use crate::diagnostic::{Code, Diag, Source, Span};
+use ast::{File, FileId};
+use names::Name;
+use parser::{FazhiParser, Rule};
+
+/// Parses one source. On a syntax error the diagnostic is pushed and `None` returned; literal
+/// errors (an impossible date) are pushed while the tree is still returned.
+pub fn parse(file: FileId, source: &Source, diags: &mut Vec<Diag>) -> Option<File> {
+    let mut found = Vec::new();
+    let result = match FazhiParser::parse(Rule::file, &source.text) {
+        Ok(mut pairs) => match pairs.next() {
+            Some(pair) => parser::walk_file(file, pair, &mut found).map_err(|d| vec![d]),
+            None => Ok(File::default()),
+        },
+        Err(error) => Err(vec![syntax_error(&source.text, &error)]),
+    };
+    let attach = |d: Diag| d.in_source(source);
+    diags.extend(found.into_iter().map(attach));
+    match result {
+        Ok(file) => Some(file),
+        Err(errors) => {
+            diags.extend(errors.into_iter().map(attach));
+            None
+        }
+    }
+}
+
+/// Turns a pest error into our own diagnostic: the byte offset from pest, grammar rules by their
+/// human names, and targeted help for full-width punctuation and unterminated strings.
+fn syntax_error(text: &str, error: &pest::error::Error<Rule>) -> Diag {
+    let offset = match error.location {
+        InputLocation::Pos(p) => p,
+        InputLocation::Span((start, _)) => start,
+    }
+    .min(text.len());
+    let rest = &text[offset..];
+    let found = rest.chars().next();
+
+    if let Some(c) = found.filter(|c| ascii_of_fullwidth(*c).is_some()) {
+        let ascii = ascii_of_fullwidth(c).unwrap_or(c);
+        return Diag::error(Code::SyntaxFullwidth, format!("full-width `{c}` where the rule language expects ASCII"))
+            .label(Span::new(offset, offset + c.len_utf8()), "full-width character")
+            .help(format!("type the ASCII `{ascii}` instead; Chinese text belongs inside double-quoted strings"));
+    }
+    let line = &rest[..rest.find('\n').unwrap_or(rest.len())];
+    if found == Some('"') && !line[1..].contains('"') {
+        return Diag::error(Code::SyntaxUnterminatedString, "unterminated string")
+            .label(Span::new(offset, offset + line.len()), "this string has no closing `\"`")
+            .help("close the string with `\"` on the same line; write `\\\"` for a quote inside it");
+    }
+
+    let expected = match &error.variant {
+        ErrorVariant::ParsingError { positives, .. } => expected_list(positives),
+        ErrorVariant::CustomError { message } => message.clone(),
+    };
+    let found_text = match found {
+        None => "the end of the file".to_string(),
+        Some(_) => format!("`{}`", token_at(rest)),
+    };
+    Diag::error(Code::SyntaxParse, format!("expected {expected}, found {found_text}"))
+        .label(Span::new(offset, offset + token_at(rest).len().max(1)), format!("expected {expected}"))
+        .help(hint_for(rest))
+}
+
+/// "a, b or c" from the grammar rules pest expected, without duplicates or hidden rules.
+fn expected_list(rules: &[Rule]) -> String {
+    let mut names: Vec<String> = rules
+        .iter()
+        .filter_map(|r| match names::name(*r) {
+            Name::Keyword(k) => Some(format!("`{k}`")),
+            Name::Thing(t) => Some(t.to_string()),
+            Name::Hidden => None,
+        })
+        .collect();
+    names.sort();
+    names.dedup();
+    match names.len() {
+        0 => "something else".to_string(),
+        1 => names.remove(0),
+        n => {
+            let last = names.remove(n - 1);
+            format!("{} or {last}", names.join(", "))
+        }
+    }
+}
+
+/// The word or symbol at the start of `rest`, for "found `x`".
+fn token_at(rest: &str) -> &str {
+    let word_end = rest
+        .char_indices()
+        .find(|(_, c)| !(c.is_alphanumeric() || *c == '_'))
+        .map_or(rest.len(), |(i, _)| i);
+    if word_end > 0 {
+        return &rest[..word_end.min(40)];
+    }
+    rest.chars().next().map_or("", |c| &rest[..c.len_utf8()])
+}
+
+fn hint_for(rest: &str) -> String {
+    if rest.starts_with(|c: char| !c.is_ascii() && !c.is_whitespace()) {
+        "Chinese text belongs inside double-quoted strings, e.g. `\"行政机关负责人出庭应诉率\"`".to_string()
+    } else if rest.starts_with(|c: char| c.is_ascii_uppercase()) {
+        "names are lowercase ASCII with `_`, e.g. `court_appearance_rate`".to_string()
+    } else {
+        "see docs/dsl.md for the rule language".to_string()
+    }
+}
+
+/// The ASCII character a full-width one stands for, for punctuation users type in a Chinese IME.
+fn ascii_of_fullwidth(c: char) -> Option<char> {
+    match c {
+        '\u{FF01}'..='\u{FF5E}' => char::from_u32(u32::from(c) - 0xFEE0),
+        '“' | '”' => Some('"'),
+        '、' => Some(','),
+        '。' => Some('.'),
+        _ => None,
+    }
+}
+

@@ -1,0 +1,474 @@
+//! pest pairs → syntax tree. The only code that knows the grammar's shape; pest types never
+//! leave the `syntax` module.
+
+use std::str::FromStr;
+
+use pest::iterators::{Pair, Pairs};
+use rust_decimal::Decimal;
+
+use super::ast::*;
+use super::names::is_keyword;
+use crate::diagnostic::{Code, Diag, Span};
+use crate::value::{Date, FactType};
+
+#[derive(pest_derive::Parser)]
+#[grammar = "../grammar/fazhi.pest"]
+pub struct FazhiParser;
+
+type Walk<T> = Result<T, Diag>;
+
+/// An impossible tree shape: a bug in this walker, reported instead of panicking.
+fn internal(span: Span, what: &str) -> Diag {
+    Diag::error(Code::SyntaxParse, format!("internal error: unexpected syntax tree ({what})"))
+        .label(span, "here")
+        .help("this is a bug in fazhi; please report it with this file")
+}
+
+/// The significant children of a pair: keywords are dropped, they are recognised by text.
+struct Children<'i> {
+    pairs: Pairs<'i, Rule>,
+    parent: Span,
+}
+
+impl<'i> Children<'i> {
+    fn of(pair: Pair<'i, Rule>) -> Children<'i> {
+        let parent = Span::from(pair.as_span());
+        Children { pairs: pair.into_inner(), parent }
+    }
+
+    fn next(&mut self) -> Option<Pair<'i, Rule>> {
+        loop {
+            let pair = self.pairs.next()?;
+            if !is_keyword(pair.as_rule()) {
+                return Some(pair);
+            }
+        }
+    }
+
+    fn expect(&mut self, wanted: Rule) -> Walk<Pair<'i, Rule>> {
+        match self.next() {
+            Some(pair) if pair.as_rule() == wanted => Ok(pair),
+            Some(pair) => Err(internal(pair.as_span().into(), &format!("{:?} for {wanted:?}", pair.as_rule()))),
+            None => Err(internal(self.parent, &format!("missing {wanted:?}"))),
+        }
+    }
+
+}
+
+/// Walks a parsed `file` pair into a [`File`]. Literal problems (a 13th month) are pushed to
+/// `diags` and the item is still built where possible.
+pub fn walk_file(file: FileId, pair: Pair<'_, Rule>, diags: &mut Vec<Diag>) -> Walk<File> {
+    let mut out = File::default();
+    let mut walker = Walker { file, diags };
+    for item in pair.into_inner() {
+        match item.as_rule() {
+            Rule::ruleset => out.rulesets.push(walker.ruleset(item)?),
+            Rule::fact_decl => out.facts.push(walker.fact(item)?),
+            Rule::section => out.sections.push(walker.section(item)?),
+            Rule::test_block => out.tests.push(walker.test(item)?),
+            Rule::EOI => {}
+            other => return Err(internal(item.as_span().into(), &format!("{other:?} at top level"))),
+        }
+    }
+    Ok(out)
+}
+
+struct Walker<'d> {
+    file: FileId,
+    diags: &'d mut Vec<Diag>,
+}
+
+impl Walker<'_> {
+    fn ruleset(&mut self, pair: Pair<'_, Rule>) -> Walk<RulesetHeader> {
+        let mut children = Children::of(pair);
+        let id = ident(children.expect(Rule::ident)?);
+        let mut header = RulesetHeader {
+            file: self.file,
+            id,
+            title: None,
+            source: None,
+            effective: None,
+            version: None,
+            total: None,
+            grades: Vec::new(),
+            no_evidence: None,
+            repeated: Vec::new(),
+        };
+        while let Some(entry) = children.next() {
+            let span = Span::from(entry.as_span());
+            let kind_rule = entry.as_rule();
+            let mut inner = Children::of(entry);
+            let repeated = match kind_rule {
+                Rule::title_entry => set(&mut header.title, text(inner.expect(Rule::string)?)),
+                Rule::source_entry => set(&mut header.source, text(inner.expect(Rule::string)?)),
+                Rule::version_entry => set(&mut header.version, text(inner.expect(Rule::string)?)),
+                Rule::total_entry => set(&mut header.total, self.number(inner.expect(Rule::number_lit)?)),
+                Rule::effective_entry => {
+                    let from = self.date(inner.expect(Rule::date_lit)?);
+                    let to = self.date(inner.expect(Rule::date_lit)?);
+                    set(&mut header.effective, (from, to, span))
+                }
+                Rule::grade_entry => {
+                    let name = text(inner.expect(Rule::string)?);
+                    let threshold = self.number(inner.expect(Rule::number_lit)?);
+                    header.grades.push(Grade { name, threshold });
+                    false
+                }
+                Rule::no_evidence_entry => {
+                    let mode = inner.expect(Rule::no_evidence_mode)?;
+                    let value = match mode.as_str() {
+                        "zero" => NoEvidence::Zero,
+                        "excluded" => NoEvidence::Excluded,
+                        _ => return Err(internal(span, "no_evidence mode")),
+                    };
+                    set(&mut header.no_evidence, (value, span))
+                }
+                other => return Err(internal(span, &format!("{other:?} in ruleset"))),
+            };
+            if repeated {
+                header.repeated.push(span);
+            }
+        }
+        Ok(header)
+    }
+
+    fn fact(&mut self, pair: Pair<'_, Rule>) -> Walk<FactDecl> {
+        let mut children = Children::of(pair);
+        let id = ident(children.expect(Rule::ident)?);
+        let ty_pair = children.expect(Rule::fact_type)?;
+        let ty_span = Span::from(ty_pair.as_span());
+        let ty = FactType::from_keyword(ty_pair.as_str()).ok_or_else(|| internal(ty_span, "fact type"))?;
+        let label = text(children.expect(Rule::string)?);
+        let mut decl = FactDecl { file: self.file, id, ty, ty_span, label, patterns: Vec::new(), scope: None };
+        if let Some(body) = children.next() {
+            for entry in Children::of(body).pairs.filter(|p| !is_keyword(p.as_rule())) {
+                let span = Span::from(entry.as_span());
+                match entry.as_rule() {
+                    Rule::pattern_entry => decl.patterns.push(text(Children::of(entry).expect(Rule::string)?)),
+                    Rule::scope_entry => {
+                        let name = Children::of(entry).expect(Rule::scope_name)?;
+                        let scope = match name.as_str() {
+                            "work" => Scope::Work,
+                            "shortcomings" => Scope::Shortcomings,
+                            "plan" => Scope::Plan,
+                            "header" => Scope::Header,
+                            "anywhere" => Scope::Anywhere,
+                            _ => return Err(internal(span, "scope")),
+                        };
+                        decl.scope = Some((scope, span));
+                    }
+                    other => return Err(internal(span, &format!("{other:?} in fact"))),
+                }
+            }
+        }
+        Ok(decl)
+    }
+
+    fn section(&mut self, pair: Pair<'_, Rule>) -> Walk<Section> {
+        let mut children = Children::of(pair);
+        let id = ident(children.expect(Rule::ident)?);
+        let title = text(children.expect(Rule::string)?);
+        let weight = self.number(children.expect(Rule::number_lit)?);
+        let mut section = Section { file: self.file, id, title, weight, notes: Vec::new(), rules: Vec::new() };
+        while let Some(entry) = children.next() {
+            match entry.as_rule() {
+                Rule::note_entry => section.notes.push(text(Children::of(entry).expect(Rule::string)?)),
+                Rule::rule_decl => section.rules.push(self.rule(entry)?),
+                other => return Err(internal(entry.as_span().into(), &format!("{other:?} in section"))),
+            }
+        }
+        Ok(section)
+    }
+
+    fn rule(&mut self, pair: Pair<'_, Rule>) -> Walk<Rule_> {
+        let span = Span::from(pair.as_span());
+        let mut children = Children::of(pair);
+        let id = ident(children.expect(Rule::ident)?);
+        let title = text(children.expect(Rule::string)?);
+        let mut rule = Rule_ {
+            id,
+            title,
+            span,
+            cite: None,
+            points: None,
+            applies: None,
+            require: None,
+            partial: None,
+            deduct: None,
+            missing: None,
+            explain: None,
+            help: None,
+            notes: Vec::new(),
+            repeated: Vec::new(),
+        };
+        while let Some(entry) = children.next() {
+            let span = Span::from(entry.as_span());
+            let kind = entry.as_rule();
+            let mut inner = Children::of(entry);
+            let repeated = match kind {
+                Rule::cite_entry => {
+                    let text = text(inner.expect(Rule::string)?);
+                    let standing_pair = inner.expect(Rule::standing)?;
+                    let standing_span = Span::from(standing_pair.as_span());
+                    let standing = match standing_pair.as_str() {
+                        "verified" => Standing::Verified,
+                        "recalled" => Standing::Recalled,
+                        "local" => Standing::Local,
+                        _ => return Err(internal(standing_span, "standing")),
+                    };
+                    set(&mut rule.cite, Cite { text, standing, standing_span })
+                }
+                Rule::points_entry => set(&mut rule.points, self.number(inner.expect(Rule::number_lit)?)),
+                Rule::applies_entry => set(&mut rule.applies, self.expr(inner.expect(Rule::expr)?)?),
+                Rule::require_entry => set(&mut rule.require, self.expr(inner.expect(Rule::expr)?)?),
+                Rule::partial_entry => {
+                    let partial = self.partial(inner.next().ok_or_else(|| internal(span, "partial"))?)?;
+                    set(&mut rule.partial, partial)
+                }
+                Rule::deduct_entry => {
+                    let per = self.number(inner.expect(Rule::number_lit)?);
+                    let expr = self.expr(inner.expect(Rule::expr)?)?;
+                    let cap = inner.next().map(|p| self.number(p));
+                    set(&mut rule.deduct, Deduct { per, expr, cap, span })
+                }
+                Rule::missing_entry => {
+                    let mode = match inner.expect(Rule::missing_mode)?.as_str() {
+                        "unknown" => Missing::Unknown,
+                        "fail" => Missing::Fail,
+                        "not_applicable" => Missing::NotApplicable,
+                        _ => return Err(internal(span, "missing mode")),
+                    };
+                    set(&mut rule.missing, (mode, span))
+                }
+                Rule::explain_entry => set(&mut rule.explain, text(inner.expect(Rule::string)?)),
+                Rule::help_entry => set(&mut rule.help, text(inner.expect(Rule::string)?)),
+                Rule::note_entry => {
+                    rule.notes.push(text(inner.expect(Rule::string)?));
+                    false
+                }
+                other => return Err(internal(span, &format!("{other:?} in rule"))),
+            };
+            if repeated {
+                rule.repeated.push(span);
+            }
+        }
+        Ok(rule)
+    }
+
+    fn partial(&mut self, pair: Pair<'_, Rule>) -> Walk<Partial> {
+        let span = Span::from(pair.as_span());
+        let kind = pair.as_rule();
+        let mut inner = Children::of(pair);
+        match kind {
+            Rule::linear => {
+                let expr = self.expr(inner.expect(Rule::expr)?)?;
+                let from = self.literal(inner.expect(Rule::literal)?)?;
+                let to = self.literal(inner.expect(Rule::literal)?)?;
+                Ok(Partial::Linear { expr, from, to, span })
+            }
+            Rule::tiers => {
+                let mut tiers = Vec::new();
+                while let Some(tier) = inner.next() {
+                    let mut parts = Children::of(tier);
+                    let condition = self.expr(parts.expect(Rule::expr)?)?;
+                    let points = self.number(parts.expect(Rule::number_lit)?);
+                    tiers.push((condition, points));
+                }
+                Ok(Partial::Tiers { tiers, span })
+            }
+            other => Err(internal(span, &format!("{other:?} as partial credit"))),
+        }
+    }
+
+    fn test(&mut self, pair: Pair<'_, Rule>) -> Walk<Test> {
+        let span = Span::from(pair.as_span());
+        let mut children = Children::of(pair);
+        let name = text(children.expect(Rule::string)?);
+        let mut given = Vec::new();
+        let mut given_children = Children::of(children.expect(Rule::given)?);
+        while let Some(fact) = given_children.next() {
+            let mut parts = Children::of(fact);
+            let id = ident(parts.expect(Rule::ident)?);
+            let value = self.literal(parts.expect(Rule::literal)?)?;
+            given.push((id, value));
+        }
+        let mut expectations = Vec::new();
+        while let Some(expect) = children.next() {
+            let span = Span::from(expect.as_span());
+            let kind = expect.as_rule();
+            let mut parts = Children::of(expect);
+            expectations.push(match kind {
+                Rule::expect_total => Expectation::Total { value: self.number(parts.expect(Rule::number_lit)?), span },
+                Rule::expect_grade => Expectation::Grade { name: text(parts.expect(Rule::string)?), span },
+                Rule::expect_rule => {
+                    let rule = ident(parts.expect(Rule::ident)?);
+                    let outcome = match parts.expect(Rule::outcome)?.as_str() {
+                        "pass" => Outcome::Pass,
+                        "partial" => Outcome::Partial,
+                        "fail" => Outcome::Fail,
+                        "unknown" => Outcome::Unknown,
+                        "not_applicable" => Outcome::NotApplicable,
+                        _ => return Err(internal(span, "outcome")),
+                    };
+                    let points = parts.next().map(|p| self.number(p));
+                    Expectation::Rule { rule, outcome, points, span }
+                }
+                other => return Err(internal(span, &format!("{other:?} in test"))),
+            });
+        }
+        Ok(Test { file: self.file, name, span, given, expectations })
+    }
+
+    fn expr(&mut self, pair: Pair<'_, Rule>) -> Walk<Expr> {
+        let span = Span::from(pair.as_span());
+        match pair.as_rule() {
+            Rule::expr => self.expr(Children::of(pair).next().ok_or_else(|| internal(span, "empty expression"))?),
+            Rule::or_expr | Rule::and_expr | Rule::sum | Rule::product | Rule::comparison => self.binary_chain(pair),
+            Rule::not_expr => {
+                let mut inner = Children::of(pair);
+                let first = inner.next().ok_or_else(|| internal(span, "empty not"))?;
+                if first.as_rule() == Rule::not_expr {
+                    let operand = self.expr(first)?;
+                    Ok(Expr { kind: ExprKind::Not(Box::new(operand)), span })
+                } else {
+                    self.expr(first)
+                }
+            }
+            Rule::literal => {
+                let literal = self.literal(pair)?;
+                Ok(Expr { kind: ExprKind::Literal(literal.value), span })
+            }
+            Rule::fact_ref => Ok(Expr { kind: ExprKind::Fact(pair.as_str().to_string()), span }),
+            Rule::call => {
+                let mut inner = Children::of(pair);
+                let name_pair = inner.expect(Rule::function_name)?;
+                let name = Ident { name: name_pair.as_str().to_string(), span: name_pair.as_span().into() };
+                let mut args = Vec::new();
+                while let Some(arg) = inner.next() {
+                    args.push(self.expr(arg)?);
+                }
+                Ok(Expr { kind: ExprKind::Call { name, args }, span })
+            }
+            other => Err(internal(span, &format!("{other:?} in expression"))),
+        }
+    }
+
+    /// `a op b op c` as left-associated binary nodes; keyword operators (`or`, `and`, `before`)
+    /// are read from the text between operands.
+    fn binary_chain(&mut self, pair: Pair<'_, Rule>) -> Walk<Expr> {
+        let span = Span::from(pair.as_span());
+        let mut parts = pair.into_inner();
+        let first = parts.next().ok_or_else(|| internal(span, "empty chain"))?;
+        let mut lhs = self.expr(first)?;
+        let mut pending: Option<BinaryOp> = None;
+        for part in parts {
+            match part.as_rule() {
+                Rule::kw_or => pending = Some(BinaryOp::Or),
+                Rule::kw_and => pending = Some(BinaryOp::And),
+                Rule::compare_op | Rule::add_op | Rule::mul_op => {
+                    pending = Some(operator(part.as_str()).ok_or_else(|| internal(span, "operator"))?)
+                }
+                _ => {
+                    let op = pending.take().ok_or_else(|| internal(span, "operand without operator"))?;
+                    let rhs = self.expr(part)?;
+                    let joined = Span::new(lhs.span.start, rhs.span.end);
+                    lhs = Expr { kind: ExprKind::Binary { op, lhs: Box::new(lhs), rhs: Box::new(rhs) }, span: joined };
+                }
+            }
+        }
+        Ok(lhs)
+    }
+
+    fn literal(&mut self, pair: Pair<'_, Rule>) -> Walk<Literal> {
+        let span = Span::from(pair.as_span());
+        let inner = Children::of(pair).next().ok_or_else(|| internal(span, "empty literal"))?;
+        let value = match inner.as_rule() {
+            Rule::number_lit => LiteralValue::Number(self.number(inner).value),
+            Rule::percent_lit => {
+                let digits = inner.as_str().trim_end_matches('%');
+                LiteralValue::Percent(self.decimal(digits, span))
+            }
+            Rule::date_lit => LiteralValue::Date(self.date(inner)),
+            Rule::bool_lit => LiteralValue::Bool(inner.as_str() == "true"),
+            other => return Err(internal(span, &format!("{other:?} as literal"))),
+        };
+        Ok(Literal { value, span })
+    }
+
+    fn number(&mut self, pair: Pair<'_, Rule>) -> Number {
+        let span = Span::from(pair.as_span());
+        Number { value: self.decimal(pair.as_str(), span), span }
+    }
+
+    fn decimal(&mut self, digits: &str, span: Span) -> Decimal {
+        Decimal::from_str(digits).unwrap_or_else(|_| {
+            self.diags.push(
+                Diag::error(Code::SyntaxBadLiteral, format!("`{digits}` is not a number fazhi can hold"))
+                    .label(span, "too many digits")
+                    .help("numbers have at most 28 significant digits"),
+            );
+            Decimal::ZERO
+        })
+    }
+
+    fn date(&mut self, pair: Pair<'_, Rule>) -> Date {
+        let span = Span::from(pair.as_span());
+        Date::parse_iso(pair.as_str()).unwrap_or_else(|| {
+            self.diags.push(
+                Diag::error(Code::SyntaxBadLiteral, format!("`{}` is not a calendar date", pair.as_str()))
+                    .label(span, "no such day")
+                    .help("write dates as YYYY-MM-DD with a real month and day, e.g. `2025-04-01`"),
+            );
+            Date { year: 1970, month: 1, day: 1 }
+        })
+    }
+}
+
+/// Sets a clause once; returns true when it was already set (the checker reports repeats).
+fn set<T>(slot: &mut Option<T>, value: T) -> bool {
+    let repeated = slot.is_some();
+    if !repeated {
+        *slot = Some(value);
+    }
+    repeated
+}
+
+type Rule_ = super::ast::Rule;
+
+fn ident(pair: Pair<'_, Rule>) -> Ident {
+    Ident { name: pair.as_str().to_string(), span: pair.as_span().into() }
+}
+
+fn text(pair: Pair<'_, Rule>) -> Text {
+    let raw = pair.as_str();
+    let inner = raw.strip_prefix('"').and_then(|s| s.strip_suffix('"')).unwrap_or(raw);
+    let mut text = String::with_capacity(inner.len());
+    let mut chars = inner.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => match chars.next() {
+                Some('n') => text.push('\n'),
+                Some(other) => text.push(other),
+                None => {}
+            },
+            c => text.push(c),
+        }
+    }
+    Text { text, span: pair.as_span().into() }
+}
+
+fn operator(symbol: &str) -> Option<BinaryOp> {
+    Some(match symbol {
+        ">=" => BinaryOp::Ge,
+        "<=" => BinaryOp::Le,
+        ">" | "after" => BinaryOp::Gt,
+        "<" | "before" => BinaryOp::Lt,
+        "==" => BinaryOp::Eq,
+        "!=" => BinaryOp::Ne,
+        "+" => BinaryOp::Add,
+        "-" => BinaryOp::Sub,
+        "*" => BinaryOp::Mul,
+        "/" => BinaryOp::Div,
+        _ => return None,
+    })
+}
