@@ -61,10 +61,6 @@ impl Source {
     pub fn new(name: impl Into<String>, text: impl Into<Arc<str>>) -> Source {
         Source { name: name.into(), text: text.into() }
     }
-
-    fn named(&self) -> NamedSource<Arc<str>> {
-        NamedSource::new(self.name.clone(), Arc::clone(&self.text)).with_language("fazhi")
-    }
 }
 
 /// Every diagnostic code fazhi emits. The string forms are a contract: docs/diagnostics.md lists
@@ -214,8 +210,13 @@ pub struct Diag {
     pub code: Code,
     pub severity: Severity,
     pub message: String,
+    /// The source as miette shows it: its name carries the primary label's line and character
+    /// column (miette's own header counts bytes, which is wrong for CJK text).
     source: Option<NamedSource<Arc<str>>>,
     source_text: Option<Arc<str>>,
+    source_name: String,
+    /// Whether `source_name` already says where the text is (an evidence window).
+    named_position: bool,
     labels: Vec<(Span, String)>,
     pub help: Option<String>,
     related: Vec<Diag>,
@@ -241,6 +242,8 @@ impl Diag {
             message: message.into(),
             source: None,
             source_text: None,
+            source_name: String::new(),
+            named_position: false,
             labels: Vec::new(),
             help: None,
             related: Vec::new(),
@@ -249,15 +252,19 @@ impl Diag {
 
     /// Attaches the source that this diagnostic's labels point into.
     pub fn in_source(mut self, source: &Source) -> Diag {
-        self.source = Some(source.named());
+        self.source_name = source.name.clone();
         self.source_text = Some(Arc::clone(&source.text));
+        self.named_position = false;
+        self.name_source();
         self
     }
 
-    /// Like [`Diag::in_source`] with a name shown instead of the source's own (a window's position).
+    /// Like [`Diag::in_source`] for a window of a larger text, whose name says where it is.
     pub fn in_named_source(mut self, name: String, text: Arc<str>) -> Diag {
-        self.source = Some(NamedSource::new(name, Arc::clone(&text)).with_language("fazhi"));
+        self.source_name = name;
         self.source_text = Some(text);
+        self.named_position = true;
+        self.name_source();
         self
     }
 
@@ -265,7 +272,60 @@ impl Diag {
     /// source when rendered, so the order of `label` and `in_source` calls does not matter.
     pub fn label(mut self, span: Span, text: impl Into<String>) -> Diag {
         self.labels.push((span, text.into()));
+        self.name_source();
         self
+    }
+
+    /// Attaches a window of `report` around `span` and labels it (on `underline`, the value, when
+    /// it lies inside). Report paragraphs are often 500–800 characters on one line and miette
+    /// never shortens a line, so the window is cut to ±30 characters inside the line, and the real
+    /// line and character column go in the source name.
+    pub fn in_window(self, report: &Source, span: Span, underline: Option<Span>, label: &str) -> Diag {
+        const WINDOW_CHARS: usize = 30;
+        let text = &report.text;
+        let floor = |mut i: usize| {
+            i = i.min(text.len());
+            while !text.is_char_boundary(i) {
+                i -= 1;
+            }
+            i
+        };
+        let start = floor(span.start);
+        let end = floor(span.end).max(start);
+        let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+        let line_end = text[end..].find('\n').map_or(text.len(), |i| end + i);
+        let from = text[..start].char_indices().rev().nth(WINDOW_CHARS - 1).map_or(0, |(i, _)| i).max(line_start);
+        let to = text[end..].char_indices().nth(WINDOW_CHARS).map_or(text.len(), |(i, _)| end + i).min(line_end);
+        let line = text[..start].matches('\n').count() + 1;
+        let column = text[line_start..start].chars().count() + 1;
+        let mut window = String::new();
+        if from > line_start {
+            window.push('…');
+        }
+        let shift = window.len();
+        window.push_str(&text[from..to]);
+        if to < line_end {
+            window.push('…');
+        }
+        let marked = underline.filter(|u| u.start >= from && u.end <= to && u.start <= u.end).unwrap_or(Span::new(start, end));
+        let local = Span::new(marked.start - from + shift, marked.end - from + shift);
+        self.in_named_source(format!("{}:{line}:{column}", report.name), Arc::from(window)).label(local, label)
+    }
+
+    fn name_source(&mut self) {
+        let Some(text) = &self.source_text else { return };
+        let name = match self.labels.first() {
+            Some((span, _)) if !self.named_position => {
+                let at = span.start.min(text.len());
+                let at = (0..=at).rev().find(|i| text.is_char_boundary(*i)).unwrap_or(0);
+                let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+                let line = text[..at].matches('\n').count() + 1;
+                let column = text[line_start..at].chars().count() + 1;
+                format!("{}:{line}:{column}", self.source_name)
+            }
+            _ => self.source_name.clone(),
+        };
+        self.source = Some(NamedSource::new(name, Arc::clone(text)).with_language("fazhi"));
     }
 
     pub fn help(mut self, help: impl Into<String>) -> Diag {

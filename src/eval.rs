@@ -123,6 +123,8 @@ fn evaluate_rule(rule: &Rule, facts: &Facts, source: &str, ruleset: &RuleSet, se
 
     let (outcome, earned, reasoning) = score_rule(rule, facts, points, &snippet, &silent);
     let message = match &rule.explain {
+        // A template over missing facts reads badly ("…率为未提及"); say what is missing instead.
+        _ if outcome == Outcome::Unknown && !silent.is_empty() => format!("报告未提及{}", silent.join("、")),
         Some(template) => fill_template(&template.text, facts),
         None => rule.title.text.clone(),
     };

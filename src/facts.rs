@@ -10,6 +10,36 @@ use crate::check::RuleSet;
 use crate::diagnostic::{suggest, Code, Diag, Source, Span};
 use crate::value::{Date, FactType, Qualifier, Value};
 
+/// The catalogue of ../shared/facts.md: ids and types the extractor must produce and the default
+/// rule set reads. A test checks the embedded rule set declares each with this type.
+pub const CATALOGUE: [(&str, FactType); 25] = [
+    ("report_year", FactType::Year),
+    ("published_on", FactType::Date),
+    ("has_shortcomings", FactType::Flag),
+    ("has_next_year_plan", FactType::Flag),
+    ("first_responsible_duty", FactType::Flag),
+    ("officials_law_report", FactType::Flag),
+    ("pre_meeting_law_study_sessions", FactType::Count),
+    ("major_decision_catalog", FactType::Flag),
+    ("legal_adviser_full_coverage", FactType::Flag),
+    ("normative_docs_filed", FactType::Count),
+    ("normative_docs_filing_rate", FactType::Percent),
+    ("enforcement_three_systems", FactType::Flag),
+    ("enforcement_files_reviewed", FactType::Count),
+    ("enforcement_exam_pass_rate", FactType::Percent),
+    ("reconsideration_cases", FactType::Count),
+    ("reconsideration_concluded", FactType::Count),
+    ("reconsideration_correction_rate", FactType::Percent),
+    ("admin_litigation_cases", FactType::Count),
+    ("court_appearance_rate", FactType::Percent),
+    ("mediation_cases", FactType::Count),
+    ("mediation_success_rate", FactType::Percent),
+    ("legal_aid_cases", FactType::Count),
+    ("info_disclosed", FactType::Count),
+    ("disclosure_response_rate", FactType::Percent),
+    ("online_service_rate", FactType::Percent),
+];
+
 /// Where a fact's value came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "snake_case")]

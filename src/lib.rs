@@ -10,6 +10,7 @@ pub mod explain;
 pub mod cli;
 pub mod syntax;
 pub mod value;
+pub mod accuracy;
 pub mod check;
 pub mod facts;
 pub mod read;

@@ -158,10 +158,14 @@ fn to_source(document: &Document, range: Range<usize>) -> Span {
 }
 
 fn conflict(document: &Document, source: &Source, id: &str, decl: &FactDecl, chosen: &Candidate, other: &Candidate) -> Diag {
-    Diag::warning(Code::ExtractConflict, format!("the report states `{id}` ({}) twice with different values: {} and {}", decl.label.text, chosen.value, other.value))
-        .in_source(source)
-        .label(to_source(document, chosen.quote.clone()), format!("used: {}", chosen.value))
-        .label(to_source(document, other.quote.clone()), format!("also stated: {}", other.value))
+    let window = |candidate: &Candidate, diag: Diag, label: String| {
+        let underline = candidate.value_range.clone().map(|r| to_source(document, r));
+        diag.in_window(source, to_source(document, candidate.quote.clone()), underline, &label)
+    };
+    let message = format!("the report states `{id}` ({}) twice with different values: {} and {}", decl.label.text, chosen.value, other.value);
+    let also = window(other, Diag::advice(Code::ExtractConflict, format!("also stated: {}", other.value)), format!("also stated: {}", other.value));
+    window(chosen, Diag::warning(Code::ExtractConflict, message), format!("used: {}", chosen.value))
+        .related(also)
         .help(format!("the first whole-government statement is used; if it is wrong, correct it with `--facts` (`fazhi extract {} --format toml` writes a file to edit)", document.name))
 }
 
@@ -175,7 +179,10 @@ fn clause_before<'t>(text: &'t str, at: usize, stops: &[char]) -> &'t str {
 fn rank(text: &str, at: usize) -> Rank {
     let sentence = clause_before(text, at, &['。', '\n', ';']);
     let clause = clause_before(text, at, &['。', '\n', ';', ',']);
-    if SUB_CATEGORY.is_match(clause) {
+    // `…7077件,其中,人民调解案件6280件`: the marker may stand alone in the clause before.
+    let clause_start = at - clause.len();
+    let lead_in = &text[text.floor_char_boundary_compat(clause_start.saturating_sub(7))..clause_start];
+    if SUB_CATEGORY.is_match(clause) || lead_in.contains("其中") {
         Rank::Part
     } else if WHOLE_GOVERNMENT.is_match(sentence) {
         Rank::Headline

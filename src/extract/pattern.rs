@@ -3,9 +3,9 @@
 //! | notation | matches |
 //! | --- | --- |
 //! | Chinese or other text | itself (the report text is normalized: ASCII digits, `%`, `,`, `(`, `:`) |
-//! | `(a\|b)`, `(…)?` | alternatives, an optional group |
+//! | `(a\|b)`, `(…)?`, `x?` | alternatives, an optional group, an optional character |
 //! | `…` | a gap of up to 20 characters inside one sentence |
-//! | `{percent}` `{count}` `{amount}` `{date}` `{year}` | the value, exactly one, of the fact's type |
+//! | `{percent}` `{count}` `{amount}` `{date}` `{year}` | the value, exactly one, of the fact's type (in a flag's pattern: any number of them, as context) |
 //! | `{verb}` | an optional linking verb (达/达到/为/均为…), also across a list (`备案率、公开率均为`) |
 //!
 //! Nothing else is special, so a rule author never writes regex syntax, and the regex crate keeps
@@ -27,7 +27,7 @@ const GAP: &str = "[^。;!?\\n]{0,20}?";
 
 /// A linking verb, optionally after the rest of a list (`审查率、备案率、公开率均为100%` states
 /// all three): the list tail, then 均/全部/都, then the verb, each optional.
-const VERB: &str = "(?:(?:、|和|及|与)[^,。;、:\\n]{1,12}?)*(?:均|全部|都|分别)?(?:达到了|达到|达|为|是|实现|保持|提升至|提高到|提升到|提高至|上升至|上升到|增至|共计|共|累计|合计)?";
+const VERB: &str = "(?:(?:、|和|及|与)[^,。;、:\\n]{1,12}?)*(?:均|全部|都|分别)?(?:达到了|达到|达|为|是|实现|保持|提升至|提高到|提升到|提高至|上升至|上升到|增至|共计|共|累计|合计)?(?:首次)?(?:达到)?(?:[0-9一二三四五六七八九]个)?";
 
 /// Translates a pattern to a regex string; the error says what is wrong.
 pub fn translate(pattern: &str, ty: FactType) -> Result<String, String> {
@@ -36,8 +36,12 @@ pub fn translate(pattern: &str, ty: FactType) -> Result<String, String> {
     let mut values = 0usize;
     let mut chars = pattern.chars().peekable();
     let mut last_open_empty = false;
+    // Whether the last thing written can take a `?` (a character, a group or a placeholder).
+    let mut after_atom = false;
     while let Some(c) = chars.next() {
         let opens = c == '(';
+        let can_be_optional = after_atom;
+        after_atom = !matches!(c, '(' | '|' | '?');
         match c {
             '(' => {
                 depth += 1;
@@ -52,11 +56,12 @@ pub fn translate(pattern: &str, ty: FactType) -> Result<String, String> {
                 }
                 depth -= 1;
                 regex.push(')');
-                if chars.peek() == Some(&'?') {
-                    chars.next();
-                    regex.push('?');
-                }
             }
+            '?' if can_be_optional => {
+                regex.push('?');
+                continue;
+            }
+            '?' => return Err("has a `?` with nothing before it to make optional".into()),
             '|' => regex.push('|'),
             '…' => regex.push_str(GAP),
             '{' => {
@@ -81,8 +86,11 @@ pub fn translate(pattern: &str, ty: FactType) -> Result<String, String> {
                     "year" => YEAR_PATTERN,
                     other => return Err(format!("has an unknown placeholder `{{{other}}}`: use `{{verb}}` or the value, `{{{}}}`", if expected.is_empty() { "…" } else { expected })),
                 };
+                // In a flag's phrase a value is only context (`{year}年工作安排`): not captured.
                 if ty == FactType::Flag {
-                    return Err(format!("has a value `{{{name}}}`, but a flag has no value: its phrase alone sets it"));
+                    regex.push_str(&format!("(?:{fragment})"));
+                    last_open_empty = false;
+                    continue;
                 }
                 if name != expected {
                     return Err(format!("captures `{{{name}}}`, which cannot produce a {ty}: use `{{{expected}}}`"));
@@ -159,6 +167,22 @@ mod tests {
     }
 
     #[test]
+    fn counted_rates_and_flag_context() {
+        let p = "合格率{verb}{percent}";
+        assert_eq!(value_in(p, FactType::Percent, "参考率、通过率和合格率首次达到3个100%").as_deref(), Some("100%"));
+        let plan = compile("{year}…主要安排", FactType::Flag).ok();
+        assert!(plan.is_some_and(|r| r.is_match("2025年推进法治政府建设的主要安排") && r.captures_len() == 1));
+    }
+
+    #[test]
+    fn a_question_mark_makes_the_character_or_group_before_it_optional() {
+        let p = "下一步,?(我区)?将";
+        assert!(compile(p, FactType::Flag).is_ok_and(|r| r.is_match("下一步我区将") && r.is_match("下一步,将")));
+        assert!(translate("?将", FactType::Flag).is_err());
+        assert!(translate("(?将)", FactType::Flag).is_err());
+    }
+
+    #[test]
     fn regex_syntax_is_literal_text() {
         assert_eq!(value_in("a.b*{count}件", FactType::Count, "a.b*3件").as_deref(), Some("3"));
         assert_eq!(value_in("a.b*{count}件", FactType::Count, "axbb3件"), None);
@@ -173,7 +197,6 @@ mod tests {
         assert!(err("出庭)", FactType::Flag).contains("without its `(`"));
         assert!(err("{percent}{percent}", FactType::Percent).contains("more than one"));
         assert!(err("{foo}", FactType::Flag).contains("unknown placeholder"));
-        assert!(err("述法{count}", FactType::Flag).contains("a flag has no value"));
         assert!(err("()", FactType::Flag).contains("empty group"));
     }
 }

@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 use miette::Severity;
 use unicode_width::UnicodeWidthStr;
 
-use super::{diagnostic, evidence_window};
+use super::diagnostic;
 use crate::check::RuleSet;
 use crate::diagnostic::{Code, Diag, Source};
 use crate::eval::{points_text, RuleResult, Scorecard};
@@ -65,12 +65,21 @@ pub fn rule_diagnostic(ruleset: &RuleSet, result: &RuleResult, facts: &Facts, re
                 let origin = if fact.origin == Origin::Manual { "(人工录入)" } else { "" };
                 let finding = Diag::advice(code, format!("报告原文:{label} = {}{origin}", fact.value));
                 match (&fact.evidence, report) {
-                    (Some(evidence), Some(report)) => evidence_window(finding, report, evidence.span, &format!("{fact_id} = {}", fact.value)),
+                    (Some(evidence), Some(report)) => {
+                        finding.in_window(report, evidence.span, evidence.value_span, &format!("{fact_id} = {}", fact.value))
+                    }
                     (Some(evidence), None) => Diag::advice(code, format!("报告原文:「{}」{origin}", evidence.quote)),
                     (None, _) => finding,
                 }
             }
-            None => Diag::advice(code, format!("报告未提及「{label}」({fact_id})")),
+            None => {
+                let searched = ruleset.facts.get(fact_id).map(crate::extract::searched).unwrap_or_default();
+                let mut message = format!("报告未提及「{label}」({fact_id})");
+                if !searched.is_empty() {
+                    let _ = write!(message, ";查找的表述:{}", searched.join(";"));
+                }
+                Diag::advice(code, message)
+            }
         };
         diag = diag.related(related);
     }
