@@ -10,10 +10,10 @@ use rust_decimal::Decimal;
 
 use crate::check::{self, RuleSet};
 use crate::diagnostic::{Code, Diag, Source};
-use crate::eval::{evaluate, points_text};
-use crate::facts::{self, Facts};
+use crate::eval::points_text;
+use crate::facts::Facts;
 use crate::render;
-use crate::{extract, read, rules, testing};
+use crate::{extract, read, rules, score, testing};
 
 /// Exit codes, documented in README.md.
 pub const EXIT_OK: u8 = 0;
@@ -249,7 +249,7 @@ impl Session {
         let document = match read::read_path(path) {
             Ok(document) => document,
             Err(e) => {
-                self.fail(&e);
+                self.fail(&Diag::from(&e));
                 return None;
             }
         };
@@ -269,93 +269,30 @@ impl Session {
         EXIT_OK
     }
 
-    fn load_facts(&mut self, ruleset: &RuleSet, path: &Path) -> Option<(facts::FactsFile, Source)> {
-        let text = match std::fs::read(path).map(String::from_utf8) {
-            Ok(Ok(text)) => text,
-            Ok(Err(_)) => {
-                self.fail(&Diag::error(Code::CliIo, format!("`{}` is not UTF-8 text", path.display())).help("save facts files as UTF-8"));
-                return None;
-            }
-            Err(e) => {
-                self.fail(&Diag::error(Code::CliIo, format!("cannot read `{}`: {e}", path.display())).help("check the path"));
-                return None;
-            }
-        };
-        let source = Source::new(path.display().to_string(), text);
-        let (file, diags) = facts::parse(&source, ruleset);
-        self.report(&diags);
-        file.map(|f| (f, source))
-    }
-
-    fn score(&mut self, input: &Path, rules: Option<&Path>, facts_path: Option<&Path>, format: Format, fail_under: Option<Decimal>, verbose: bool) -> u8 {
+    fn score(&mut self, input: &Path, rules: Option<&Path>, corrections: Option<&Path>, format: Format, fail_under: Option<Decimal>, verbose: bool) -> u8 {
         let Some(ruleset) = self.ruleset(rules) else { return EXIT_INPUT };
-        let is_facts_file = |p: &Path| p.extension().is_some_and(|e| e == "toml" || e == "json");
-        let mut diags = Vec::new();
-        let (mut facts, report, meta) = if is_facts_file(input) {
-            let Some((file, facts_source)) = self.load_facts(&ruleset, input) else { return EXIT_INPUT };
-            let mut facts = file.facts;
-            let report = match &file.meta.file {
-                Some(name) => {
-                    let path = input.parent().unwrap_or(Path::new(".")).join(name);
-                    match read::read_path(&path) {
-                        Ok(doc) => Some(Source::new(path.display().to_string(), doc.source)),
-                        Err(e) => {
-                            diags.push(Diag::warning(Code::FactsReport, format!("cannot read the report `{}`: {e}", path.display())).help("evidence is shown as quotes only; fix `[report] file` to show it in the report"));
-                            None
-                        }
-                    }
-                }
-                None => None,
-            };
-            if let Some(report) = &report {
-                diags.extend(facts::check_evidence(&mut facts, report, &facts_source));
+        let scored = match score::score_path(&ruleset, input, corrections) {
+            Ok(scored) => scored,
+            Err(diags) => {
+                self.report(&diags);
+                return EXIT_INPUT;
             }
-            (facts, report, file.meta)
-        } else {
-            let Some((source, facts, found)) = self.read_report(&ruleset, input) else { return EXIT_INPUT };
-            diags.extend(found);
-            (facts, Some(source), facts::ReportMeta::default())
         };
-        if let Some(path) = facts_path {
-            let Some((file, facts_source)) = self.load_facts(&ruleset, path) else { return EXIT_INPUT };
-            let mut manual = file.facts;
-            if let Some(report) = &report {
-                diags.extend(facts::check_evidence(&mut manual, report, &facts_source));
-            }
-            facts.override_with(manual);
-        }
-        if diags.iter().any(Diag::is_error) {
-            self.report(&diags);
-            return EXIT_INPUT;
-        }
-        let year = meta.year.or_else(|| match facts.get("report_year").map(|f| f.value) {
-            Some(crate::value::Value::Year(y)) => Some(y),
-            _ => None,
-        });
-        if let (Some(year), Some((from, to))) = (year, ruleset.effective) {
-            if year < from.year || year > to.year {
-                diags.push(Diag::warning(Code::ScoreOutsideEffective, format!("the report covers {year}, outside the rule set's period {from} .. {to}")).help("scores may not reflect the rules in force that year; use a rule set for that period with --rules"));
-            }
-        }
-        let card = evaluate(&ruleset, &facts);
-        self.report(&diags);
+        self.report(&scored.warnings);
+        let ctx = scored.context(&ruleset);
         match format {
             Format::Json | Format::Toml => {
-                let name = report.as_ref().map_or_else(|| input.display().to_string(), |r| r.name.clone());
-                let info = render::json::ReportInfo { name: &name, issuer: meta.issuer.as_deref(), year };
-                let warnings: Vec<String> = diags.iter().map(|d| format!("{}: {}", d.code, d.message)).collect();
-                let json = render::json::score(&ruleset, &card, &facts, &info, &warnings);
-                self.stdout.push_str(&serde_json::to_string_pretty(&json).unwrap_or_default());
+                self.stdout.push_str(&serde_json::to_string_pretty(&render::json::score(&ctx)).unwrap_or_default());
                 self.stdout.push('\n');
             }
             Format::Human => {
                 let options = render::human::Options { verbose, color: self.color };
-                self.stdout.push_str(&render::human::score(&ruleset, &card, &facts, report.as_ref(), &options));
+                self.stdout.push_str(&render::human::score(&ctx, &options));
             }
         }
         match fail_under {
-            Some(limit) if card.total < limit => {
-                self.stderr.push_str(&format!("total {} is below --fail-under {}\n", points_text(card.total), limit.normalize()));
+            Some(limit) if scored.card.total < limit => {
+                self.stderr.push_str(&format!("total {} is below --fail-under {}\n", points_text(scored.card.total), limit.normalize()));
                 EXIT_FAILED
             }
             _ => EXIT_OK,

@@ -106,6 +106,13 @@ pub enum Code {
     TestFailed,
     CliIo,
     CliUsage,
+    ReadEmpty,
+    ReadBinary,
+    ReadTooLarge,
+    ReadBadEncoding,
+    ReadBadDocx,
+    ReadDocxTooLarge,
+    ReadIo,
 }
 
 impl Code {
@@ -149,6 +156,13 @@ impl Code {
         Code::TestFailed,
         Code::CliIo,
         Code::CliUsage,
+        Code::ReadEmpty,
+        Code::ReadBinary,
+        Code::ReadTooLarge,
+        Code::ReadBadEncoding,
+        Code::ReadBadDocx,
+        Code::ReadDocxTooLarge,
+        Code::ReadIo,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -192,6 +206,13 @@ impl Code {
             Code::TestFailed => "fazhi::test::failed",
             Code::CliIo => "fazhi::cli::io",
             Code::CliUsage => "fazhi::cli::usage",
+            Code::ReadEmpty => "fazhi::read::empty",
+            Code::ReadBinary => "fazhi::read::binary",
+            Code::ReadTooLarge => "fazhi::read::too-large",
+            Code::ReadBadEncoding => "fazhi::read::bad-encoding",
+            Code::ReadBadDocx => "fazhi::read::bad-docx",
+            Code::ReadDocxTooLarge => "fazhi::read::docx-too-large",
+            Code::ReadIo => "fazhi::read::io",
         }
     }
 }

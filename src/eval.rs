@@ -51,6 +51,42 @@ impl Scorecard {
     }
 }
 
+/// A rule whose fix would raise the total most: what it is worth in total-score points.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Advice {
+    /// Index into `Scorecard::rules`.
+    pub result: usize,
+    /// Total points gained if the rule earned all its points (other results unchanged).
+    pub gain: Decimal,
+}
+
+/// Rules ordered by the total points their fix would gain, most first; ties keep rule order.
+/// A rule's lost points count through its section: weight × lost ÷ possible, scaled like the
+/// total when some sections are not assessed.
+pub fn advice(ruleset: &RuleSet, card: &Scorecard) -> Vec<Advice> {
+    let assessed: Decimal = card.sections.iter().filter(|s| s.score.is_some()).map(|s| s.weight).sum();
+    let mut list: Vec<Advice> = card
+        .rules
+        .iter()
+        .enumerate()
+        .filter_map(|(i, r)| {
+            let section = card.sections.get(r.section)?;
+            let counted = match r.outcome {
+                Outcome::NotApplicable | Outcome::Pass => false,
+                Outcome::Unknown => ruleset.no_evidence == NoEvidence::Zero,
+                _ => true,
+            };
+            if !counted || section.possible.is_zero() || assessed.is_zero() {
+                return None;
+            }
+            let gain = section.weight * (r.points - r.earned) * ruleset.total / (section.possible * assessed);
+            (gain > Decimal::ZERO).then_some(Advice { result: i, gain })
+        })
+        .collect();
+    list.sort_by(|a, b| b.gain.cmp(&a.gain).then(a.result.cmp(&b.result)));
+    list
+}
+
 /// 四舍五入 to 2 decimals, the one rounding fazhi does.
 pub fn round2(value: Decimal) -> Decimal {
     value.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)

@@ -63,6 +63,36 @@ pub enum ReadError {
     },
 }
 
+impl ReadError {
+    /// The stable code, shared with [`crate::diagnostic::Code`].
+    pub fn stable_code(&self) -> crate::diagnostic::Code {
+        use crate::diagnostic::Code;
+        match self {
+            ReadError::Empty { .. } => Code::ReadEmpty,
+            ReadError::Binary { .. } => Code::ReadBinary,
+            ReadError::TooLarge { .. } => Code::ReadTooLarge,
+            ReadError::BadEncoding { .. } => Code::ReadBadEncoding,
+            ReadError::BadDocx { .. } => Code::ReadBadDocx,
+            ReadError::DocxTooLarge { .. } => Code::ReadDocxTooLarge,
+            ReadError::Io { .. } => Code::ReadIo,
+        }
+    }
+}
+
+impl From<&ReadError> for crate::diagnostic::Diag {
+    fn from(error: &ReadError) -> crate::diagnostic::Diag {
+        let message = match error {
+            ReadError::Io { source, .. } => format!("{error}: {source}"),
+            _ => error.to_string(),
+        };
+        let diag = crate::diagnostic::Diag::error(error.stable_code(), message);
+        match miette::Diagnostic::help(error) {
+            Some(help) => diag.help(help.to_string()),
+            None => diag,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -161,6 +161,12 @@ fn document(
 
 /// Reads a report file, refusing one larger than [`MAX_INPUT_BYTES`] without reading it all.
 pub fn read_path(path: &Path) -> Result<Document, ReadError> {
+    let bytes = read_path_bytes(path)?;
+    read_bytes(&path.display().to_string(), &bytes)
+}
+
+/// The bytes of a file, refusing more than [`MAX_INPUT_BYTES`] without reading them all.
+pub fn read_path_bytes(path: &Path) -> Result<Vec<u8>, ReadError> {
     let io = |source| ReadError::Io {
         path: path.to_path_buf(),
         source,
@@ -183,7 +189,7 @@ pub fn read_path(path: &Path) -> Result<Document, ReadError> {
     if bytes.len() > MAX_INPUT_BYTES {
         return Err(too_large(limit + 1));
     }
-    read_bytes(&name, &bytes)
+    Ok(bytes)
 }
 
 /// Content sniffing: a page saved with a `.txt` name still starts with markup.

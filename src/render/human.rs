@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 use miette::Severity;
 use unicode_width::UnicodeWidthStr;
 
-use super::diagnostic;
+use super::{diagnostic, Context};
 use crate::check::RuleSet;
 use crate::diagnostic::{Code, Diag, Source};
 use crate::eval::{points_text, RuleResult, Scorecard};
@@ -19,20 +19,45 @@ pub struct Options {
     pub color: bool,
 }
 
-pub fn score(ruleset: &RuleSet, card: &Scorecard, facts: &Facts, report: Option<&Source>, options: &Options) -> String {
+pub fn score(ctx: &Context<'_>, options: &Options) -> String {
+    let (ruleset, card) = (ctx.ruleset, ctx.card);
     let mut out = String::new();
     for result in &card.rules {
-        if result.outcome == Outcome::Pass && !options.verbose || result.outcome == Outcome::NotApplicable && !options.verbose {
-            continue;
-        }
-        if let Some(diag) = rule_diagnostic(ruleset, result, facts, report) {
+        let shown = options.verbose || !matches!(result.outcome, Outcome::Pass | Outcome::NotApplicable);
+        if let Some(diag) = rule_diagnostic(ruleset, result, ctx.facts, ctx.report).filter(|_| shown) {
             out.push_str(&diagnostic(&diag, options.color));
             out.push('\n');
         }
     }
+    let _ = writeln!(out, "{}", ctx.info.title());
     out.push_str(&table(ruleset, card));
+    out.push_str(&advice(ctx));
+    let _ = writeln!(out, "\n{}", ctx.audit.line());
     out
 }
+
+/// The rules that would raise the score most, in the government office's words.
+pub fn advice(ctx: &Context<'_>) -> String {
+    let mut out = String::new();
+    let top: Vec<_> = ctx.advice.iter().take(ADVICE_SHOWN).collect();
+    if top.is_empty() {
+        return out;
+    }
+    let _ = writeln!(out, "\n改进建议(按可提高的总分排序):");
+    for (n, item) in top.iter().enumerate() {
+        let Some(result) = ctx.card.rules.get(item.result) else { continue };
+        let Some((_, rule)) = ctx.rule_of(result) else { continue };
+        let what = rule.help.as_ref().map_or(rule.title.text.as_str(), |h| h.text.as_str());
+        let _ = writeln!(out, "  {}. [+{}] {}({}):{what}", n + 1, points_text(item.gain), rule.title.text, result.outcome.label());
+    }
+    if ctx.advice.len() > ADVICE_SHOWN {
+        let _ = writeln!(out, "  …另有 {} 项,见 --format json 的 advice", ctx.advice.len() - ADVICE_SHOWN);
+    }
+    out
+}
+
+/// How many advice items the terminal shows; JSON has them all.
+const ADVICE_SHOWN: usize = 10;
 
 /// The diagnostic for one rule's result.
 pub fn rule_diagnostic(ruleset: &RuleSet, result: &RuleResult, facts: &Facts, report: Option<&Source>) -> Option<Diag> {

@@ -3,20 +3,15 @@
 
 use serde_json::{json, Map, Value as J};
 
-use crate::check::RuleSet;
-use crate::eval::{points_text, Scorecard};
-use crate::facts::Facts;
+use super::Context;
+use crate::syntax::ast::Outcome;
+use crate::eval::points_text;
 
 /// Bumped on any change a consumer could notice.
 pub const SCHEMA_VERSION: u32 = 1;
 
-pub struct ReportInfo<'a> {
-    pub name: &'a str,
-    pub issuer: Option<&'a str>,
-    pub year: Option<i32>,
-}
-
-pub fn score(ruleset: &RuleSet, card: &Scorecard, facts: &Facts, report: &ReportInfo<'_>, warnings: &[String]) -> J {
+pub fn score(ctx: &Context<'_>) -> J {
+    let (ruleset, card, facts) = (ctx.ruleset, ctx.card, ctx.facts);
     let sections: Vec<J> = card
         .sections
         .iter()
@@ -58,17 +53,42 @@ pub fn score(ruleset: &RuleSet, card: &Scorecard, facts: &Facts, report: &Report
             }))
         })
         .collect();
+    let advice: Vec<J> = ctx
+        .advice
+        .iter()
+        .filter_map(|a| {
+            let result = card.rules.get(a.result)?;
+            let (_, rule) = ctx.rule_of(result)?;
+            Some(json!({
+                "rule": rule.id.name,
+                "title": rule.title.text,
+                "gain": points_text(a.gain),
+                "outcome": result.outcome.keyword(),
+                "help": rule.help.as_ref().map(|h| h.text.clone()),
+            }))
+        })
+        .collect();
+    let warnings: Vec<J> = ctx.warnings.iter().map(|d| json!({ "code": d.code.as_str(), "message": d.message })).collect();
     json!({
         "schema_version": SCHEMA_VERSION,
         "engine": { "name": "fazhi", "version": env!("CARGO_PKG_VERSION") },
         "ruleset": { "id": ruleset.id, "version": ruleset.version, "title": ruleset.title },
-        "report": { "name": report.name, "issuer": report.issuer, "year": report.year },
+        "report": { "name": ctx.info.name, "issuer": ctx.info.issuer, "year": ctx.info.year },
         "total": points_text(card.total),
         "max": points_text(ruleset.total),
         "grade": card.grade,
+        "counts": {
+            "pass": card.count(Outcome::Pass),
+            "partial": card.count(Outcome::Partial),
+            "fail": card.count(Outcome::Fail),
+            "unknown": card.count(Outcome::Unknown),
+            "not_applicable": card.count(Outcome::NotApplicable),
+        },
         "sections": sections,
         "rules": rules,
+        "advice": advice,
         "warnings": warnings,
+        "audit": ctx.audit,
     })
 }
 

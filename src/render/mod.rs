@@ -1,7 +1,55 @@
-//! Rendering results: miette diagnostics and tables for people, JSON for pipelines.
+//! Rendering results: miette diagnostics and tables for people, JSON for pipelines. Every
+//! renderer takes one [`Context`]; none does I/O.
 
 pub mod human;
 pub mod json;
+
+use crate::audit::Audit;
+use crate::check::RuleSet;
+use crate::diagnostic::{Diag, Source};
+use crate::eval::{Advice, Scorecard};
+use crate::facts::Facts;
+
+/// Everything a renderer needs about one scored report.
+pub struct Context<'a> {
+    pub ruleset: &'a RuleSet,
+    pub card: &'a Scorecard,
+    pub facts: &'a Facts,
+    /// The report's original text (decoded), which evidence spans point into.
+    pub report: Option<&'a Source>,
+    pub info: ReportInfo,
+    /// Warnings about the input (conflicting evidence, a year outside the rule set's period).
+    pub warnings: &'a [Diag],
+    pub advice: Vec<Advice>,
+    pub audit: &'a Audit,
+}
+
+/// What is known about the report itself.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ReportInfo {
+    pub name: String,
+    pub issuer: Option<String>,
+    pub year: Option<i32>,
+}
+
+impl ReportInfo {
+    /// `江夏区人民政府 2024年度 (reports-fixtures/wuhan-jiangxia-2024.txt)`.
+    pub fn title(&self) -> String {
+        let mut title = self.issuer.clone().unwrap_or_default();
+        if let Some(year) = self.year {
+            title.push_str(&format!(" {year}年度"));
+        }
+        format!("{} ({})", title.trim(), self.name).trim().to_string()
+    }
+}
+
+impl<'a> Context<'a> {
+    /// The rule and section behind a result.
+    pub fn rule_of(&self, result: &crate::eval::RuleResult) -> Option<(&'a crate::syntax::ast::Section, &'a crate::syntax::ast::Rule)> {
+        let section = self.ruleset.sections.get(result.section)?;
+        Some((section, section.rules.get(result.rule)?))
+    }
+}
 
 use miette::{GraphicalReportHandler, GraphicalTheme};
 

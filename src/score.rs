@@ -1,0 +1,122 @@
+//! The whole job for one input: read a report (or a facts file), extract, apply hand
+//! corrections, evaluate, and gather what the renderers need. No printing; the CLI and batch
+//! scoring both call [`score_path`].
+
+use std::path::Path;
+
+use crate::audit::Audit;
+use crate::check::RuleSet;
+use crate::diagnostic::{Code, Diag, Source};
+use crate::eval::{advice, evaluate, Scorecard};
+use crate::facts::{self, Facts};
+use crate::render::{Context, ReportInfo};
+use crate::value::Value;
+use crate::{extract, read};
+
+/// A scored report and everything said about it.
+#[derive(Debug, Clone)]
+pub struct Scored {
+    pub card: Scorecard,
+    pub facts: Facts,
+    pub report: Option<Source>,
+    pub info: ReportInfo,
+    /// Warnings about the input; errors never reach here.
+    pub warnings: Vec<Diag>,
+    pub audit: Audit,
+}
+
+impl Scored {
+    pub fn context<'a>(&'a self, ruleset: &'a RuleSet) -> Context<'a> {
+        Context {
+            ruleset,
+            card: &self.card,
+            facts: &self.facts,
+            report: self.report.as_ref(),
+            info: self.info.clone(),
+            warnings: &self.warnings,
+            advice: advice(ruleset, &self.card),
+            audit: &self.audit,
+        }
+    }
+}
+
+/// Whether a path names a facts file rather than a report.
+pub fn is_facts_file(path: &Path) -> bool {
+    path.extension().is_some_and(|e| e == "toml" || e == "json")
+}
+
+/// Scores a report (.txt, .html, .docx, anything readable) or a facts file (.toml, .json);
+/// `corrections` are facts entered by hand that override extraction. Errors are returned as
+/// diagnostics, with any warnings found before them.
+pub fn score_path(ruleset: &RuleSet, input: &Path, corrections: Option<&Path>) -> Result<Scored, Vec<Diag>> {
+    let bytes = read::read_path_bytes(input).map_err(|e| vec![Diag::from(&e)])?;
+    let name = input.display().to_string();
+    let mut diags = Vec::new();
+    let (mut facts, report, meta) = if is_facts_file(input) {
+        let facts_source = utf8_source(&name, &bytes)?;
+        let (file, found) = facts::parse(&facts_source, ruleset);
+        diags.extend(found);
+        let Some(file) = file else { return Err(diags) };
+        let mut facts = file.facts;
+        let report = match &file.meta.file {
+            Some(report_name) => {
+                let path = input.parent().unwrap_or(Path::new(".")).join(report_name);
+                match read::read_path(&path) {
+                    Ok(doc) => Some(Source::new(path.display().to_string(), doc.source)),
+                    Err(e) => {
+                        diags.push(Diag::warning(Code::FactsReport, format!("cannot read the report `{}`: {e}", path.display())).help("evidence is shown as quotes only; fix `[report] file` to show it in the report"));
+                        None
+                    }
+                }
+            }
+            None => None,
+        };
+        if let Some(report) = &report {
+            diags.extend(facts::check_evidence(&mut facts, report, &facts_source));
+        }
+        (facts, report, file.meta)
+    } else {
+        let document = read::read_bytes(&name, &bytes).map_err(|e| vec![Diag::from(&e)])?;
+        let extraction = extract::extract(ruleset, &document);
+        diags.extend(extraction.diags);
+        (extraction.facts, Some(Source::new(document.name, document.source)), facts::ReportMeta::default())
+    };
+    if let Some(path) = corrections {
+        let bytes = read::read_path_bytes(path).map_err(|e| vec![Diag::from(&e)])?;
+        let facts_source = utf8_source(&path.display().to_string(), &bytes)?;
+        let (file, found) = facts::parse(&facts_source, ruleset);
+        diags.extend(found);
+        let Some(file) = file else { return Err(diags) };
+        let mut manual = file.facts;
+        if let Some(report) = &report {
+            diags.extend(facts::check_evidence(&mut manual, report, &facts_source));
+        }
+        facts.override_with(manual);
+    }
+    if diags.iter().any(Diag::is_error) {
+        return Err(diags);
+    }
+    let year = meta.year.or_else(|| match facts.get("report_year").map(|f| f.value) {
+        Some(Value::Year(y)) => Some(y),
+        _ => None,
+    });
+    if let (Some(year), Some((from, to))) = (year, ruleset.effective) {
+        if year < from.year || year > to.year {
+            diags.push(
+                Diag::warning(Code::ScoreOutsideEffective, format!("the report covers {year}, outside the rule set's period {from} .. {to}"))
+                    .help("scores may not reflect the rules in force that year; use a rule set for that period with --rules"),
+            );
+        }
+    }
+    let card = evaluate(ruleset, &facts);
+    let info = ReportInfo { name: report.as_ref().map_or(name.clone(), |r| r.name.clone()), issuer: meta.issuer, year };
+    let audit = Audit::new(ruleset, &name, &bytes);
+    Ok(Scored { card, facts, report, info, warnings: diags, audit })
+}
+
+fn utf8_source(name: &str, bytes: &[u8]) -> Result<Source, Vec<Diag>> {
+    let text = std::str::from_utf8(bytes)
+        .map_err(|_| vec![Diag::error(Code::CliIo, format!("`{name}` is not UTF-8 text")).help("save facts files as UTF-8")])?;
+    Ok(Source::new(name, text.strip_prefix('\u{FEFF}').unwrap_or(text)))
+}
+
