@@ -4,7 +4,9 @@
 use std::path::PathBuf;
 
 fn main() -> std::process::ExitCode {
-    let dir = std::env::args().nth(1).map_or_else(|| PathBuf::from("reports-fixtures"), PathBuf::from);
+    let dir = std::env::args()
+        .nth(1)
+        .map_or_else(|| PathBuf::from("reports-fixtures"), PathBuf::from);
     match fazhi::accuracy::measure_dir(&dir) {
         Ok(comparison) => {
             print!("{}", fazhi::accuracy::table(&comparison));

@@ -40,7 +40,11 @@ impl Counts {
 // Percentages for people; no score is computed from these.
 #[allow(clippy::cast_precision_loss)]
 fn ratio(n: usize, d: usize) -> f64 {
-    if d == 0 { 1.0 } else { n as f64 / d as f64 }
+    if d == 0 {
+        1.0
+    } else {
+        n as f64 / d as f64
+    }
 }
 
 /// One report's comparison: per fact id, and the mismatches in words.
@@ -72,7 +76,9 @@ pub fn compare(report: &str, expected: &Facts, extracted: &Facts) -> Comparison 
     for (id, _) in crate::facts::CATALOGUE {
         let counts = comparison.per_fact.entry(id.to_string()).or_default();
         match (expected.get(id), extracted.get(id)) {
-            (Some(want), Some(got)) if want.value == got.value && want.qualifier == got.qualifier => {
+            (Some(want), Some(got))
+                if want.value == got.value && want.qualifier == got.qualifier =>
+            {
                 counts.correct += 1;
                 let overlaps = match (&want.evidence, &got.evidence) {
                     (Some(a), Some(b)) => a.span.start < b.span.end && b.span.start < a.span.end,
@@ -84,11 +90,16 @@ pub fn compare(report: &str, expected: &Facts, extracted: &Facts) -> Comparison 
                 counts.wrong += 1;
                 counts.missed += 1;
                 let quote = got.evidence.as_ref().map_or("", |e| e.quote.as_str());
-                comparison.mismatches.push(format!("{report}: {id} = {} ({:?}), expected {} ({:?}); from 「{quote}」", got.value, got.qualifier, want.value, want.qualifier));
+                comparison.mismatches.push(format!(
+                    "{report}: {id} = {} ({:?}), expected {} ({:?}); from 「{quote}」",
+                    got.value, got.qualifier, want.value, want.qualifier
+                ));
             }
             (Some(want), None) => {
                 counts.missed += 1;
-                comparison.mismatches.push(format!("{report}: {id} missed, expected {}", want.value));
+                comparison
+                    .mismatches
+                    .push(format!("{report}: {id} missed, expected {}", want.value));
             }
             (None, Some(got)) => {
                 counts.wrong += 1;
@@ -103,9 +114,20 @@ pub fn compare(report: &str, expected: &Facts, extracted: &Facts) -> Comparison 
 
 /// The table printed by the example.
 pub fn table(comparison: &Comparison) -> String {
-    let mut out = String::from("fact                               correct wrong missed precision recall span-agrees\n");
+    let mut out = String::from(
+        "fact                               correct wrong missed precision recall span-agrees\n",
+    );
     let row = |out: &mut String, name: &str, c: &Counts| {
-        let _ = writeln!(out, "{name:<34} {:>7} {:>5} {:>6} {:>9.3} {:>6.3} {:>11}", c.correct, c.wrong, c.missed, c.precision(), c.recall(), c.span_agrees);
+        let _ = writeln!(
+            out,
+            "{name:<34} {:>7} {:>5} {:>6} {:>9.3} {:>6.3} {:>11}",
+            c.correct,
+            c.wrong,
+            c.missed,
+            c.precision(),
+            c.recall(),
+            c.span_agrees
+        );
     };
     for (id, counts) in &comparison.per_fact {
         row(&mut out, id, counts);
@@ -118,7 +140,8 @@ pub fn table(comparison: &Comparison) -> String {
 /// the embedded rule set) and compares the results with the labels.
 pub fn measure_dir(dir: &std::path::Path) -> Result<Comparison, String> {
     let (ruleset, diags) = crate::check::load(crate::rules::embedded());
-    let ruleset = ruleset.ok_or_else(|| format!("the embedded rule set has {} problem(s)", diags.len()))?;
+    let ruleset =
+        ruleset.ok_or_else(|| format!("the embedded rule set has {} problem(s)", diags.len()))?;
     let mut labelled: Vec<_> = std::fs::read_dir(dir)
         .map_err(|e| format!("{}: {e}", dir.display()))?
         .filter_map(Result::ok)
@@ -128,12 +151,18 @@ pub fn measure_dir(dir: &std::path::Path) -> Result<Comparison, String> {
     labelled.sort();
     let mut all = Comparison::default();
     for path in labelled {
-        let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let text =
+            std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
         let source = crate::diagnostic::Source::new(path.display().to_string(), text);
         let (file, _) = crate::facts::parse(&source, &ruleset);
         let file = file.ok_or_else(|| format!("{}: not a valid facts file", path.display()))?;
-        let report_name = file.meta.file.clone().ok_or_else(|| format!("{}: no [report] file", path.display()))?;
-        let document = crate::read::read_path(&dir.join(&report_name)).map_err(|e| format!("{report_name}: {e}"))?;
+        let report_name = file
+            .meta
+            .file
+            .clone()
+            .ok_or_else(|| format!("{}: no [report] file", path.display()))?;
+        let document = crate::read::read_path(&dir.join(&report_name))
+            .map_err(|e| format!("{report_name}: {e}"))?;
         let extraction = crate::extract::extract(&ruleset, &document);
         all.merge(compare(&report_name, &file.facts, &extraction.facts));
     }

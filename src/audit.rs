@@ -34,12 +34,17 @@ impl Audit {
             .iter()
             .map(|source| {
                 // Only the file name counts: the embedded set and a checkout of it hash the same.
-                let name = std::path::Path::new(&source.name).file_name().map_or(source.name.clone(), |n| n.to_string_lossy().into_owned());
+                let name = std::path::Path::new(&source.name)
+                    .file_name()
+                    .map_or(source.name.clone(), |n| n.to_string_lossy().into_owned());
                 all.update((name.len() as u64).to_le_bytes());
                 all.update(name.as_bytes());
                 all.update((source.text.len() as u64).to_le_bytes());
                 all.update(source.text.as_bytes());
-                RuleFile { sha256: sha256_hex(source.text.as_bytes()), name }
+                RuleFile {
+                    sha256: sha256_hex(source.text.as_bytes()),
+                    name,
+                }
             })
             .collect();
         Audit {
@@ -58,7 +63,12 @@ impl Audit {
     pub fn line(&self) -> String {
         format!(
             "{} {} · 规则集 {} {} · 规则 sha256:{} · 输入 sha256:{}",
-            self.engine, self.engine_version, self.ruleset_id, self.ruleset_version, self.rules_sha256, self.input_sha256
+            self.engine,
+            self.engine_version,
+            self.ruleset_id,
+            self.ruleset_version,
+            self.rules_sha256,
+            self.input_sha256
         )
     }
 }
@@ -77,6 +87,9 @@ mod tests {
 
     #[test]
     fn sha256_of_known_input() {
-        assert_eq!(sha256_hex(b"abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+        assert_eq!(
+            sha256_hex(b"abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
     }
 }

@@ -13,7 +13,7 @@ use crate::diagnostic::{Code, Diag, Source};
 use crate::eval::points_text;
 use crate::facts::Facts;
 use crate::render;
-use crate::{extract, read, rules, score, testing};
+use crate::{batch, extract, read, rules, score, testing};
 
 /// Exit codes, documented in README.md.
 pub const EXIT_OK: u8 = 0;
@@ -23,11 +23,18 @@ pub const EXIT_FAILED: u8 = 1;
 pub const EXIT_INPUT: u8 = 2;
 
 #[derive(Debug, Parser)]
-#[command(name = "fazhi", version, about = "Scores 法治政府建设年度报告 against the 2021–2025 Outline and explains every point")]
+#[command(
+    name = "fazhi",
+    version,
+    about = "Scores 法治政府建设年度报告 against the 2021–2025 Outline and explains every point"
+)]
 struct Cli {
     /// Colour in diagnostics: auto (a terminal without NO_COLOR), always or never.
     #[arg(long, global = true, value_enum, default_value_t = Color::Auto)]
     color: Color,
+    /// Print no warnings or progress; errors are still printed.
+    #[arg(long, short, global = true)]
+    quiet: bool,
     #[command(subcommand)]
     command: Command,
 }
@@ -43,14 +50,33 @@ enum Color {
 enum Format {
     Human,
     Json,
+    Html,
+    Markdown,
+    Sarif,
+    /// Only for `extract`: a facts file to correct and pass back with `--facts`.
     Toml,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Summary {
+    Csv,
+    Html,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ExplainFormat {
+    Text,
+    Markdown,
 }
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Score a report (.txt, .html, .docx) or a facts file (.toml, .json).
+    /// Score a report (.txt, .html, .docx) or a facts file (.toml, .json); several files or a
+    /// directory score as a batch with a summary.
     Score {
-        input: PathBuf,
+        #[arg(required = true)]
+        inputs: Vec<PathBuf>,
         /// A `.fz` file or directory; the embedded default rule set otherwise.
         #[arg(long)]
         rules: Option<PathBuf>,
@@ -65,6 +91,12 @@ enum Command {
         /// Show passing and not-applicable rules too.
         #[arg(long, short)]
         verbose: bool,
+        /// Score all inputs as a batch and print a comparison (the default for several inputs).
+        #[arg(long, value_enum)]
+        summary: Option<Summary>,
+        /// Write the output to this file (atomically) instead of standard output.
+        #[arg(long, short)]
+        output: Option<PathBuf>,
     },
     /// Print the facts found in a report.
     Extract {
@@ -86,12 +118,28 @@ enum Command {
         #[arg(long)]
         coverage: bool,
     },
-    /// Explain a rule: title, citation, facts read and scoring in words.
+    /// Explain a rule (title, citation, facts read, scoring in words), or every rule with `--all`.
     Explain {
-        rule: String,
+        #[arg(required_unless_present = "all")]
+        rule: Option<String>,
+        #[arg(long)]
+        all: bool,
+        #[arg(long, value_enum, default_value_t = ExplainFormat::Text)]
+        format: ExplainFormat,
         #[arg(long)]
         rules: Option<PathBuf>,
     },
+    /// Re-score a report and say whether a saved `--format json` output still matches it.
+    Verify {
+        output: PathBuf,
+        report: PathBuf,
+        #[arg(long)]
+        rules: Option<PathBuf>,
+        #[arg(long)]
+        facts: Option<PathBuf>,
+    },
+    /// Print shell completions.
+    Completions { shell: clap_complete::Shell },
 }
 
 /// What a command writes; `main` copies it to the real streams.
@@ -102,7 +150,10 @@ pub struct Output {
 }
 
 pub fn main() -> ExitCode {
-    let out = run(std::env::args_os(), std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none());
+    let out = run(
+        std::env::args_os(),
+        std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+    );
     let _ = std::io::stdout().write_all(out.stdout.as_bytes());
     let _ = std::io::stderr().write_all(out.stderr.as_bytes());
     ExitCode::from(out.code)
@@ -120,7 +171,19 @@ where
         Err(e) => {
             let code = if e.use_stderr() { EXIT_INPUT } else { EXIT_OK };
             let text = e.to_string();
-            return if e.use_stderr() { Output { stdout: String::new(), stderr: text, code } } else { Output { stdout: text, stderr: String::new(), code } };
+            return if e.use_stderr() {
+                Output {
+                    stdout: String::new(),
+                    stderr: text,
+                    code,
+                }
+            } else {
+                Output {
+                    stdout: text,
+                    stderr: String::new(),
+                    code,
+                }
+            };
         }
     };
     let color = match cli.color {
@@ -128,27 +191,113 @@ where
         Color::Always => true,
         Color::Never => false,
     };
-    let mut session = Session { stdout: String::new(), stderr: String::new(), color };
+    let mut session = Session {
+        stdout: String::new(),
+        stderr: String::new(),
+        color,
+        quiet: cli.quiet,
+        terminal: terminal_color,
+    };
     let code = match cli.command {
-        Command::Score { input, rules, facts, format, fail_under, verbose } => session.score(&input, rules.as_deref(), facts.as_deref(), format, fail_under, verbose),
-        Command::Extract { report, rules, format } => session.extract(&report, rules.as_deref(), format),
+        Command::Score {
+            inputs,
+            rules,
+            facts,
+            format,
+            fail_under,
+            verbose,
+            summary,
+            output,
+        } => {
+            let batch = summary.is_some() || inputs.len() > 1 || inputs.iter().any(|p| p.is_dir());
+            let produced = if batch {
+                session.batch(&inputs, rules.as_deref(), summary.unwrap_or(Summary::Csv))
+            } else {
+                session.score(
+                    &inputs[0],
+                    rules.as_deref(),
+                    facts.as_deref(),
+                    format,
+                    fail_under,
+                    verbose,
+                )
+            };
+            session.deliver(produced, output.as_deref())
+        }
+        Command::Extract {
+            report,
+            rules,
+            format,
+        } => session.extract(&report, rules.as_deref(), format),
         Command::Check { path } => session.check(path.as_deref()),
         Command::Test { path, coverage } => session.test(path.as_deref(), coverage),
-        Command::Explain { rule, rules } => session.explain(&rule, rules.as_deref()),
+        Command::Explain {
+            rule,
+            all,
+            format,
+            rules,
+        } => session.explain(rule.as_deref(), all, format, rules.as_deref()),
+        Command::Verify {
+            output,
+            report,
+            rules,
+            facts,
+        } => session.verify(&output, &report, rules.as_deref(), facts.as_deref()),
+        Command::Completions { shell } => {
+            let mut buffer = Vec::new();
+            clap_complete::generate(
+                shell,
+                &mut <Cli as clap::CommandFactory>::command(),
+                "fazhi",
+                &mut buffer,
+            );
+            session.stdout.push_str(&String::from_utf8_lossy(&buffer));
+            EXIT_OK
+        }
     };
-    Output { stdout: session.stdout, stderr: session.stderr, code }
+    Output {
+        stdout: session.stdout,
+        stderr: session.stderr,
+        code,
+    }
 }
 
 struct Session {
     stdout: String,
     stderr: String,
     color: bool,
+    quiet: bool,
+    /// Whether standard error is a terminal (for the progress bar).
+    terminal: bool,
+}
+
+/// What a scoring command produced: the data to deliver and the exit code so far.
+struct Produced {
+    data: String,
+    code: u8,
 }
 
 impl Session {
     fn report(&mut self, diags: &[Diag]) {
-        for diag in diags {
+        for diag in diags.iter().filter(|d| d.is_error() || !self.quiet) {
             self.stderr.push_str(&render::diagnostic(diag, self.color));
+        }
+    }
+
+    /// Writes produced data to standard output or, atomically, to `output`.
+    fn deliver(&mut self, produced: Option<Produced>, output: Option<&Path>) -> u8 {
+        let Some(produced) = produced else {
+            return EXIT_INPUT;
+        };
+        match output {
+            None => {
+                self.stdout.push_str(&produced.data);
+                produced.code
+            }
+            Some(path) => match write_atomically(path, produced.data.as_bytes()) {
+                Ok(()) => produced.code,
+                Err(diag) => self.fail(&diag),
+            },
         }
     }
 
@@ -197,22 +346,27 @@ impl Session {
                 EXIT_OK
             }
             _ => {
-                self.stdout.push_str(&format!("{errors} error(s), {warnings} warning(s)\n"));
+                self.stdout
+                    .push_str(&format!("{errors} error(s), {warnings} warning(s)\n"));
                 EXIT_FAILED
             }
         }
     }
 
     fn test(&mut self, path: Option<&Path>, coverage: bool) -> u8 {
-        let Some(ruleset) = self.ruleset(path) else { return EXIT_INPUT };
+        let Some(ruleset) = self.ruleset(path) else {
+            return EXIT_INPUT;
+        };
         let results = testing::run(&ruleset);
         let mut failed = 0;
         for result in &results {
             if result.passed() {
-                self.stdout.push_str(&format!("test {} ... ok\n", result.name));
+                self.stdout
+                    .push_str(&format!("test {} ... ok\n", result.name));
             } else {
                 failed += 1;
-                self.stdout.push_str(&format!("test {} ... FAILED\n", result.name));
+                self.stdout
+                    .push_str(&format!("test {} ... FAILED\n", result.name));
                 for failure in &result.failures {
                     self.stdout.push_str(&format!("    {failure}\n"));
                 }
@@ -221,23 +375,56 @@ impl Session {
         if coverage {
             let diags = check::coverage(&ruleset);
             self.report(&diags);
-            self.stdout.push_str(&format!("coverage: {} rule(s) with fewer than two tests\n", diags.len()));
+            self.stdout.push_str(&format!(
+                "coverage: {} rule(s) with fewer than two tests\n",
+                diags.len()
+            ));
         }
-        self.stdout.push_str(&format!("{} passed, {failed} failed\n", results.len() - failed));
-        if failed > 0 { EXIT_FAILED } else { EXIT_OK }
+        self.stdout.push_str(&format!(
+            "{} passed, {failed} failed\n",
+            results.len() - failed
+        ));
+        if failed > 0 {
+            EXIT_FAILED
+        } else {
+            EXIT_OK
+        }
     }
 
-    fn explain(&mut self, rule_id: &str, path: Option<&Path>) -> u8 {
-        let Some(ruleset) = self.ruleset(path) else { return EXIT_INPUT };
+    fn explain(
+        &mut self,
+        rule_id: Option<&str>,
+        all: bool,
+        format: ExplainFormat,
+        path: Option<&Path>,
+    ) -> u8 {
+        let Some(ruleset) = self.ruleset(path) else {
+            return EXIT_INPUT;
+        };
+        if all {
+            self.stdout.push_str(&match format {
+                ExplainFormat::Markdown => crate::explain::all_markdown(&ruleset),
+                ExplainFormat::Text => ruleset
+                    .rules()
+                    .filter_map(|(_, r)| crate::explain::rule(&ruleset, &r.id.name))
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+            });
+            return EXIT_OK;
+        }
+        let rule_id = rule_id.unwrap_or_default();
         match crate::explain::rule(&ruleset, rule_id) {
             Some(text) => {
                 self.stdout.push_str(&text);
                 EXIT_OK
             }
             None => {
-                let help = match crate::diagnostic::suggest(rule_id, ruleset.rules().map(|(_, r)| r.id.name.as_str())) {
+                let help = match crate::diagnostic::suggest(
+                    rule_id,
+                    ruleset.rules().map(|(_, r)| r.id.name.as_str()),
+                ) {
                     Some(s) => format!("did you mean `{s}`?"),
-                    None => "`fazhi explain` takes a rule id; `fazhi check` lists the rule count".into(),
+                    None => "`fazhi explain --all` lists every rule".into(),
                 };
                 self.fail(&Diag::error(Code::CliUsage, format!("no rule `{rule_id}`")).help(help))
             }
@@ -245,7 +432,11 @@ impl Session {
     }
 
     /// Reads a report file and extracts its facts.
-    fn read_report(&mut self, ruleset: &RuleSet, path: &Path) -> Option<(Source, Facts, Vec<Diag>)> {
+    fn read_report(
+        &mut self,
+        ruleset: &RuleSet,
+        path: &Path,
+    ) -> Option<(Source, Facts, Vec<Diag>)> {
         let document = match read::read_path(path) {
             Ok(document) => document,
             Err(e) => {
@@ -259,8 +450,12 @@ impl Session {
     }
 
     fn extract(&mut self, path: &Path, rules: Option<&Path>, format: Format) -> u8 {
-        let Some(ruleset) = self.ruleset(rules) else { return EXIT_INPUT };
-        let Some((source, facts, diags)) = self.read_report(&ruleset, path) else { return EXIT_INPUT };
+        let Some(ruleset) = self.ruleset(rules) else {
+            return EXIT_INPUT;
+        };
+        let Some((source, facts, diags)) = self.read_report(&ruleset, path) else {
+            return EXIT_INPUT;
+        };
         self.report(&diags);
         self.stdout.push_str(&match format {
             Format::Toml => extract::to_toml(&ruleset, &facts, &source),
@@ -269,33 +464,191 @@ impl Session {
         EXIT_OK
     }
 
-    fn score(&mut self, input: &Path, rules: Option<&Path>, corrections: Option<&Path>, format: Format, fail_under: Option<Decimal>, verbose: bool) -> u8 {
-        let Some(ruleset) = self.ruleset(rules) else { return EXIT_INPUT };
+    fn score(
+        &mut self,
+        input: &Path,
+        rules: Option<&Path>,
+        corrections: Option<&Path>,
+        format: Format,
+        fail_under: Option<Decimal>,
+        verbose: bool,
+    ) -> Option<Produced> {
+        let ruleset = self.ruleset(rules)?;
         let scored = match score::score_path(&ruleset, input, corrections) {
+            Ok(scored) => scored,
+            Err(diags) => {
+                self.report(&diags);
+                return None;
+            }
+        };
+        self.report(&scored.warnings);
+        let ctx = scored.context(&ruleset);
+        let data = match format {
+            Format::Json | Format::Toml => json_text(&render::json::score(&ctx)),
+            Format::Sarif => json_text(&render::sarif::score(&ctx)),
+            Format::Markdown => render::markdown::score(&ctx),
+            Format::Html => render::html::score(&ctx),
+            Format::Human => render::human::score(
+                &ctx,
+                &render::human::Options {
+                    verbose,
+                    color: self.color,
+                },
+            ),
+        };
+        let code = match fail_under {
+            Some(limit) if scored.card.total < limit => {
+                self.stderr.push_str(&format!(
+                    "total {} is below --fail-under {}\n",
+                    points_text(scored.card.total),
+                    limit.normalize()
+                ));
+                EXIT_FAILED
+            }
+            _ => EXIT_OK,
+        };
+        Some(Produced { data, code })
+    }
+
+    fn batch(
+        &mut self,
+        inputs: &[PathBuf],
+        rules: Option<&Path>,
+        summary: Summary,
+    ) -> Option<Produced> {
+        let ruleset = self.ruleset(rules)?;
+        let files = batch::inputs(inputs);
+        if files.is_empty() {
+            self.fail(
+                &Diag::error(Code::CliUsage, "no reports to score")
+                    .help("name report files, or directories holding .txt, .html or .docx reports"),
+            );
+            return None;
+        }
+        let progress = (self.terminal && !self.quiet).then(|| {
+            let bar = indicatif::ProgressBar::new(files.len() as u64);
+            bar.set_style(
+                indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} {elapsed}")
+                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            );
+            bar
+        });
+        let tick = || {
+            if let Some(bar) = &progress {
+                bar.inc(1);
+            }
+        };
+        let result = batch::score_all(&ruleset, &files, &tick);
+        if let Some(bar) = progress {
+            bar.finish_and_clear();
+        }
+        for failure in &result.failures {
+            self.stderr
+                .push_str(&format!("skipped {}:\n", failure.file));
+            self.report(&failure.diags);
+        }
+        let data = match summary {
+            Summary::Csv => batch::to_csv(&ruleset, &result),
+            Summary::Json => json_text(&batch::to_json(&ruleset, &result)),
+            Summary::Html => match batch::to_html(&ruleset, &result) {
+                Ok(html) => html,
+                Err(e) => {
+                    self.fail(
+                        &Diag::error(Code::CliIo, format!("cannot render the summary: {e}"))
+                            .help("this is a bug in fazhi's summary template"),
+                    );
+                    return None;
+                }
+            },
+        };
+        let code = if result.failures.is_empty() {
+            EXIT_OK
+        } else {
+            EXIT_INPUT
+        };
+        Some(Produced { data, code })
+    }
+
+    fn verify(
+        &mut self,
+        output: &Path,
+        report: &Path,
+        rules: Option<&Path>,
+        corrections: Option<&Path>,
+    ) -> u8 {
+        let Some(ruleset) = self.ruleset(rules) else {
+            return EXIT_INPUT;
+        };
+        let saved: serde_json::Value = match std::fs::read_to_string(output)
+            .map_err(|e| e.to_string())
+            .and_then(|t| serde_json::from_str(&t).map_err(|e| e.to_string()))
+        {
+            Ok(value) => value,
+            Err(e) => {
+                return self.fail(
+                    &Diag::error(
+                        Code::CliIo,
+                        format!("cannot read `{}` as fazhi JSON: {e}", output.display()),
+                    )
+                    .help("give a file written by `fazhi score --format json`"),
+                )
+            }
+        };
+        let scored = match score::score_path(&ruleset, report, corrections) {
             Ok(scored) => scored,
             Err(diags) => {
                 self.report(&diags);
                 return EXIT_INPUT;
             }
         };
-        self.report(&scored.warnings);
-        let ctx = scored.context(&ruleset);
-        match format {
-            Format::Json | Format::Toml => {
-                self.stdout.push_str(&serde_json::to_string_pretty(&render::json::score(&ctx)).unwrap_or_default());
-                self.stdout.push('\n');
+        let fresh = render::json::score(&scored.context(&ruleset));
+        let differences = crate::verify::differences(&saved, &fresh);
+        if differences.is_empty() {
+            self.stdout.push_str(&format!(
+                "verified: {} matches {} (total {}, grade {})\n",
+                output.display(),
+                report.display(),
+                points_text(scored.card.total),
+                scored.card.grade
+            ));
+            EXIT_OK
+        } else {
+            self.stdout.push_str(&format!(
+                "does not match: {} differs from a new score of {}\n",
+                output.display(),
+                report.display()
+            ));
+            for difference in differences {
+                self.stdout.push_str(&format!("  {difference}\n"));
             }
-            Format::Human => {
-                let options = render::human::Options { verbose, color: self.color };
-                self.stdout.push_str(&render::human::score(&ctx, &options));
-            }
-        }
-        match fail_under {
-            Some(limit) if scored.card.total < limit => {
-                self.stderr.push_str(&format!("total {} is below --fail-under {}\n", points_text(scored.card.total), limit.normalize()));
-                EXIT_FAILED
-            }
-            _ => EXIT_OK,
+            EXIT_FAILED
         }
     }
+}
+
+fn json_text(value: &serde_json::Value) -> String {
+    format!(
+        "{}\n",
+        serde_json::to_string_pretty(value).unwrap_or_default()
+    )
+}
+
+/// Writes through a temporary file in the same directory and renames it over `path`, so an
+/// interrupted run never leaves half a file.
+fn write_atomically(path: &Path, data: &[u8]) -> Result<(), Diag> {
+    let fail = |e: &dyn std::fmt::Display| {
+        Diag::error(
+            Code::CliIo,
+            format!("cannot write `{}`: {e}", path.display()),
+        )
+        .help("check that the directory exists and is writable")
+    };
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let mut file = tempfile::NamedTempFile::new_in(dir).map_err(|e| fail(&e))?;
+    file.write_all(data).map_err(|e| fail(&e))?;
+    file.persist(path).map_err(|e| fail(&e.error))?;
+    Ok(())
 }

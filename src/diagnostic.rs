@@ -59,7 +59,10 @@ pub struct Source {
 
 impl Source {
     pub fn new(name: impl Into<String>, text: impl Into<Arc<str>>) -> Source {
-        Source { name: name.into(), text: text.into() }
+        Source {
+            name: name.into(),
+            text: text.into(),
+        }
     }
 }
 
@@ -301,7 +304,13 @@ impl Diag {
     /// it lies inside). Report paragraphs are often 500–800 characters on one line and miette
     /// never shortens a line, so the window is cut to ±30 characters inside the line, and the real
     /// line and character column go in the source name.
-    pub fn in_window(self, report: &Source, span: Span, underline: Option<Span>, label: &str) -> Diag {
+    pub fn in_window(
+        self,
+        report: &Source,
+        span: Span,
+        underline: Option<Span>,
+        label: &str,
+    ) -> Diag {
         const WINDOW_CHARS: usize = 30;
         let text = &report.text;
         let floor = |mut i: usize| {
@@ -315,8 +324,17 @@ impl Diag {
         let end = floor(span.end).max(start);
         let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
         let line_end = text[end..].find('\n').map_or(text.len(), |i| end + i);
-        let from = text[..start].char_indices().rev().nth(WINDOW_CHARS - 1).map_or(0, |(i, _)| i).max(line_start);
-        let to = text[end..].char_indices().nth(WINDOW_CHARS).map_or(text.len(), |(i, _)| end + i).min(line_end);
+        let from = text[..start]
+            .char_indices()
+            .rev()
+            .nth(WINDOW_CHARS - 1)
+            .map_or(0, |(i, _)| i)
+            .max(line_start);
+        let to = text[end..]
+            .char_indices()
+            .nth(WINDOW_CHARS)
+            .map_or(text.len(), |(i, _)| end + i)
+            .min(line_end);
         let line = text[..start].matches('\n').count() + 1;
         let column = text[line_start..start].chars().count() + 1;
         let mut window = String::new();
@@ -328,17 +346,28 @@ impl Diag {
         if to < line_end {
             window.push('…');
         }
-        let marked = underline.filter(|u| u.start >= from && u.end <= to && u.start <= u.end).unwrap_or(Span::new(start, end));
+        let marked = underline
+            .filter(|u| u.start >= from && u.end <= to && u.start <= u.end)
+            .unwrap_or(Span::new(start, end));
         let local = Span::new(marked.start - from + shift, marked.end - from + shift);
-        self.in_named_source(format!("{}:{line}:{column}", report.name), Arc::from(window)).label(local, label)
+        self.in_named_source(
+            format!("{}:{line}:{column}", report.name),
+            Arc::from(window),
+        )
+        .label(local, label)
     }
 
     fn name_source(&mut self) {
-        let Some(text) = &self.source_text else { return };
+        let Some(text) = &self.source_text else {
+            return;
+        };
         let name = match self.labels.first() {
             Some((span, _)) if !self.named_position => {
                 let at = span.start.min(text.len());
-                let at = (0..=at).rev().find(|i| text.is_char_boundary(*i)).unwrap_or(0);
+                let at = (0..=at)
+                    .rev()
+                    .find(|i| text.is_char_boundary(*i))
+                    .unwrap_or(0);
                 let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
                 let line = text[..at].matches('\n').count() + 1;
                 let column = text[line_start..at].chars().count() + 1;
@@ -387,7 +416,9 @@ impl miette::Diagnostic for Diag {
     }
 
     fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        self.help.as_ref().map(|h| Box::new(h) as Box<dyn fmt::Display>)
+        self.help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
     }
 
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
@@ -399,21 +430,25 @@ impl miette::Diagnostic for Diag {
         if self.labels.is_empty() {
             return None;
         }
-        Some(Box::new(self.labels.iter().enumerate().map(move |(i, (span, label))| {
-            let span = span.to_source_span(text);
-            if i == 0 {
-                LabeledSpan::new_primary_with_span(Some(label.clone()), span)
-            } else {
-                LabeledSpan::new_with_span(Some(label.clone()), span)
-            }
-        })))
+        Some(Box::new(self.labels.iter().enumerate().map(
+            move |(i, (span, label))| {
+                let span = span.to_source_span(text);
+                if i == 0 {
+                    LabeledSpan::new_primary_with_span(Some(label.clone()), span)
+                } else {
+                    LabeledSpan::new_with_span(Some(label.clone()), span)
+                }
+            },
+        )))
     }
 
     fn related<'a>(&'a self) -> Option<Box<dyn Iterator<Item = &'a dyn miette::Diagnostic> + 'a>> {
         if self.related.is_empty() {
             return None;
         }
-        Some(Box::new(self.related.iter().map(|d| d as &dyn miette::Diagnostic)))
+        Some(Box::new(
+            self.related.iter().map(|d| d as &dyn miette::Diagnostic),
+        ))
     }
 }
 
@@ -426,7 +461,9 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
         row[0] = i + 1;
         for (j, cb) in b.iter().enumerate() {
             let above = row[j + 1];
-            row[j + 1] = (above + 1).min(row[j] + 1).min(diagonal + usize::from(ca != *cb));
+            row[j + 1] = (above + 1)
+                .min(row[j] + 1)
+                .min(diagonal + usize::from(ca != *cb));
             diagonal = above;
         }
     }
@@ -450,8 +487,15 @@ mod tests {
 
     #[test]
     fn suggests_the_nearest_name() {
-        let names = ["court_appearance_rate", "mediation_cases", "legal_aid_cases"];
-        assert_eq!(suggest("court_apearance_rate", names), Some("court_appearance_rate"));
+        let names = [
+            "court_appearance_rate",
+            "mediation_cases",
+            "legal_aid_cases",
+        ];
+        assert_eq!(
+            suggest("court_apearance_rate", names),
+            Some("court_appearance_rate")
+        );
         assert_eq!(suggest("legal_aid_case", names), Some("legal_aid_cases"));
         assert_eq!(suggest("zzz", names), None);
     }

@@ -64,7 +64,12 @@ pub struct Advice {
 /// A rule's lost points count through its section: weight × lost ÷ possible, scaled like the
 /// total when some sections are not assessed.
 pub fn advice(ruleset: &RuleSet, card: &Scorecard) -> Vec<Advice> {
-    let assessed: Decimal = card.sections.iter().filter(|s| s.score.is_some()).map(|s| s.weight).sum();
+    let assessed: Decimal = card
+        .sections
+        .iter()
+        .filter(|s| s.score.is_some())
+        .map(|s| s.weight)
+        .sum();
     let mut list: Vec<Advice> = card
         .rules
         .iter()
@@ -79,7 +84,8 @@ pub fn advice(ruleset: &RuleSet, card: &Scorecard) -> Vec<Advice> {
             if !counted || section.possible.is_zero() || assessed.is_zero() {
                 return None;
             }
-            let gain = section.weight * (r.points - r.earned) * ruleset.total / (section.possible * assessed);
+            let gain = section.weight * (r.points - r.earned) * ruleset.total
+                / (section.possible * assessed);
             (gain > Decimal::ZERO).then_some(Advice { result: i, gain })
         })
         .collect();
@@ -119,9 +125,19 @@ pub fn evaluate(ruleset: &RuleSet, facts: &Facts) -> Scorecard {
         }
         let weight = section.weight.value;
         let score = (!possible.is_zero()).then(|| weight * earned / possible);
-        sections.push(SectionResult { section: si, weight, earned, possible, score });
+        sections.push(SectionResult {
+            section: si,
+            weight,
+            earned,
+            possible,
+            score,
+        });
     }
-    let assessed_weight: Decimal = sections.iter().filter(|s| s.score.is_some()).map(|s| s.weight).sum();
+    let assessed_weight: Decimal = sections
+        .iter()
+        .filter(|s| s.score.is_some())
+        .map(|s| s.weight)
+        .sum();
     let scores: Decimal = sections.iter().filter_map(|s| s.score).sum();
     let total = if assessed_weight.is_zero() {
         Decimal::ZERO
@@ -132,10 +148,22 @@ pub fn evaluate(ruleset: &RuleSet, facts: &Facts) -> Scorecard {
     };
     let total = round2(total);
     let grade = ruleset.grade(total).to_string();
-    Scorecard { rules, sections, total, grade }
+    Scorecard {
+        rules,
+        sections,
+        total,
+        grade,
+    }
 }
 
-fn evaluate_rule(rule: &Rule, facts: &Facts, source: &str, ruleset: &RuleSet, section: usize, index: usize) -> RuleResult {
+fn evaluate_rule(
+    rule: &Rule,
+    facts: &Facts,
+    source: &str,
+    ruleset: &RuleSet,
+    section: usize,
+    index: usize,
+) -> RuleResult {
     let points = rule.points.map_or(Decimal::ZERO, |p| p.value);
     let mut facts_read = Vec::new();
     for expr in [&rule.applies, &rule.require].into_iter().flatten() {
@@ -143,43 +171,93 @@ fn evaluate_rule(rule: &Rule, facts: &Facts, source: &str, ruleset: &RuleSet, se
     }
     match &rule.partial {
         Some(Partial::Linear { expr, .. }) => expr.facts(&mut facts_read),
-        Some(Partial::Tiers { tiers, .. }) => tiers.iter().for_each(|(e, _)| e.facts(&mut facts_read)),
+        Some(Partial::Tiers { tiers, .. }) => {
+            tiers.iter().for_each(|(e, _)| e.facts(&mut facts_read))
+        }
         None => {}
     }
     if let Some(d) = &rule.deduct {
         d.expr.facts(&mut facts_read);
     }
     let facts_read: Vec<String> = facts_read.into_iter().map(str::to_string).collect();
-    let snippet = |span: Span| source.get(span.start..span.end).unwrap_or("").trim().to_string();
+    let snippet = |span: Span| {
+        source
+            .get(span.start..span.end)
+            .unwrap_or("")
+            .trim()
+            .to_string()
+    };
     let silent: Vec<String> = facts_read
         .iter()
         .filter(|f| facts.get(f).is_none())
-        .map(|f| ruleset.facts.get(f).map_or(f.clone(), |d| d.label.text.clone()))
+        .map(|f| {
+            ruleset
+                .facts
+                .get(f)
+                .map_or(f.clone(), |d| d.label.text.clone())
+        })
         .collect();
 
     let (outcome, earned, reasoning) = score_rule(rule, facts, points, &snippet, &silent);
     let message = match &rule.explain {
         // A template over missing facts reads badly ("…率为未提及"); say what is missing instead.
-        _ if outcome == Outcome::Unknown && !silent.is_empty() => format!("报告未提及{}", silent.join("、")),
+        _ if outcome == Outcome::Unknown && !silent.is_empty() => {
+            format!("报告未提及{}", silent.join("、"))
+        }
         Some(template) => fill_template(&template.text, facts),
         None => rule.title.text.clone(),
     };
-    RuleResult { section, rule: index, outcome, points, earned, message, reasoning, facts_read }
+    RuleResult {
+        section,
+        rule: index,
+        outcome,
+        points,
+        earned,
+        message,
+        reasoning,
+        facts_read,
+    }
 }
 
-fn score_rule(rule: &Rule, facts: &Facts, points: Decimal, snippet: &dyn Fn(Span) -> String, silent: &[String]) -> (Outcome, Decimal, String) {
+fn score_rule(
+    rule: &Rule,
+    facts: &Facts,
+    points: Decimal,
+    snippet: &dyn Fn(Span) -> String,
+    silent: &[String],
+) -> (Outcome, Decimal, String) {
     let of = |earned: Decimal| format!("得 {} / {} 分", points_text(earned), points_text(points));
     let missing = |what: &str| {
-        let silent_on = if silent.is_empty() { what.to_string() } else { silent.join("、") };
+        let silent_on = if silent.is_empty() {
+            what.to_string()
+        } else {
+            silent.join("、")
+        };
         match rule.missing.map_or(Missing::Unknown, |(m, _)| m) {
-            Missing::Unknown => (Outcome::Unknown, Decimal::ZERO, format!("报告未提及{silent_on},无证据,{}", of(Decimal::ZERO))),
-            Missing::Fail => (Outcome::Fail, Decimal::ZERO, format!("报告未提及{silent_on},按未达标计,{}", of(Decimal::ZERO))),
-            Missing::NotApplicable => (Outcome::NotApplicable, Decimal::ZERO, format!("报告未提及{silent_on},本项不适用")),
+            Missing::Unknown => (
+                Outcome::Unknown,
+                Decimal::ZERO,
+                format!("报告未提及{silent_on},无证据,{}", of(Decimal::ZERO)),
+            ),
+            Missing::Fail => (
+                Outcome::Fail,
+                Decimal::ZERO,
+                format!("报告未提及{silent_on},按未达标计,{}", of(Decimal::ZERO)),
+            ),
+            Missing::NotApplicable => (
+                Outcome::NotApplicable,
+                Decimal::ZERO,
+                format!("报告未提及{silent_on},本项不适用"),
+            ),
         }
     };
     if let Some(applies) = &rule.applies {
         if eval(applies, facts) == Some(Rt::Bool(false)) {
-            return (Outcome::NotApplicable, Decimal::ZERO, format!("适用条件 `{}` 不成立,本项不适用", snippet(applies.span)));
+            return (
+                Outcome::NotApplicable,
+                Decimal::ZERO,
+                format!("适用条件 `{}` 不成立,本项不适用", snippet(applies.span)),
+            );
         }
     }
     let graded = |earned: Decimal, reasoning: String| {
@@ -198,16 +276,29 @@ fn score_rule(rule: &Rule, facts: &Facts, points: Decimal, snippet: &dyn Fn(Span
     let base = match requirement {
         Some((_, Some(Rt::Bool(true)))) => None,
         Some((require, Some(_))) => Some(match &rule.partial {
-            None => graded(Decimal::ZERO, format!("未满足 `{}`,{}", snippet(require.span), of(Decimal::ZERO))),
+            None => graded(
+                Decimal::ZERO,
+                format!("未满足 `{}`,{}", snippet(require.span), of(Decimal::ZERO)),
+            ),
             Some(partial) => match partial_credit(partial, facts, points, snippet) {
-                Some((earned, why)) => graded(earned, format!("未满足 `{}`;{why},{}", snippet(require.span), of(earned.clamp(Decimal::ZERO, points)))),
+                Some((earned, why)) => graded(
+                    earned,
+                    format!(
+                        "未满足 `{}`;{why},{}",
+                        snippet(require.span),
+                        of(earned.clamp(Decimal::ZERO, points))
+                    ),
+                ),
                 None => missing("部分得分所需事实"),
             },
         }),
         Some((_, None)) => Some(missing("所需事实")),
         None => match &rule.partial {
             Some(partial) => match partial_credit(partial, facts, points, snippet) {
-                Some((earned, why)) => Some(graded(earned, format!("{why},{}", of(earned.clamp(Decimal::ZERO, points))))),
+                Some((earned, why)) => Some(graded(
+                    earned,
+                    format!("{why},{}", of(earned.clamp(Decimal::ZERO, points))),
+                )),
                 None => Some(missing("所需事实")),
             },
             None => None,
@@ -217,7 +308,17 @@ fn score_rule(rule: &Rule, facts: &Facts, points: Decimal, snippet: &dyn Fn(Span
         return result;
     }
     match &rule.deduct {
-        None => (Outcome::Pass, points, format!("满足 `{}`,{}", rule.require.as_ref().map_or(String::new(), |r| snippet(r.span)), of(points))),
+        None => (
+            Outcome::Pass,
+            points,
+            format!(
+                "满足 `{}`,{}",
+                rule.require
+                    .as_ref()
+                    .map_or(String::new(), |r| snippet(r.span)),
+                of(points)
+            ),
+        ),
         Some(deduct) => match eval(&deduct.expr, facts) {
             Some(Rt::Num(units)) => {
                 let cap = deduct.cap.map_or(points, |c| c.value);
@@ -229,7 +330,10 @@ fn score_rule(rule: &Rule, facts: &Facts, points: Decimal, snippet: &dyn Fn(Span
                     points_text(taken),
                     cap.normalize()
                 );
-                graded(points - taken, format!("{why},{}", of((points - taken).max(Decimal::ZERO))))
+                graded(
+                    points - taken,
+                    format!("{why},{}", of((points - taken).max(Decimal::ZERO))),
+                )
             }
             _ => missing("扣分所需事实"),
         },
@@ -237,10 +341,17 @@ fn score_rule(rule: &Rule, facts: &Facts, points: Decimal, snippet: &dyn Fn(Span
 }
 
 /// Partial credit and its explanation, or `None` when a fact it needs is missing.
-fn partial_credit(partial: &Partial, facts: &Facts, points: Decimal, snippet: &dyn Fn(Span) -> String) -> Option<(Decimal, String)> {
+fn partial_credit(
+    partial: &Partial,
+    facts: &Facts,
+    points: Decimal,
+    snippet: &dyn Fn(Span) -> String,
+) -> Option<(Decimal, String)> {
     match partial {
         Partial::Linear { expr, from, to, .. } => {
-            let Rt::Num(value) = eval(expr, facts)? else { return None };
+            let Rt::Num(value) = eval(expr, facts)? else {
+                return None;
+            };
             let (a, b) = (literal_number(from.value)?, literal_number(to.value)?);
             if a == b {
                 return None;
@@ -267,7 +378,10 @@ fn partial_credit(partial: &Partial, facts: &Facts, points: Decimal, snippet: &d
             for (condition, tier_points) in tiers {
                 match eval(condition, facts) {
                     Some(Rt::Bool(true)) => {
-                        return Some((tier_points.value, format!("按档次计分:符合 `{}` 档", snippet(condition.span))));
+                        return Some((
+                            tier_points.value,
+                            format!("按档次计分:符合 `{}` 档", snippet(condition.span)),
+                        ));
                     }
                     None => unknown = true,
                     _ => {}
@@ -358,14 +472,25 @@ fn binary(op: BinaryOp, l: Rt, r: Rt) -> Option<Rt> {
 
 fn call(name: &str, args: &[Expr], facts: &Facts) -> Option<Rt> {
     match (name, args) {
-        ("present", [Expr { kind: ExprKind::Fact(fact), .. }]) => Some(Rt::Bool(facts.get(fact).is_some())),
+        (
+            "present",
+            [Expr {
+                kind: ExprKind::Fact(fact),
+                ..
+            }],
+        ) => Some(Rt::Bool(facts.get(fact).is_some())),
         ("date", [y, m, d]) => {
             let part = |e: &Expr| match eval(e, facts)? {
                 Rt::Num(n) if n.fract().is_zero() => i64::try_from(n).ok(),
                 _ => None,
             };
             let year = i32::try_from(part(y)?).ok()?;
-            Date::new(year, u32::try_from(part(m)?).ok()?, u32::try_from(part(d)?).ok()?).map(Rt::Date)
+            Date::new(
+                year,
+                u32::try_from(part(m)?).ok()?,
+                u32::try_from(part(d)?).ok()?,
+            )
+            .map(Rt::Date)
         }
         ("year", [d]) => match eval(d, facts)? {
             Rt::Date(date) => Some(Rt::Num(Decimal::from(date.year))),
@@ -380,7 +505,9 @@ pub fn fill_template(template: &str, facts: &Facts) -> String {
     let mut out = String::with_capacity(template.len());
     let mut rest = template;
     while let Some(open) = rest.find('{') {
-        let Some(close) = rest[open..].find('}').map(|c| open + c) else { break };
+        let Some(close) = rest[open..].find('}').map(|c| open + c) else {
+            break;
+        };
         out.push_str(&rest[..open]);
         let name = &rest[open + 1..close];
         match facts.get(name) {

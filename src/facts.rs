@@ -137,7 +137,10 @@ pub fn parse(source: &Source, ruleset: &RuleSet) -> (Option<FactsFile>, Vec<Diag
         raw_from_toml(source, &mut diags)
     };
     let Some((meta, entries)) = raw else {
-        return (None, diags.into_iter().map(|d| d.in_source(source)).collect());
+        return (
+            None,
+            diags.into_iter().map(|d| d.in_source(source)).collect(),
+        );
     };
     let mut facts = Facts::default();
     for entry in entries {
@@ -154,19 +157,37 @@ fn typed(entry: &RawEntry, ruleset: &RuleSet, diags: &mut Vec<Diag>) -> Option<F
     let Some(decl) = ruleset.facts.get(&entry.id) else {
         let help = match suggest(&entry.id, ruleset.facts.keys().map(String::as_str)) {
             Some(s) => format!("did you mean `{s}`?"),
-            None => "fact ids are those declared in the rule set (`fazhi explain --facts` lists them)".into(),
+            None => {
+                "fact ids are those declared in the rule set (`fazhi explain --facts` lists them)"
+                    .into()
+            }
         };
-        diags.push(Diag::error(Code::FactsUnknownFact, format!("unknown fact `{}`", entry.id)).label(entry.id_span, "not declared").help(help));
+        diags.push(
+            Diag::error(
+                Code::FactsUnknownFact,
+                format!("unknown fact `{}`", entry.id),
+            )
+            .label(entry.id_span, "not declared")
+            .help(help),
+        );
         return None;
     };
     let Some((raw, value_span)) = &entry.value else {
-        diags.push(Diag::error(Code::FactsBadValue, format!("`{}` has no value", entry.id)).label(entry.whole, "no `value`").help("write `value = …` in the entry"));
+        diags.push(
+            Diag::error(Code::FactsBadValue, format!("`{}` has no value", entry.id))
+                .label(entry.whole, "no `value`")
+                .help("write `value = …` in the entry"),
+        );
         return None;
     };
     let value = match parse_value(raw, decl.ty) {
         Ok(v) => v,
         Err((code, problem, help)) => {
-            diags.push(Diag::error(code, format!("`{}` is {}: {problem}", entry.id, decl.ty)).label(*value_span, problem).help(help));
+            diags.push(
+                Diag::error(code, format!("`{}` is {}: {problem}", entry.id, decl.ty))
+                    .label(*value_span, problem)
+                    .help(help),
+            );
             return None;
         }
     };
@@ -183,27 +204,48 @@ fn typed(entry: &RawEntry, ruleset: &RuleSet, diags: &mut Vec<Diag>) -> Option<F
     let evidence = match (&entry.span, &entry.quote) {
         (Some((range, span)), quote) => match range.as_slice() {
             [start, end] if 0 <= *start && start <= end => Some(Evidence {
-                span: Span::new(usize::try_from(*start).unwrap_or(0), usize::try_from(*end).unwrap_or(0)),
+                span: Span::new(
+                    usize::try_from(*start).unwrap_or(0),
+                    usize::try_from(*end).unwrap_or(0),
+                ),
                 quote: quote.clone().unwrap_or_default(),
                 value_span: None,
             }),
             _ => {
-                diags.push(Diag::error(Code::FactsBadSpan, "a span is `[start, end]` byte offsets with start <= end").label(*span, "bad span").help("write the quote's byte range in the report, e.g. `span = [120, 163]`"));
+                diags.push(
+                    Diag::error(
+                        Code::FactsBadSpan,
+                        "a span is `[start, end]` byte offsets with start <= end",
+                    )
+                    .label(*span, "bad span")
+                    .help("write the quote's byte range in the report, e.g. `span = [120, 163]`"),
+                );
                 None
             }
         },
-        (None, Some(quote)) => Some(Evidence { span: Span::default(), quote: quote.clone(), value_span: None }),
+        (None, Some(quote)) => Some(Evidence {
+            span: Span::default(),
+            quote: quote.clone(),
+            value_span: None,
+        }),
         (None, None) => None,
     };
-    Some(FactValue { value, qualifier, evidence, origin: Origin::Manual })
+    Some(FactValue {
+        value,
+        qualifier,
+        evidence,
+        origin: Origin::Manual,
+    })
 }
 
 type ValueError = (Code, String, String);
 
 /// Reads a value written for a fact of type `ty`: `"95"`, `"95%"`, `95`, `"2025-03-24"`, `true`.
 fn parse_value(raw: &Raw, ty: FactType) -> Result<Value, ValueError> {
-    let bad = |problem: &str, help: &str| (Code::FactsBadValue, problem.to_string(), help.to_string());
-    let range = |problem: &str, help: &str| (Code::FactsOutOfRange, problem.to_string(), help.to_string());
+    let bad =
+        |problem: &str, help: &str| (Code::FactsBadValue, problem.to_string(), help.to_string());
+    let range =
+        |problem: &str, help: &str| (Code::FactsOutOfRange, problem.to_string(), help.to_string());
     let text = match raw {
         Raw::Bool(b) if ty == FactType::Flag => return Ok(Value::Flag(*b)),
         Raw::Bool(_) => return Err(bad("a true/false where a value was expected", &example(ty))),
@@ -216,22 +258,32 @@ fn parse_value(raw: &Raw, ty: FactType) -> Result<Value, ValueError> {
             "false" => Ok(Value::Flag(false)),
             _ => Err(bad("not true or false", &example(ty))),
         },
-        FactType::Date => Date::parse_iso(text).map(Value::Date).ok_or_else(|| bad("not a calendar date", &example(ty))),
+        FactType::Date => Date::parse_iso(text)
+            .map(Value::Date)
+            .ok_or_else(|| bad("not a calendar date", &example(ty))),
         FactType::Year => match text.parse::<i32>() {
             Ok(y) if (1949..=2100).contains(&y) => Ok(Value::Year(y)),
             Ok(_) => Err(range("a year outside 1949–2100", &example(ty))),
             Err(_) => Err(bad("not a year", &example(ty))),
         },
         FactType::Percent | FactType::Count | FactType::Amount => {
-            let digits = if ty == FactType::Percent { text.strip_suffix('%').unwrap_or(text) } else { text };
+            let digits = if ty == FactType::Percent {
+                text.strip_suffix('%').unwrap_or(text)
+            } else {
+                text
+            };
             let number = decimal(digits).ok_or_else(|| bad("not a number", &example(ty)))?;
             if number.is_sign_negative() && !number.is_zero() {
                 return Err(range("negative", "values are never negative"));
             }
             match ty {
-                FactType::Percent if number > Decimal::ONE_HUNDRED => Err(range("over 100%", "a rate is between 0 and 100")),
+                FactType::Percent if number > Decimal::ONE_HUNDRED => {
+                    Err(range("over 100%", "a rate is between 0 and 100"))
+                }
                 FactType::Percent => Ok(Value::Percent(number)),
-                FactType::Count if !number.fract().is_zero() => Err(bad("not a whole number", &example(ty))),
+                FactType::Count if !number.fract().is_zero() => {
+                    Err(bad("not a whole number", &example(ty)))
+                }
                 FactType::Count => Ok(Value::Count(number)),
                 _ => Ok(Value::Amount(number)),
             }
@@ -253,7 +305,9 @@ fn decimal(text: &str) -> Option<Decimal> {
 
 fn example(ty: FactType) -> String {
     match ty {
-        FactType::Percent => "write a rate from 0 to 100 as a string, e.g. `value = \"99.87\"` or `\"100%\"`",
+        FactType::Percent => {
+            "write a rate from 0 to 100 as a string, e.g. `value = \"99.87\"` or `\"100%\"`"
+        }
         FactType::Count => "write a whole number, e.g. `value = \"368\"` (1.1万 is `\"11000\"`)",
         FactType::Amount => "write yuan as a number string, e.g. `value = \"320000000\"`",
         FactType::Date => "write the date as `\"2025-03-24\"`",
@@ -272,7 +326,16 @@ fn raw_from_toml(source: &Source, diags: &mut Vec<Diag>) -> Option<(ReportMeta, 
     let doc = match ImDocument::parse(source.text.to_string()) {
         Ok(doc) => doc,
         Err(e) => {
-            diags.push(Diag::error(Code::FactsParse, format!("not valid TOML: {}", e.message().trim())).label(span_of(e.span()), "here").help("facts files are TOML: `[facts.court_appearance_rate]` then `value = \"100\"`"));
+            diags.push(
+                Diag::error(
+                    Code::FactsParse,
+                    format!("not valid TOML: {}", e.message().trim()),
+                )
+                .label(span_of(e.span()), "here")
+                .help(
+                    "facts files are TOML: `[facts.court_appearance_rate]` then `value = \"100\"`",
+                ),
+            );
             return None;
         }
     };
@@ -289,38 +352,75 @@ fn raw_from_toml(source: &Source, diags: &mut Vec<Diag>) -> Option<(ReportMeta, 
     };
     let mut meta = ReportMeta::default();
     if let Some(report) = doc.get("report").and_then(Item::as_table_like) {
-        meta.issuer = report.get("issuer").and_then(Item::as_str).map(str::to_string);
-        meta.year = report.get("year").and_then(Item::as_integer).and_then(|y| i32::try_from(y).ok());
-        meta.file = report.get("file").and_then(Item::as_str).map(str::to_string);
+        meta.issuer = report
+            .get("issuer")
+            .and_then(Item::as_str)
+            .map(str::to_string);
+        meta.year = report
+            .get("year")
+            .and_then(Item::as_integer)
+            .and_then(|y| i32::try_from(y).ok());
+        meta.file = report
+            .get("file")
+            .and_then(Item::as_str)
+            .map(str::to_string);
     }
     let mut entries = Vec::new();
     let Some(facts) = doc.get("facts") else {
         return Some((meta, entries));
     };
     let Some(table) = facts.as_table_like() else {
-        diags.push(Diag::error(Code::FactsParse, "`facts` must be a table").label(span_of(facts.span()), "not a table").help("write `[facts.court_appearance_rate]` sections"));
+        diags.push(
+            Diag::error(Code::FactsParse, "`facts` must be a table")
+                .label(span_of(facts.span()), "not a table")
+                .help("write `[facts.court_appearance_rate]` sections"),
+        );
         return None;
     };
     for (id, item) in table.iter() {
         let id_span = span_of(table.key(id).and_then(|k| k.span()));
         let whole = span_of(item.span()).max(id_span);
-        let mut entry = RawEntry { id: id.to_string(), id_span, value: None, qualifier: None, quote: None, span: None, whole };
+        let mut entry = RawEntry {
+            id: id.to_string(),
+            id_span,
+            value: None,
+            qualifier: None,
+            quote: None,
+            span: None,
+            whole,
+        };
         match item {
             Item::Value(T::InlineTable(_)) | Item::Table(_) => {
-                let Some(fields) = item.as_table_like() else { continue };
+                let Some(fields) = item.as_table_like() else {
+                    continue;
+                };
                 for (key, field) in fields.iter() {
                     let field_span = span_of(field.span());
-                    let Some(value) = field.as_value() else { continue };
+                    let Some(value) = field.as_value() else {
+                        continue;
+                    };
                     match key {
                         "value" => entry.value = Some((scalar(value), field_span)),
-                        "qualifier" => entry.qualifier = value.as_str().map(|q| (q.to_string(), field_span)),
+                        "qualifier" => {
+                            entry.qualifier = value.as_str().map(|q| (q.to_string(), field_span))
+                        }
                         "quote" => entry.quote = value.as_str().map(str::to_string),
                         "span" => {
-                            let numbers = value.as_array().map(|a| a.iter().filter_map(T::as_integer).collect()).unwrap_or_default();
+                            let numbers = value
+                                .as_array()
+                                .map(|a| a.iter().filter_map(T::as_integer).collect())
+                                .unwrap_or_default();
                             entry.span = Some((numbers, field_span));
                         }
                         "occurrence" | "origin" | "note" => {}
-                        other => diags.push(Diag::warning(Code::FactsParse, format!("unknown field `{other}` ignored")).label(span_of(fields.key(other).and_then(|k| k.span())), "ignored").help("entries have `value`, `qualifier`, `quote` and `span`")),
+                        other => diags.push(
+                            Diag::warning(
+                                Code::FactsParse,
+                                format!("unknown field `{other}` ignored"),
+                            )
+                            .label(span_of(fields.key(other).and_then(|k| k.span())), "ignored")
+                            .help("entries have `value`, `qualifier`, `quote` and `span`"),
+                        ),
                     }
                 }
             }
@@ -355,25 +455,51 @@ fn raw_from_json(source: &Source, diags: &mut Vec<Diag>) -> Option<(ReportMeta, 
     // JSON carries no positions; point at the key's first occurrence in the text.
     let key_span = |key: &str| {
         let quoted = format!("\"{key}\"");
-        source.text.find(&quoted).map_or(Span::default(), |s| Span::new(s, s + quoted.len()))
+        source
+            .text
+            .find(&quoted)
+            .map_or(Span::default(), |s| Span::new(s, s + quoted.len()))
     };
     let report = doc.get("report");
     let meta = ReportMeta {
-        issuer: report.and_then(|r| r.get("issuer")).and_then(J::as_str).map(str::to_string),
-        year: report.and_then(|r| r.get("year")).and_then(|y| y.as_i64().or_else(|| y.as_str()?.parse().ok())).and_then(|y| i32::try_from(y).ok()),
-        file: report.and_then(|r| r.get("file")).and_then(J::as_str).map(str::to_string),
+        issuer: report
+            .and_then(|r| r.get("issuer"))
+            .and_then(J::as_str)
+            .map(str::to_string),
+        year: report
+            .and_then(|r| r.get("year"))
+            .and_then(|y| y.as_i64().or_else(|| y.as_str()?.parse().ok()))
+            .and_then(|y| i32::try_from(y).ok()),
+        file: report
+            .and_then(|r| r.get("file"))
+            .and_then(J::as_str)
+            .map(str::to_string),
     };
     let mut entries = Vec::new();
     if let Some(facts) = doc.get("facts").and_then(J::as_object) {
         for (id, item) in facts {
             let id_span = key_span(id);
-            let mut entry = RawEntry { id: id.clone(), id_span, value: None, qualifier: None, quote: None, span: None, whole: id_span };
+            let mut entry = RawEntry {
+                id: id.clone(),
+                id_span,
+                value: None,
+                qualifier: None,
+                quote: None,
+                span: None,
+                whole: id_span,
+            };
             match item {
                 J::Object(fields) => {
                     entry.value = fields.get("value").map(|v| (scalar(v), id_span));
-                    entry.qualifier = fields.get("qualifier").and_then(J::as_str).map(|q| (q.to_string(), id_span));
+                    entry.qualifier = fields
+                        .get("qualifier")
+                        .and_then(J::as_str)
+                        .map(|q| (q.to_string(), id_span));
                     entry.quote = fields.get("quote").and_then(J::as_str).map(str::to_string);
-                    entry.span = fields.get("span").and_then(J::as_array).map(|a| (a.iter().filter_map(J::as_i64).collect(), id_span));
+                    entry.span = fields
+                        .get("span")
+                        .and_then(J::as_array)
+                        .map(|a| (a.iter().filter_map(J::as_i64).collect(), id_span));
                 }
                 other => entry.value = Some((scalar(other), id_span)),
             }
@@ -384,7 +510,11 @@ fn raw_from_json(source: &Source, diags: &mut Vec<Diag>) -> Option<(ReportMeta, 
 }
 
 fn offset_of_line_col(text: &str, line: usize, column: usize) -> usize {
-    let line_start: usize = text.split_inclusive('\n').take(line.saturating_sub(1)).map(str::len).sum();
+    let line_start: usize = text
+        .split_inclusive('\n')
+        .take(line.saturating_sub(1))
+        .map(str::len)
+        .sum();
     (line_start + column.saturating_sub(1)).min(text.len())
 }
 
@@ -393,20 +523,27 @@ fn offset_of_line_col(text: &str, line: usize, column: usize) -> usize {
 pub fn check_evidence(facts: &mut Facts, report: &Source, facts_source: &Source) -> Vec<Diag> {
     let mut diags = Vec::new();
     for (id, fact) in facts.values.iter_mut() {
-        let Some(evidence) = fact.evidence.as_mut() else { continue };
+        let Some(evidence) = fact.evidence.as_mut() else {
+            continue;
+        };
         let at_span = report.text.get(evidence.span.start..evidence.span.end);
         if evidence.span == Span::default() && !evidence.quote.is_empty() {
             match report.text.find(&evidence.quote) {
                 Some(start) => evidence.span = Span::new(start, start + evidence.quote.len()),
                 None => diags.push(
-                    Diag::error(Code::FactsBadSpan, format!("the quote of `{id}` is not in the report"))
-                        .in_source(facts_source)
-                        .label(Span::new(0, 0), "quote not found")
-                        .help(format!("copy the quote exactly from `{}`", report.name)),
+                    Diag::error(
+                        Code::FactsBadSpan,
+                        format!("the quote of `{id}` is not in the report"),
+                    )
+                    .in_source(facts_source)
+                    .label(Span::new(0, 0), "quote not found")
+                    .help(format!("copy the quote exactly from `{}`", report.name)),
                 ),
             }
         } else if at_span != Some(evidence.quote.as_str()) && !evidence.quote.is_empty() {
-            let found = at_span.map_or("outside the report".to_string(), |t| format!("`{}`", t.chars().take(40).collect::<String>()));
+            let found = at_span.map_or("outside the report".to_string(), |t| {
+                format!("`{}`", t.chars().take(40).collect::<String>())
+            });
             diags.push(
                 Diag::error(Code::FactsBadSpan, format!("the span of `{id}` does not hold its quote: the report has {found} there"))
                     .in_source(report)

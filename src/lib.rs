@@ -4,19 +4,21 @@
 //! The pipeline: [`read`] → [`extract`] → [`eval`] → [`render`]; rule files are [`syntax`]-parsed
 //! and [`check`]ed into a [`check::RuleSet`] before anything runs. ARCHITECTURE.md has the map.
 
+pub mod accuracy;
+pub mod audit;
+pub mod batch;
+pub mod check;
+pub mod cli;
 pub mod diagnostic;
 pub mod eval;
 pub mod explain;
-pub mod cli;
-pub mod syntax;
-pub mod value;
-pub mod accuracy;
-pub mod audit;
-pub mod check;
+pub mod extract;
 pub mod facts;
 pub mod read;
 pub mod render;
-pub mod extract;
 pub mod rules;
 pub mod score;
+pub mod syntax;
 pub mod testing;
+pub mod value;
+pub mod verify;

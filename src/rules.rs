@@ -8,15 +8,21 @@ include!(concat!(env!("OUT_DIR"), "/embedded_rules.rs"));
 
 /// The default rule set's sources, compiled into the binary.
 pub fn embedded() -> Vec<Source> {
-    EMBEDDED_RULES.iter().map(|(name, text)| Source::new(*name, *text)).collect()
+    EMBEDDED_RULES
+        .iter()
+        .map(|(name, text)| Source::new(*name, *text))
+        .collect()
 }
 
 /// The `.fz` sources at `path`: the file itself, or every `.fz` file in the directory (not
 /// recursive), sorted by name so results never depend on directory order.
 pub fn from_path(path: &Path) -> Result<Vec<Source>, Diag> {
     let io = |e: std::io::Error| {
-        Diag::error(Code::CliIo, format!("cannot read `{}`: {e}", path.display()))
-            .help("give a `.fz` file or a directory of them")
+        Diag::error(
+            Code::CliIo,
+            format!("cannot read `{}`: {e}", path.display()),
+        )
+        .help("give a `.fz` file or a directory of them")
     };
     let mut files = if path.is_dir() {
         let mut files: Vec<_> = std::fs::read_dir(path)
@@ -31,18 +37,28 @@ pub fn from_path(path: &Path) -> Result<Vec<Source>, Diag> {
         vec![path.to_path_buf()]
     };
     if files.is_empty() {
-        return Err(Diag::error(Code::CliIo, format!("no `.fz` files in `{}`", path.display())).help("rule files end in `.fz`"));
+        return Err(Diag::error(
+            Code::CliIo,
+            format!("no `.fz` files in `{}`", path.display()),
+        )
+        .help("rule files end in `.fz`"));
     }
     files
         .drain(..)
         .map(|file| {
             let bytes = std::fs::read(&file).map_err(io)?;
             let text = String::from_utf8(bytes).map_err(|_| {
-                Diag::error(Code::CliIo, format!("`{}` is not UTF-8 text", file.display()))
-                    .help("save rule files as UTF-8")
+                Diag::error(
+                    Code::CliIo,
+                    format!("`{}` is not UTF-8 text", file.display()),
+                )
+                .help("save rule files as UTF-8")
             })?;
             // A byte-order mark is not part of the language; strip it so spans stay right.
-            let text = text.strip_prefix('\u{FEFF}').map(str::to_string).unwrap_or(text);
+            let text = text
+                .strip_prefix('\u{FEFF}')
+                .map(str::to_string)
+                .unwrap_or(text);
             Ok(Source::new(file.display().to_string(), text))
         })
         .collect()

@@ -48,7 +48,11 @@ pub fn is_facts_file(path: &Path) -> bool {
 /// Scores a report (.txt, .html, .docx, anything readable) or a facts file (.toml, .json);
 /// `corrections` are facts entered by hand that override extraction. Errors are returned as
 /// diagnostics, with any warnings found before them.
-pub fn score_path(ruleset: &RuleSet, input: &Path, corrections: Option<&Path>) -> Result<Scored, Vec<Diag>> {
+pub fn score_path(
+    ruleset: &RuleSet,
+    input: &Path,
+    corrections: Option<&Path>,
+) -> Result<Scored, Vec<Diag>> {
     let bytes = read::read_path_bytes(input).map_err(|e| vec![Diag::from(&e)])?;
     let name = input.display().to_string();
     let mut diags = Vec::new();
@@ -79,7 +83,15 @@ pub fn score_path(ruleset: &RuleSet, input: &Path, corrections: Option<&Path>) -
         let document = read::read_bytes(&name, &bytes).map_err(|e| vec![Diag::from(&e)])?;
         let extraction = extract::extract(ruleset, &document);
         diags.extend(extraction.diags);
-        (extraction.facts, Some(Source::new(document.name, document.source)), facts::ReportMeta::default())
+        let meta = facts::ReportMeta {
+            issuer: extract::issuer::issuer(&document.text),
+            ..facts::ReportMeta::default()
+        };
+        (
+            extraction.facts,
+            Some(Source::new(document.name, document.source)),
+            meta,
+        )
     };
     if let Some(path) = corrections {
         let bytes = read::read_path_bytes(path).map_err(|e| vec![Diag::from(&e)])?;
@@ -96,10 +108,12 @@ pub fn score_path(ruleset: &RuleSet, input: &Path, corrections: Option<&Path>) -
     if diags.iter().any(Diag::is_error) {
         return Err(diags);
     }
-    let year = meta.year.or_else(|| match facts.get("report_year").map(|f| f.value) {
-        Some(Value::Year(y)) => Some(y),
-        _ => None,
-    });
+    let year = meta
+        .year
+        .or_else(|| match facts.get("report_year").map(|f| f.value) {
+            Some(Value::Year(y)) => Some(y),
+            _ => None,
+        });
     if let (Some(year), Some((from, to))) = (year, ruleset.effective) {
         if year < from.year || year > to.year {
             diags.push(
@@ -109,14 +123,31 @@ pub fn score_path(ruleset: &RuleSet, input: &Path, corrections: Option<&Path>) -
         }
     }
     let card = evaluate(ruleset, &facts);
-    let info = ReportInfo { name: report.as_ref().map_or(name.clone(), |r| r.name.clone()), issuer: meta.issuer, year };
+    let info = ReportInfo {
+        name: report.as_ref().map_or(name.clone(), |r| r.name.clone()),
+        issuer: meta.issuer,
+        year,
+    };
     let audit = Audit::new(ruleset, &name, &bytes);
-    Ok(Scored { card, facts, report, info, warnings: diags, audit })
+    Ok(Scored {
+        card,
+        facts,
+        report,
+        info,
+        warnings: diags,
+        audit,
+    })
 }
 
 fn utf8_source(name: &str, bytes: &[u8]) -> Result<Source, Vec<Diag>> {
-    let text = std::str::from_utf8(bytes)
-        .map_err(|_| vec![Diag::error(Code::CliIo, format!("`{name}` is not UTF-8 text")).help("save facts files as UTF-8")])?;
-    Ok(Source::new(name, text.strip_prefix('\u{FEFF}').unwrap_or(text)))
+    let text = std::str::from_utf8(bytes).map_err(|_| {
+        vec![
+            Diag::error(Code::CliIo, format!("`{name}` is not UTF-8 text"))
+                .help("save facts files as UTF-8"),
+        ]
+    })?;
+    Ok(Source::new(
+        name,
+        text.strip_prefix('\u{FEFF}').unwrap_or(text),
+    ))
 }
-

@@ -21,27 +21,43 @@ impl TestResult {
 }
 
 pub fn run(ruleset: &RuleSet) -> Vec<TestResult> {
-    ruleset.tests.iter().map(|test| run_one(ruleset, test)).collect()
+    ruleset
+        .tests
+        .iter()
+        .map(|test| run_one(ruleset, test))
+        .collect()
 }
 
 /// The facts a test gives, typed by their declarations (the checker has validated them).
 pub fn given_facts(ruleset: &RuleSet, test: &Test) -> Facts {
     let mut facts = Facts::default();
     for (id, literal) in &test.given {
-        let Some(decl) = ruleset.facts.get(&id.name) else { continue };
+        let Some(decl) = ruleset.facts.get(&id.name) else {
+            continue;
+        };
         let value = match (literal.value, decl.ty) {
             (LiteralValue::Percent(p), FactType::Percent) => Value::Percent(p),
             (LiteralValue::Number(n), FactType::Count) => Value::Count(n),
             (LiteralValue::Number(n), FactType::Amount) => Value::Amount(n),
-            (LiteralValue::Number(n), FactType::Year) => match i32::try_from(n.trunc().mantissa()) {
-                Ok(y) => Value::Year(y),
-                Err(_) => continue,
-            },
+            (LiteralValue::Number(n), FactType::Year) => {
+                match i32::try_from(n.trunc().mantissa()) {
+                    Ok(y) => Value::Year(y),
+                    Err(_) => continue,
+                }
+            }
             (LiteralValue::Date(d), FactType::Date) => Value::Date(d),
             (LiteralValue::Bool(b), FactType::Flag) => Value::Flag(b),
             _ => continue,
         };
-        facts.insert(id.name.clone(), FactValue { value, qualifier: None, evidence: None, origin: Origin::Given });
+        facts.insert(
+            id.name.clone(),
+            FactValue {
+                value,
+                qualifier: None,
+                evidence: None,
+                origin: Origin::Given,
+            },
+        );
     }
     facts
 }
@@ -53,17 +69,35 @@ fn run_one(ruleset: &RuleSet, test: &Test) -> TestResult {
         match expectation {
             Expectation::Total { value, .. } => {
                 if round2(value.value) != card.total {
-                    failures.push(format!("expected total {}, got {}", points_text(value.value), points_text(card.total)));
+                    failures.push(format!(
+                        "expected total {}, got {}",
+                        points_text(value.value),
+                        points_text(card.total)
+                    ));
                 }
             }
             Expectation::Grade { name, .. } => {
                 if name.text != card.grade {
-                    failures.push(format!("expected grade {}, got {} (total {})", name.text, card.grade, points_text(card.total)));
+                    failures.push(format!(
+                        "expected grade {}, got {} (total {})",
+                        name.text,
+                        card.grade,
+                        points_text(card.total)
+                    ));
                 }
             }
-            Expectation::Rule { rule, outcome, points, .. } => {
+            Expectation::Rule {
+                rule,
+                outcome,
+                points,
+                ..
+            } => {
                 let found = card.rules.iter().find(|r| {
-                    ruleset.sections.get(r.section).and_then(|s| s.rules.get(r.rule)).is_some_and(|x| x.id.name == rule.name)
+                    ruleset
+                        .sections
+                        .get(r.section)
+                        .and_then(|s| s.rules.get(r.rule))
+                        .is_some_and(|x| x.id.name == rule.name)
                 });
                 let Some(result) = found else {
                     failures.push(format!("no rule `{}`", rule.name));
@@ -77,11 +111,21 @@ fn run_one(ruleset: &RuleSet, test: &Test) -> TestResult {
                         result.outcome.keyword(),
                         result.reasoning
                     ));
-                } else if let Some(p) = points.filter(|p| round2(p.value) != round2(result.earned)) {
-                    failures.push(format!("`{}`: expected {} points, got {} ({})", rule.name, points_text(p.value), points_text(result.earned), result.reasoning));
+                } else if let Some(p) = points.filter(|p| round2(p.value) != round2(result.earned))
+                {
+                    failures.push(format!(
+                        "`{}`: expected {} points, got {} ({})",
+                        rule.name,
+                        points_text(p.value),
+                        points_text(result.earned),
+                        result.reasoning
+                    ));
                 }
             }
         }
     }
-    TestResult { name: test.name.text.clone(), failures }
+    TestResult {
+        name: test.name.text.clone(),
+        failures,
+    }
 }

@@ -43,7 +43,9 @@ impl RuleSet {
 
     /// Every rule with its section, in rule-set order.
     pub fn rules(&self) -> impl Iterator<Item = (&Section, &Rule)> {
-        self.sections.iter().flat_map(|s| s.rules.iter().map(move |r| (s, r)))
+        self.sections
+            .iter()
+            .flat_map(|s| s.rules.iter().map(move |r| (s, r)))
     }
 
     pub fn rule(&self, id: &str) -> Option<(&Section, &Rule)> {
@@ -52,7 +54,10 @@ impl RuleSet {
 
     /// The grade for a (rounded) total.
     pub fn grade(&self, total: Decimal) -> &str {
-        self.grades.iter().find(|(_, t)| total >= *t).map_or("", |(name, _)| name.as_str())
+        self.grades
+            .iter()
+            .find(|(_, t)| total >= *t)
+            .map_or("", |(name, _)| name.as_str())
     }
 }
 
@@ -67,7 +72,10 @@ pub fn load(sources: Vec<Source>) -> (Option<RuleSet>, Vec<Diag>) {
         }
     }
     let parsed_all = files.len() == sources.len();
-    let mut checker = Checker { sources: &sources, diags: Vec::new() };
+    let mut checker = Checker {
+        sources: &sources,
+        diags: Vec::new(),
+    };
     let ruleset = checker.check(files);
     diags.extend(checker.diags);
     let ok = parsed_all && !diags.iter().any(Diag::is_error);
@@ -83,8 +91,19 @@ struct Checker<'s> {
 const FUNCTIONS: [&str; 3] = ["present", "date", "year"];
 
 impl Checker<'_> {
-    fn error(&mut self, file: FileId, code: Code, message: String, span: Span, label: &str, help: String) {
-        self.push(file, Diag::error(code, message).label(span, label).help(help));
+    fn error(
+        &mut self,
+        file: FileId,
+        code: Code,
+        message: String,
+        span: Span,
+        label: &str,
+        help: String,
+    ) {
+        self.push(
+            file,
+            Diag::error(code, message).label(span, label).help(help),
+        );
     }
 
     fn push(&mut self, file: FileId, diag: Diag) {
@@ -121,18 +140,35 @@ impl Checker<'_> {
 
         Some(RuleSet {
             id: header.id.name.clone(),
-            title: header.title.as_ref().map(|t| t.text.clone()).unwrap_or_default(),
-            source_document: header.source.as_ref().map(|t| t.text.clone()).unwrap_or_default(),
-            version: header.version.as_ref().map(|t| t.text.clone()).unwrap_or_default(),
+            title: header
+                .title
+                .as_ref()
+                .map(|t| t.text.clone())
+                .unwrap_or_default(),
+            source_document: header
+                .source
+                .as_ref()
+                .map(|t| t.text.clone())
+                .unwrap_or_default(),
+            version: header
+                .version
+                .as_ref()
+                .map(|t| t.text.clone())
+                .unwrap_or_default(),
             effective: header.effective.map(|(from, to, _)| (from, to)),
             total: header_total(&header),
             grades: {
-                let mut grades: Vec<_> =
-                    header.grades.iter().map(|g| (g.name.text.clone(), g.threshold.value)).collect();
+                let mut grades: Vec<_> = header
+                    .grades
+                    .iter()
+                    .map(|g| (g.name.text.clone(), g.threshold.value))
+                    .collect();
                 grades.sort_by(|a, b| b.1.cmp(&a.1));
                 grades
             },
-            no_evidence: header.no_evidence.map_or(NoEvidence::Zero, |(mode, _)| mode),
+            no_evidence: header
+                .no_evidence
+                .map_or(NoEvidence::Zero, |(mode, _)| mode),
             facts,
             sections,
             tests,
@@ -142,16 +178,24 @@ impl Checker<'_> {
     }
 
     fn duplicate(&mut self, what: &str, file: FileId, id: &Ident, first: (FileId, Span)) {
-        let mut diag = Diag::error(Code::CheckDuplicateId, format!("{what} `{}` is declared twice", id.name))
-            .label(id.span, "declared again here")
-            .help(format!("rename one of them or remove the repeat; {what} ids must be unique in a rule set"));
+        let mut diag = Diag::error(
+            Code::CheckDuplicateId,
+            format!("{what} `{}` is declared twice", id.name),
+        )
+        .label(id.span, "declared again here")
+        .help(format!(
+            "rename one of them or remove the repeat; {what} ids must be unique in a rule set"
+        ));
         if first.0 == file {
             diag = diag.label(first.1, "first declared here");
         } else if let Some(source) = self.sources.get(first.0 .0) {
             diag = diag.related(
-                Diag::advice(Code::CheckDuplicateId, format!("`{}` was first declared here", id.name))
-                    .in_source(source)
-                    .label(first.1, "first declared here"),
+                Diag::advice(
+                    Code::CheckDuplicateId,
+                    format!("`{}` was first declared here", id.name),
+                )
+                .in_source(source)
+                .label(first.1, "first declared here"),
             );
         }
         self.push(file, diag);
@@ -161,44 +205,94 @@ impl Checker<'_> {
         if headers.is_empty() {
             self.push(
                 FileId(0),
-                Diag::error(Code::CheckMissingRuleset, "no `ruleset` header in the rule files")
-                    .label(Span::new(0, 0), "rule set starts here")
-                    .help("add `ruleset my_rules { total 100 grade \"合格\" >= 60 }` to one file"),
+                Diag::error(
+                    Code::CheckMissingRuleset,
+                    "no `ruleset` header in the rule files",
+                )
+                .label(Span::new(0, 0), "rule set starts here")
+                .help("add `ruleset my_rules { total 100 grade \"合格\" >= 60 }` to one file"),
             );
             return None;
         }
         let header = headers.remove(0);
         for extra in headers {
-            let diag = Diag::error(Code::CheckDuplicateRuleset, format!("a second `ruleset` header `{}`", extra.id.name))
-                .label(extra.id.span, "second header")
-                .help(format!("a rule set has one header; `{}` is already declared", header.id.name));
+            let diag = Diag::error(
+                Code::CheckDuplicateRuleset,
+                format!("a second `ruleset` header `{}`", extra.id.name),
+            )
+            .label(extra.id.span, "second header")
+            .help(format!(
+                "a rule set has one header; `{}` is already declared",
+                header.id.name
+            ));
             self.push(extra.file, diag);
         }
         for span in &header.repeated {
-            self.error(header.file, Code::CheckDuplicateEntry, "setting given twice in the ruleset header".into(), *span, "repeated", "keep one of them".into());
+            self.error(
+                header.file,
+                Code::CheckDuplicateEntry,
+                "setting given twice in the ruleset header".into(),
+                *span,
+                "repeated",
+                "keep one of them".into(),
+            );
         }
         if let Some((from, to, span)) = header.effective {
             if from > to {
-                self.error(header.file, Code::CheckEffective, format!("effective period ends ({to}) before it starts ({from})"), span, "reversed period", "write `effective START .. END` with START first".into());
+                self.error(
+                    header.file,
+                    Code::CheckEffective,
+                    format!("effective period ends ({to}) before it starts ({from})"),
+                    span,
+                    "reversed period",
+                    "write `effective START .. END` with START first".into(),
+                );
             }
         }
         let total = header_total(&header);
         if header.grades.is_empty() {
-            self.error(header.file, Code::CheckGrades, "no grade bands".into(), header.id.span, "in this header", "add bands such as `grade \"合格\" >= 60` and `grade \"不合格\" >= 0`".into());
+            self.error(
+                header.file,
+                Code::CheckGrades,
+                "no grade bands".into(),
+                header.id.span,
+                "in this header",
+                "add bands such as `grade \"合格\" >= 60` and `grade \"不合格\" >= 0`".into(),
+            );
         }
         let mut seen = HashSet::new();
         for grade in &header.grades {
             if !seen.insert(&grade.name.text) {
-                self.error(header.file, Code::CheckGrades, format!("grade `{}` is listed twice", grade.name.text), grade.name.span, "repeated", "give each band its own name".into());
+                self.error(
+                    header.file,
+                    Code::CheckGrades,
+                    format!("grade `{}` is listed twice", grade.name.text),
+                    grade.name.span,
+                    "repeated",
+                    "give each band its own name".into(),
+                );
             }
             if grade.threshold.value > total {
-                self.error(header.file, Code::CheckGrades, format!("grade `{}` needs {} but the total is {total}", grade.name.text, grade.threshold.value), grade.threshold.span, "unreachable", "lower the threshold or raise `total`".into());
+                self.error(
+                    header.file,
+                    Code::CheckGrades,
+                    format!(
+                        "grade `{}` needs {} but the total is {total}",
+                        grade.name.text, grade.threshold.value
+                    ),
+                    grade.threshold.span,
+                    "unreachable",
+                    "lower the threshold or raise `total`".into(),
+                );
             }
         }
         if !header.grades.is_empty() && !header.grades.iter().any(|g| g.threshold.value.is_zero()) {
-            self.push(header.file, Diag::warning(Code::CheckGrades, "no grade band starts at 0")
-                .label(header.id.span, "low totals get no grade")
-                .help("add a lowest band, e.g. `grade \"不合格\" >= 0`"));
+            self.push(
+                header.file,
+                Diag::warning(Code::CheckGrades, "no grade band starts at 0")
+                    .label(header.id.span, "low totals get no grade")
+                    .help("add a lowest band, e.g. `grade \"不合格\" >= 0`"),
+            );
         }
         Some(header)
     }
@@ -210,17 +304,36 @@ impl Checker<'_> {
             for text in &fact.patterns {
                 match pattern::compile(&text.text, fact.ty) {
                     Ok(regex) => compiled.push((fact.id.name.clone(), regex)),
-                    Err(problem) => self.error(fact.file, Code::CheckPattern, format!("pattern of `{}` {problem}", fact.id.name), text.span, "in this pattern", "see docs/dsl.md, \"Patterns\"".into()),
+                    Err(problem) => self.error(
+                        fact.file,
+                        Code::CheckPattern,
+                        format!("pattern of `{}` {problem}", fact.id.name),
+                        text.span,
+                        "in this pattern",
+                        "see docs/dsl.md, \"Patterns\"".into(),
+                    ),
                 }
             }
         }
         Extractor::new(compiled).unwrap_or_else(|e| {
-            self.push(FileId(0), Diag::error(Code::CheckPattern, format!("the patterns together are too large to compile: {e}")).help("split or simplify patterns"));
+            self.push(
+                FileId(0),
+                Diag::error(
+                    Code::CheckPattern,
+                    format!("the patterns together are too large to compile: {e}"),
+                )
+                .help("split or simplify patterns"),
+            );
             Extractor::empty()
         })
     }
 
-    fn sections(&mut self, header: &RulesetHeader, sections: &[Section], facts: &IndexMap<String, FactDecl>) {
+    fn sections(
+        &mut self,
+        header: &RulesetHeader,
+        sections: &[Section],
+        facts: &IndexMap<String, FactDecl>,
+    ) {
         let total = header_total(header);
         let mut section_ids: HashMap<&str, (FileId, Span)> = HashMap::new();
         let mut rule_ids: HashMap<&str, (FileId, Span)> = HashMap::new();
@@ -249,34 +362,80 @@ impl Checker<'_> {
             }
         }
         if weight_sum != total && !sections.is_empty() {
-            let parts: Vec<String> = sections.iter().map(|s| format!("{} {}", s.id.name, s.weight.value)).collect();
-            let diag = Diag::error(Code::CheckWeights, format!("section weights add up to {weight_sum}, not the declared total {total}"))
-                .label(header.total.map_or(header.id.span, |t| t.span), "declared total")
-                .help(format!("the weights are {} = {weight_sum}; adjust them (or `total`) so they match", parts.join(" + ")));
+            let parts: Vec<String> = sections
+                .iter()
+                .map(|s| format!("{} {}", s.id.name, s.weight.value))
+                .collect();
+            let diag = Diag::error(
+                Code::CheckWeights,
+                format!("section weights add up to {weight_sum}, not the declared total {total}"),
+            )
+            .label(
+                header.total.map_or(header.id.span, |t| t.span),
+                "declared total",
+            )
+            .help(format!(
+                "the weights are {} = {weight_sum}; adjust them (or `total`) so they match",
+                parts.join(" + ")
+            ));
             self.push(header.file, diag);
         }
     }
 
     fn rule(&mut self, file: FileId, rule: &Rule, facts: &IndexMap<String, FactDecl>) {
         for span in &rule.repeated {
-            self.error(file, Code::CheckDuplicateEntry, format!("clause given twice in rule `{}`", rule.id.name), *span, "repeated", "keep one of them".into());
+            self.error(
+                file,
+                Code::CheckDuplicateEntry,
+                format!("clause given twice in rule `{}`", rule.id.name),
+                *span,
+                "repeated",
+                "keep one of them".into(),
+            );
         }
         let missing = |what: &str| format!("rule `{}` has no `{what}`", rule.id.name);
         if rule.cite.is_none() {
-            self.error(file, Code::CheckMissingEntry, missing("cite"), rule.id.span, "this rule", "cite where the requirement comes from, e.g. `cite \"纲要 七（二十三）\" recalled`".into());
+            self.error(
+                file,
+                Code::CheckMissingEntry,
+                missing("cite"),
+                rule.id.span,
+                "this rule",
+                "cite where the requirement comes from, e.g. `cite \"纲要 七（二十三）\" recalled`"
+                    .into(),
+            );
         }
         let points = match rule.points {
             Some(p) => p.value,
             None => {
-                self.error(file, Code::CheckMissingEntry, missing("points"), rule.id.span, "this rule", "add `points N`".into());
+                self.error(
+                    file,
+                    Code::CheckMissingEntry,
+                    missing("points"),
+                    rule.id.span,
+                    "this rule",
+                    "add `points N`".into(),
+                );
                 Decimal::ZERO
             }
         };
         let linear = matches!(rule.partial, Some(Partial::Linear { .. }));
         if rule.require.is_none() && rule.deduct.is_none() && !linear {
-            self.error(file, Code::CheckMissingEntry, missing("require"), rule.id.span, "this rule", "say what earns the points: `require EXPR`, `partial linear …` or `deduct …`".into());
+            self.error(
+                file,
+                Code::CheckMissingEntry,
+                missing("require"),
+                rule.id.span,
+                "this rule",
+                "say what earns the points: `require EXPR`, `partial linear …` or `deduct …`"
+                    .into(),
+            );
         }
-        let mut env = Env { checker: self, file, facts };
+        let mut env = Env {
+            checker: self,
+            file,
+            facts,
+        };
         for expr in [&rule.applies, &rule.require].into_iter().flatten() {
             env.expect(expr, Ty::Bool, "a condition");
         }
@@ -286,14 +445,38 @@ impl Checker<'_> {
         if let Some(deduct) = &rule.deduct {
             let ty = env.infer(&deduct.expr);
             if !matches!(ty, Ty::Count | Ty::Number | Ty::Error) {
-                env.checker.error(file, Code::CheckTypeMismatch, format!("`deduct … per` counts units, but this is {ty}"), deduct.expr.span, "not a count", "deduct per a count fact, e.g. `deduct 0.5 per problems_found cap 2`".into());
+                env.checker.error(
+                    file,
+                    Code::CheckTypeMismatch,
+                    format!("`deduct … per` counts units, but this is {ty}"),
+                    deduct.expr.span,
+                    "not a count",
+                    "deduct per a count fact, e.g. `deduct 0.5 per problems_found cap 2`".into(),
+                );
             }
             if deduct.per.value <= Decimal::ZERO {
-                env.checker.error(file, Code::CheckThresholdOrder, "a deduction per unit must be more than 0".into(), deduct.per.span, "deduction", "write the points taken per unit, e.g. `deduct 0.5 per …`".into());
+                env.checker.error(
+                    file,
+                    Code::CheckThresholdOrder,
+                    "a deduction per unit must be more than 0".into(),
+                    deduct.per.span,
+                    "deduction",
+                    "write the points taken per unit, e.g. `deduct 0.5 per …`".into(),
+                );
             }
             if let Some(cap) = deduct.cap {
                 if cap.value > points || cap.value <= Decimal::ZERO {
-                    env.checker.error(file, Code::CheckThresholdOrder, format!("deduction cap {} is outside 0 < cap <= {points} points", cap.value), cap.span, "cap", "cap deductions at most at the rule's points".into());
+                    env.checker.error(
+                        file,
+                        Code::CheckThresholdOrder,
+                        format!(
+                            "deduction cap {} is outside 0 < cap <= {points} points",
+                            cap.value
+                        ),
+                        cap.span,
+                        "cap",
+                        "cap deductions at most at the rule's points".into(),
+                    );
                 }
             }
         }
@@ -306,7 +489,14 @@ impl Checker<'_> {
     fn template(&mut self, file: FileId, template: &Text, facts: &IndexMap<String, FactDecl>) {
         for placeholder in placeholders(&template.text) {
             let Ok(name) = placeholder else {
-                self.error(file, Code::CheckTemplate, "unbalanced `{` or `}` in the explanation".into(), template.span, "in this text", "write `{fact_id}` to print a fact's value".into());
+                self.error(
+                    file,
+                    Code::CheckTemplate,
+                    "unbalanced `{` or `}` in the explanation".into(),
+                    template.span,
+                    "in this text",
+                    "write `{fact_id}` to print a fact's value".into(),
+                );
                 return;
             };
             if !facts.contains_key(name) {
@@ -314,25 +504,56 @@ impl Checker<'_> {
                     Some(s) => format!("did you mean `{s}`?"),
                     None => "placeholders name declared facts: `{court_appearance_rate}`".into(),
                 };
-                self.error(file, Code::CheckTemplate, format!("unknown fact `{name}` in the explanation"), template.span, "in this text", help);
+                self.error(
+                    file,
+                    Code::CheckTemplate,
+                    format!("unknown fact `{name}` in the explanation"),
+                    template.span,
+                    "in this text",
+                    help,
+                );
             }
         }
     }
 
-    fn tests(&mut self, header: &RulesetHeader, tests: &[Test], sections: &[Section], facts: &IndexMap<String, FactDecl>) {
-        let rules: HashMap<&str, &Rule> = sections.iter().flat_map(|s| &s.rules).map(|r| (r.id.name.as_str(), r)).collect();
+    fn tests(
+        &mut self,
+        header: &RulesetHeader,
+        tests: &[Test],
+        sections: &[Section],
+        facts: &IndexMap<String, FactDecl>,
+    ) {
+        let rules: HashMap<&str, &Rule> = sections
+            .iter()
+            .flat_map(|s| &s.rules)
+            .map(|r| (r.id.name.as_str(), r))
+            .collect();
         let total = header_total(header);
         for test in tests {
             let mut given_names = HashSet::new();
             for (id, literal) in &test.given {
                 if !given_names.insert(&id.name) {
-                    self.error(test.file, Code::CheckDuplicateEntry, format!("fact `{}` is given twice", id.name), id.span, "repeated", "give each fact once".into());
+                    self.error(
+                        test.file,
+                        Code::CheckDuplicateEntry,
+                        format!("fact `{}` is given twice", id.name),
+                        id.span,
+                        "repeated",
+                        "give each fact once".into(),
+                    );
                 }
                 match facts.get(&id.name) {
                     None => self.unknown_fact(test.file, id, facts),
                     Some(decl) => {
                         if let Err(problem) = literal_fits(literal.value, decl.ty) {
-                            self.error(test.file, Code::CheckTypeMismatch, format!("`{}` is {}, {problem}", id.name, Ty::of_fact(decl.ty)), literal.span, "this value", example_of(decl.ty));
+                            self.error(
+                                test.file,
+                                Code::CheckTypeMismatch,
+                                format!("`{}` is {}, {problem}", id.name, Ty::of_fact(decl.ty)),
+                                literal.span,
+                                "this value",
+                                example_of(decl.ty),
+                            );
                         }
                     }
                 }
@@ -345,24 +566,63 @@ impl Checker<'_> {
                                 Some(s) => format!("did you mean `{s}`?"),
                                 None => "expect names a rule id declared in a section".into(),
                             };
-                            self.error(test.file, Code::CheckUnknownRule, format!("unknown rule `{}`", rule.name), rule.span, "no such rule", help);
+                            self.error(
+                                test.file,
+                                Code::CheckUnknownRule,
+                                format!("unknown rule `{}`", rule.name),
+                                rule.span,
+                                "no such rule",
+                                help,
+                            );
                         }
                         Some(declared) => {
                             let max = declared.points.map_or(Decimal::ZERO, |p| p.value);
                             if let Some(expected) = points.filter(|p| p.value > max) {
-                                self.error(test.file, Code::CheckTestPoints, format!("test expects {} points but `{}` has only {max}", expected.value, rule.name), expected.span, "more than the rule has", "a rule earns between 0 and its points".into());
+                                self.error(
+                                    test.file,
+                                    Code::CheckTestPoints,
+                                    format!(
+                                        "test expects {} points but `{}` has only {max}",
+                                        expected.value, rule.name
+                                    ),
+                                    expected.span,
+                                    "more than the rule has",
+                                    "a rule earns between 0 and its points".into(),
+                                );
                             }
                         }
                     },
                     Expectation::Total { value, .. } if value.value > total => {
-                        self.error(test.file, Code::CheckTestPoints, format!("test expects a total of {} but the rule set's total is {total}", value.value), value.span, "more than the total", "totals are out of the header's `total`".into());
+                        self.error(
+                            test.file,
+                            Code::CheckTestPoints,
+                            format!(
+                                "test expects a total of {} but the rule set's total is {total}",
+                                value.value
+                            ),
+                            value.span,
+                            "more than the total",
+                            "totals are out of the header's `total`".into(),
+                        );
                     }
-                    Expectation::Grade { name, .. } if !header.grades.iter().any(|g| g.name.text == name.text) => {
-                        let help = match suggest(&name.text, header.grades.iter().map(|g| g.name.text.as_str())) {
+                    Expectation::Grade { name, .. }
+                        if !header.grades.iter().any(|g| g.name.text == name.text) =>
+                    {
+                        let help = match suggest(
+                            &name.text,
+                            header.grades.iter().map(|g| g.name.text.as_str()),
+                        ) {
                             Some(s) => format!("did you mean `{s}`?"),
                             None => "grades are the header's `grade` bands".into(),
                         };
-                        self.error(test.file, Code::CheckUnknownRule, format!("unknown grade `{}`", name.text), name.span, "no such grade", help);
+                        self.error(
+                            test.file,
+                            Code::CheckUnknownRule,
+                            format!("unknown grade `{}`", name.text),
+                            name.span,
+                            "no such grade",
+                            help,
+                        );
                     }
                     _ => {}
                 }
@@ -375,7 +635,14 @@ impl Checker<'_> {
             Some(s) => format!("did you mean `{s}`?"),
             None => "declare it with `fact NAME TYPE \"label\"`, or use a declared fact".into(),
         };
-        self.error(file, Code::CheckUnknownFact, format!("unknown fact `{}`", id.name), id.span, "not declared", help);
+        self.error(
+            file,
+            Code::CheckUnknownFact,
+            format!("unknown fact `{}`", id.name),
+            id.span,
+            "not declared",
+            help,
+        );
     }
 }
 
@@ -394,7 +661,11 @@ pub fn placeholders(template: &str) -> impl Iterator<Item = Result<&str, ()>> {
             (Some(o), Some(c)) if o < c => {
                 let name = &rest[o + 1..c];
                 rest = &rest[c + 1..];
-                if name.contains('{') { Some(Err(())) } else { Some(Ok(name)) }
+                if name.contains('{') {
+                    Some(Err(()))
+                } else {
+                    Some(Ok(name))
+                }
             }
             _ => {
                 rest = "";
@@ -408,11 +679,17 @@ pub fn placeholders(template: &str) -> impl Iterator<Item = Result<&str, ()>> {
 pub fn literal_fits(value: LiteralValue, ty: FactType) -> Result<(), String> {
     match (value, ty) {
         (LiteralValue::Percent(p), FactType::Percent) if p <= Decimal::ONE_HUNDRED => Ok(()),
-        (LiteralValue::Percent(_), FactType::Percent) => Err("and a rate cannot exceed 100%".into()),
+        (LiteralValue::Percent(_), FactType::Percent) => {
+            Err("and a rate cannot exceed 100%".into())
+        }
         (LiteralValue::Number(n), FactType::Count) if n.fract().is_zero() => Ok(()),
         (LiteralValue::Number(_), FactType::Count) => Err("a whole number".into()),
         (LiteralValue::Number(_), FactType::Amount) => Ok(()),
-        (LiteralValue::Number(n), FactType::Year) if n.fract().is_zero() && (Decimal::from(1949)..=Decimal::from(2100)).contains(&n) => Ok(()),
+        (LiteralValue::Number(n), FactType::Year)
+            if n.fract().is_zero() && (Decimal::from(1949)..=Decimal::from(2100)).contains(&n) =>
+        {
+            Ok(())
+        }
         (LiteralValue::Number(_), FactType::Year) => Err("a year from 1949 to 2100".into()),
         (LiteralValue::Date(_), FactType::Date) | (LiteralValue::Bool(_), FactType::Flag) => Ok(()),
         _ => Err("not this value".into()),
@@ -442,12 +719,26 @@ impl Env<'_, '_> {
     fn expect(&mut self, expr: &Expr, want: Ty, role: &str) {
         let ty = self.infer(expr);
         if ty != want && ty != Ty::Error {
-            self.checker.error(self.file, Code::CheckTypeMismatch, format!("{role} must be {want}, but this is {ty}"), expr.span, &format!("this is {ty}"), "compare values to make a condition, e.g. `court_appearance_rate >= 100%`".into());
+            self.checker.error(
+                self.file,
+                Code::CheckTypeMismatch,
+                format!("{role} must be {want}, but this is {ty}"),
+                expr.span,
+                &format!("this is {ty}"),
+                "compare values to make a condition, e.g. `court_appearance_rate >= 100%`".into(),
+            );
         }
     }
 
     fn mismatch(&mut self, span: Span, message: String, help: &str) -> Ty {
-        self.checker.error(self.file, Code::CheckTypeMismatch, message, span, "types do not match", help.into());
+        self.checker.error(
+            self.file,
+            Code::CheckTypeMismatch,
+            message,
+            span,
+            "types do not match",
+            help.into(),
+        );
         Ty::Error
     }
 
@@ -460,7 +751,10 @@ impl Env<'_, '_> {
             ExprKind::Fact(name) => match self.facts.get(name) {
                 Some(decl) => Ty::of_fact(decl.ty),
                 None => {
-                    let id = Ident { name: name.clone(), span: expr.span };
+                    let id = Ident {
+                        name: name.clone(),
+                        span: expr.span,
+                    };
                     self.checker.unknown_fact(self.file, &id, self.facts);
                     Ty::Error
                 }
@@ -507,7 +801,18 @@ impl Env<'_, '_> {
     fn call(&mut self, name: &Ident, args: &[Expr], span: Span) -> Ty {
         let arity = |n: usize, checker: &mut Checker<'_>, file| {
             if args.len() != n {
-                checker.error(file, Code::CheckArity, format!("`{}` takes {n} argument(s), found {}", name.name, args.len()), span, "wrong number of arguments", "see docs/dsl.md, \"Expressions\"".into());
+                checker.error(
+                    file,
+                    Code::CheckArity,
+                    format!(
+                        "`{}` takes {n} argument(s), found {}",
+                        name.name,
+                        args.len()
+                    ),
+                    span,
+                    "wrong number of arguments",
+                    "see docs/dsl.md, \"Expressions\"".into(),
+                );
                 false
             } else {
                 true
@@ -519,7 +824,11 @@ impl Env<'_, '_> {
                     if let ExprKind::Fact(_) = args[0].kind {
                         self.infer(&args[0]);
                     } else {
-                        self.mismatch(args[0].span, "`present` takes a fact name".into(), "write `present(court_appearance_rate)`");
+                        self.mismatch(
+                            args[0].span,
+                            "`present` takes a fact name".into(),
+                            "write `present(court_appearance_rate)`",
+                        );
                     }
                 }
                 Ty::Bool
@@ -528,12 +837,20 @@ impl Env<'_, '_> {
                 if arity(3, self.checker, self.file) {
                     let year = self.infer(&args[0]);
                     if !matches!(year, Ty::Year | Ty::Number | Ty::Error) {
-                        self.mismatch(args[0].span, format!("the year of `date` must be a year, but this is {year}"), "write `date(report_year + 1, 4, 1)`");
+                        self.mismatch(
+                            args[0].span,
+                            format!("the year of `date` must be a year, but this is {year}"),
+                            "write `date(report_year + 1, 4, 1)`",
+                        );
                     }
                     for arg in &args[1..] {
                         let ty = self.infer(arg);
                         if !matches!(ty, Ty::Number | Ty::Error) {
-                            self.mismatch(arg.span, format!("month and day must be numbers, but this is {ty}"), "write `date(report_year + 1, 4, 1)`");
+                            self.mismatch(
+                                arg.span,
+                                format!("month and day must be numbers, but this is {ty}"),
+                                "write `date(report_year + 1, 4, 1)`",
+                            );
                         }
                     }
                 }
@@ -543,7 +860,11 @@ impl Env<'_, '_> {
                 if arity(1, self.checker, self.file) {
                     let ty = self.infer(&args[0]);
                     if !matches!(ty, Ty::Date | Ty::Error) {
-                        self.mismatch(args[0].span, format!("`year` takes a date, but this is {ty}"), "write `year(published_on)`");
+                        self.mismatch(
+                            args[0].span,
+                            format!("`year` takes a date, but this is {ty}"),
+                            "write `year(published_on)`",
+                        );
                     }
                 }
                 Ty::Year
@@ -551,9 +872,19 @@ impl Env<'_, '_> {
             other => {
                 let help = match suggest(other, FUNCTIONS) {
                     Some(s) => format!("did you mean `{s}`?"),
-                    None => format!("the functions are {}", FUNCTIONS.map(|f| format!("`{f}`")).join(", ")),
+                    None => format!(
+                        "the functions are {}",
+                        FUNCTIONS.map(|f| format!("`{f}`")).join(", ")
+                    ),
                 };
-                self.checker.error(self.file, Code::CheckUnknownFunction, format!("unknown function `{other}`"), name.span, "no such function", help);
+                self.checker.error(
+                    self.file,
+                    Code::CheckUnknownFunction,
+                    format!("unknown function `{other}`"),
+                    name.span,
+                    "no such function",
+                    help,
+                );
                 Ty::Error
             }
         }
@@ -561,7 +892,12 @@ impl Env<'_, '_> {
 
     fn partial(&mut self, rule: &Rule, partial: &Partial, points: Decimal) {
         match partial {
-            Partial::Linear { expr, from, to, span } => {
+            Partial::Linear {
+                expr,
+                from,
+                to,
+                span,
+            } => {
                 let ty = self.infer(expr);
                 for literal in [from, to] {
                     let lit_ty = match literal.value {
@@ -574,10 +910,26 @@ impl Env<'_, '_> {
                         self.mismatch(literal.span, format!("linear credit over {ty} cannot use {lit_ty} as a threshold"), "thresholds have the expression's kind: `from 80% to 100%` for a percent");
                     }
                 }
-                let (Some(a), Some(b)) = (numeric(from.value), numeric(to.value)) else { return };
+                let (Some(a), Some(b)) = (numeric(from.value), numeric(to.value)) else {
+                    return;
+                };
                 let ascending = match &rule.require {
-                    Some(Expr { kind: ExprKind::Binary { op: BinaryOp::Le | BinaryOp::Lt, .. }, .. }) => Some(false),
-                    Some(Expr { kind: ExprKind::Binary { op: BinaryOp::Ge | BinaryOp::Gt, .. }, .. }) => Some(true),
+                    Some(Expr {
+                        kind:
+                            ExprKind::Binary {
+                                op: BinaryOp::Le | BinaryOp::Lt,
+                                ..
+                            },
+                        ..
+                    }) => Some(false),
+                    Some(Expr {
+                        kind:
+                            ExprKind::Binary {
+                                op: BinaryOp::Ge | BinaryOp::Gt,
+                                ..
+                            },
+                        ..
+                    }) => Some(true),
                     _ => None,
                 };
                 let bad = match ascending {
@@ -587,7 +939,14 @@ impl Env<'_, '_> {
                     _ => None,
                 };
                 if let Some(problem) = bad {
-                    self.checker.error(self.file, Code::CheckThresholdOrder, format!("partial-credit thresholds out of order: {problem}"), *span, "thresholds", "0 points at `from`, full points at `to`".into());
+                    self.checker.error(
+                        self.file,
+                        Code::CheckThresholdOrder,
+                        format!("partial-credit thresholds out of order: {problem}"),
+                        *span,
+                        "thresholds",
+                        "0 points at `from`, full points at `to`".into(),
+                    );
                 }
             }
             Partial::Tiers { tiers, span } => {
@@ -595,12 +954,30 @@ impl Env<'_, '_> {
                 for (condition, tier_points) in tiers {
                     self.expect(condition, Ty::Bool, "a tier condition");
                     if tier_points.value >= previous {
-                        self.checker.error(self.file, Code::CheckThresholdOrder, format!("tier points {} are not below the previous {previous}", tier_points.value), tier_points.span, "out of order", "list tiers from most to fewest points, each below the rule's points".into());
+                        self.checker.error(
+                            self.file,
+                            Code::CheckThresholdOrder,
+                            format!(
+                                "tier points {} are not below the previous {previous}",
+                                tier_points.value
+                            ),
+                            tier_points.span,
+                            "out of order",
+                            "list tiers from most to fewest points, each below the rule's points"
+                                .into(),
+                        );
                     }
                     previous = tier_points.value;
                 }
                 if tiers.is_empty() {
-                    self.checker.error(self.file, Code::CheckThresholdOrder, "no tiers".into(), *span, "empty", "add `CONDITION => POINTS` lines".into());
+                    self.checker.error(
+                        self.file,
+                        Code::CheckThresholdOrder,
+                        "no tiers".into(),
+                        *span,
+                        "empty",
+                        "add `CONDITION => POINTS` lines".into(),
+                    );
                 }
             }
         }
@@ -631,9 +1008,12 @@ pub fn coverage(ruleset: &RuleSet) -> Vec<Diag> {
     for (section, rule) in ruleset.rules() {
         let n = counts.get(rule.id.name.as_str()).copied().unwrap_or(0);
         if n < 2 {
-            let mut diag = Diag::warning(Code::CheckCoverage, format!("rule `{}` is exercised by {n} test(s)", rule.id.name))
-                .label(rule.id.span, "fewer than two tests")
-                .help("add tests for passing and for failing or partial credit, and the silent report");
+            let mut diag = Diag::warning(
+                Code::CheckCoverage,
+                format!("rule `{}` is exercised by {n} test(s)", rule.id.name),
+            )
+            .label(rule.id.span, "fewer than two tests")
+            .help("add tests for passing and for failing or partial credit, and the silent report");
             if let Some(source) = ruleset.source(section.file) {
                 diag = diag.in_source(source);
             }

@@ -34,7 +34,10 @@ impl Ty {
     }
 
     pub fn is_numeric(self) -> bool {
-        matches!(self, Ty::Percent | Ty::Count | Ty::Amount | Ty::Year | Ty::Number | Ty::Error)
+        matches!(
+            self,
+            Ty::Percent | Ty::Count | Ty::Amount | Ty::Year | Ty::Number | Ty::Error
+        )
     }
 
     /// The common type of two operands of a comparison, if they can be compared.
@@ -109,8 +112,14 @@ mod tests {
     fn a_ratio_of_counts_times_a_percent_is_a_percent() {
         let ratio = Ty::Count.arithmetic(BinaryOp::Div, Ty::Count);
         assert_eq!(ratio, Some(Ty::Number));
-        assert_eq!(Ty::Number.arithmetic(BinaryOp::Mul, Ty::Percent), Some(Ty::Percent));
-        assert_eq!(Ty::Year.arithmetic(BinaryOp::Add, Ty::Number), Some(Ty::Year));
+        assert_eq!(
+            Ty::Number.arithmetic(BinaryOp::Mul, Ty::Percent),
+            Some(Ty::Percent)
+        );
+        assert_eq!(
+            Ty::Year.arithmetic(BinaryOp::Add, Ty::Number),
+            Some(Ty::Year)
+        );
         assert_eq!(Ty::Date.arithmetic(BinaryOp::Add, Ty::Number), None);
     }
 }

@@ -4,6 +4,7 @@
 //! Patterns are compiled once per rule set (a `RegexSet` prefilter plus one regex per pattern)
 //! when the rule set is checked; extracting a report only runs them.
 
+pub mod issuer;
 pub mod pattern;
 pub mod quantity;
 pub mod structure;
@@ -38,12 +39,21 @@ impl Extractor {
     /// Builds the extractor from the patterns the checker compiled: (fact id, regex).
     pub fn new(compiled: Vec<(String, Regex)>) -> Result<Extractor, regex::Error> {
         let prefilter = RegexSet::new(compiled.iter().map(|(_, regex)| regex.as_str()))?;
-        let patterns = compiled.into_iter().map(|(fact, regex)| Compiled { fact, regex }).collect();
-        Ok(Extractor { prefilter, patterns })
+        let patterns = compiled
+            .into_iter()
+            .map(|(fact, regex)| Compiled { fact, regex })
+            .collect();
+        Ok(Extractor {
+            prefilter,
+            patterns,
+        })
     }
 
     pub fn empty() -> Extractor {
-        Extractor { prefilter: RegexSet::empty(), patterns: Vec::new() }
+        Extractor {
+            prefilter: RegexSet::empty(),
+            patterns: Vec::new(),
+        }
     }
 }
 
@@ -80,13 +90,23 @@ pub fn default_scope(decl: &FactDecl) -> Scope {
     decl.scope.map_or(Scope::Work, |(scope, _)| scope)
 }
 
-static WHOLE_GOVERNMENT: Fixed = Fixed::new(|| Regex::new("全区|全市|全县|全旗|全州|全省|全镇|我区|我市|我县|区政府|市政府|县政府|全年").ok());
+static WHOLE_GOVERNMENT: Fixed = Fixed::new(|| {
+    Regex::new("全区|全市|全县|全旗|全州|全省|全镇|我区|我市|我县|区政府|市政府|县政府|全年").ok()
+});
 static SUB_CATEGORY: Fixed = Fixed::new(|| Regex::new("其中|协助|部分|个别|分别|重大疑难").ok());
 /// Words before a value that make it a shortfall, not an achievement: `未达到执法人员5%`.
-static SHORTFALL: Fixed = Fixed::new(|| Regex::new("未达到|未达|不足|低于|尚未|没有达到|差距").ok());
+static SHORTFALL: Fixed =
+    Fixed::new(|| Regex::new("未达到|未达|不足|低于|尚未|没有达到|差距").ok());
 /// A value that is the previous year's: `由2023年的85%提升至98%` (85 is the old value).
-static PREVIOUS_YEAR_BEFORE: Fixed = Fixed::new(|| Regex::new("(?:由|从)(?:20[0-9]{2}年|上年|去年)的?$|(?:上年|去年|上一年度?)(?:同期)?(?:的|为)?$").ok());
-static RISES_TO_AFTER: Fixed = Fixed::new(|| Regex::new("^(?:件|次|个|项|人次|人)?(?:提升|提高|上升|增长|下降|降低|增加|减少)(?:至|到)").ok());
+static PREVIOUS_YEAR_BEFORE: Fixed = Fixed::new(|| {
+    Regex::new(
+        "(?:由|从)(?:20[0-9]{2}年|上年|去年)的?$|(?:上年|去年|上一年度?)(?:同期)?(?:的|为)?$",
+    )
+    .ok()
+});
+static RISES_TO_AFTER: Fixed = Fixed::new(|| {
+    Regex::new("^(?:件|次|个|项|人次|人)?(?:提升|提高|上升|增长|下降|降低|增加|减少)(?:至|到)").ok()
+});
 
 /// Runs the rule set's patterns over a report.
 pub fn extract(ruleset: &RuleSet, document: &Document) -> Extraction {
@@ -95,11 +115,17 @@ pub fn extract(ruleset: &RuleSet, document: &Document) -> Extraction {
     let extractor = &ruleset.extractor;
     let mut candidates: IndexMap<&str, Vec<Candidate>> = IndexMap::new();
     for index in extractor.prefilter.matches(text).iter() {
-        let Some(compiled) = extractor.patterns.get(index) else { continue };
-        let Some(decl) = ruleset.facts.get(&compiled.fact) else { continue };
+        let Some(compiled) = extractor.patterns.get(index) else {
+            continue;
+        };
+        let Some(decl) = ruleset.facts.get(&compiled.fact) else {
+            continue;
+        };
         let scope = default_scope(decl);
         for captures in compiled.regex.captures_iter(text) {
-            let Some(whole) = captures.get(0) else { continue };
+            let Some(whole) = captures.get(0) else {
+                continue;
+            };
             if !structure.part_at(whole.start()).within(scope) {
                 continue;
             }
@@ -128,10 +154,16 @@ pub fn extract(ruleset: &RuleSet, document: &Document) -> Extraction {
     let mut diags = Vec::new();
     let source = Source::new(document.name.clone(), document.source.clone());
     for (id, decl) in &ruleset.facts {
-        let Some(list) = candidates.get_mut(id.as_str()) else { continue };
+        let Some(list) = candidates.get_mut(id.as_str()) else {
+            continue;
+        };
         list.sort_by_key(|c| c.quote.start);
-        let Some(best) = list.iter().min_by_key(|c| c.rank).cloned() else { continue };
-        if let Some(other) = list.iter().find(|c| c.rank == Rank::Headline && best.rank == Rank::Headline && c.value != best.value) {
+        let Some(best) = list.iter().min_by_key(|c| c.rank).cloned() else {
+            continue;
+        };
+        if let Some(other) = list.iter().find(|c| {
+            c.rank == Rank::Headline && best.rank == Rank::Headline && c.value != best.value
+        }) {
             diags.push(conflict(document, &source, id, decl, &best, other));
         }
         let span = to_source(document, best.quote.clone());
@@ -141,7 +173,11 @@ pub fn extract(ruleset: &RuleSet, document: &Document) -> Extraction {
                 value: best.value,
                 qualifier: best.qualifier,
                 evidence: Some(Evidence {
-                    quote: document.source.get(span.start..span.end).unwrap_or_default().to_string(),
+                    quote: document
+                        .source
+                        .get(span.start..span.end)
+                        .unwrap_or_default()
+                        .to_string(),
                     span,
                     value_span: best.value_range.map(|r| to_source(document, r)),
                 }),
@@ -149,7 +185,11 @@ pub fn extract(ruleset: &RuleSet, document: &Document) -> Extraction {
             },
         );
     }
-    Extraction { facts, diags, structure: Some(structure) }
+    Extraction {
+        facts,
+        diags,
+        structure: Some(structure),
+    }
 }
 
 fn to_source(document: &Document, range: Range<usize>) -> Span {
@@ -157,13 +197,38 @@ fn to_source(document: &Document, range: Range<usize>) -> Span {
     Span::new(mapped.start, mapped.end)
 }
 
-fn conflict(document: &Document, source: &Source, id: &str, decl: &FactDecl, chosen: &Candidate, other: &Candidate) -> Diag {
+fn conflict(
+    document: &Document,
+    source: &Source,
+    id: &str,
+    decl: &FactDecl,
+    chosen: &Candidate,
+    other: &Candidate,
+) -> Diag {
     let window = |candidate: &Candidate, diag: Diag, label: String| {
-        let underline = candidate.value_range.clone().map(|r| to_source(document, r));
-        diag.in_window(source, to_source(document, candidate.quote.clone()), underline, &label)
+        let underline = candidate
+            .value_range
+            .clone()
+            .map(|r| to_source(document, r));
+        diag.in_window(
+            source,
+            to_source(document, candidate.quote.clone()),
+            underline,
+            &label,
+        )
     };
-    let message = format!("the report states `{id}` ({}) twice with different values: {} and {}", decl.label.text, chosen.value, other.value);
-    let also = window(other, Diag::advice(Code::ExtractConflict, format!("also stated: {}", other.value)), format!("also stated: {}", other.value));
+    let message = format!(
+        "the report states `{id}` ({}) twice with different values: {} and {}",
+        decl.label.text, chosen.value, other.value
+    );
+    let also = window(
+        other,
+        Diag::advice(
+            Code::ExtractConflict,
+            format!("also stated: {}", other.value),
+        ),
+        format!("also stated: {}", other.value),
+    );
     window(chosen, Diag::warning(Code::ExtractConflict, message), format!("used: {}", chosen.value))
         .related(also)
         .help(format!("the first whole-government statement is used; if it is wrong, correct it with `--facts` (`fazhi extract {} --format toml` writes a file to edit)", document.name))
@@ -172,7 +237,9 @@ fn conflict(document: &Document, source: &Source, id: &str, decl: &FactDecl, cho
 /// The sentence or clause before `at`, for context checks.
 fn clause_before<'t>(text: &'t str, at: usize, stops: &[char]) -> &'t str {
     let before = &text[..at];
-    let start = before.rfind(stops).map_or(0, |i| i + before[i..].chars().next().map_or(1, char::len_utf8));
+    let start = before.rfind(stops).map_or(0, |i| {
+        i + before[i..].chars().next().map_or(1, char::len_utf8)
+    });
     &before[start..]
 }
 
@@ -181,7 +248,8 @@ fn rank(text: &str, at: usize) -> Rank {
     let clause = clause_before(text, at, &['。', '\n', ';', ',']);
     // `…7077件,其中,人民调解案件6280件`: the marker may stand alone in the clause before.
     let clause_start = at - clause.len();
-    let lead_in = &text[text.floor_char_boundary_compat(clause_start.saturating_sub(7))..clause_start];
+    let lead_in =
+        &text[text.floor_char_boundary_compat(clause_start.saturating_sub(7))..clause_start];
     if SUB_CATEGORY.is_match(clause) || lead_in.contains("其中") {
         Rank::Part
     } else if WHOLE_GOVERNMENT.is_match(sentence) {
@@ -192,7 +260,12 @@ fn rank(text: &str, at: usize) -> Rank {
 }
 
 /// Reads a captured value and checks its context; `None` when it is not evidence of this year's value.
-fn read_value(text: &str, ty: FactType, value: Range<usize>, whole: Range<usize>) -> Option<Candidate> {
+fn read_value(
+    text: &str,
+    ty: FactType,
+    value: Range<usize>,
+    whole: Range<usize>,
+) -> Option<Candidate> {
     let raw = &text[value.clone()];
     let (typed, mut qualifier) = match ty {
         FactType::Percent => {
@@ -200,34 +273,58 @@ fn read_value(text: &str, ty: FactType, value: Range<usize>, whole: Range<usize>
             (Value::Percent(q.value), q.qualifier)
         }
         FactType::Count | FactType::Amount => {
-            if quantity::is_ordinal_context(text, value.end) || quantity::is_word_context(text, value.start, value.end) {
+            if quantity::is_ordinal_context(text, value.end)
+                || quantity::is_word_context(text, value.start, value.end)
+            {
                 return None;
             }
             let q = quantity::parse_count(raw)?;
             if ty == FactType::Count && !q.value.fract().is_zero() {
                 return None;
             }
-            (if ty == FactType::Count { Value::Count(q.value) } else { Value::Amount(q.value) }, q.qualifier)
+            (
+                if ty == FactType::Count {
+                    Value::Count(q.value)
+                } else {
+                    Value::Amount(q.value)
+                },
+                q.qualifier,
+            )
         }
         FactType::Date => (Value::Date(quantity::parse_date(raw)?), None),
         FactType::Year => (Value::Year(quantity::parse_year(raw)?), None),
         FactType::Flag => (Value::Flag(true), None),
     };
     if ty != FactType::Date && ty != FactType::Year {
-        if SHORTFALL.is_match(clause_before(text, value.start, &['。', '\n', ';', ',', ':'])) {
+        if SHORTFALL.is_match(clause_before(
+            text,
+            value.start,
+            &['。', '\n', ';', ',', ':'],
+        )) {
             return None;
         }
-        let before = &text[text.floor_char_boundary_compat(value.start.saturating_sub(24))..value.start];
-        let after = &text[value.end..text.ceil_char_boundary_compat((value.end + 24).min(text.len()))];
+        let before =
+            &text[text.floor_char_boundary_compat(value.start.saturating_sub(24))..value.start];
+        let after =
+            &text[value.end..text.ceil_char_boundary_compat((value.end + 24).min(text.len()))];
         if PREVIOUS_YEAR_BEFORE.is_match(before) && RISES_TO_AFTER.is_match(after) {
             return None;
         }
         if qualifier.is_none() {
             let tail = &text[whole.end..];
-            qualifier = ["以上", "左右"].iter().find(|w| tail.starts_with(**w)).and_then(|w| quantity::suffix_qualifier(w));
+            qualifier = ["以上", "左右"]
+                .iter()
+                .find(|w| tail.starts_with(**w))
+                .and_then(|w| quantity::suffix_qualifier(w));
         }
     }
-    Some(Candidate { value: typed, qualifier, quote: whole.clone(), value_range: Some(value), rank: rank(text, whole.start) })
+    Some(Candidate {
+        value: typed,
+        qualifier,
+        quote: whole.clone(),
+        value_range: Some(value),
+        rank: rank(text, whole.start),
+    })
 }
 
 /// `floor_char_boundary` is unstable; these do the same on stable Rust.
@@ -270,7 +367,10 @@ pub fn to_json(ruleset: &RuleSet, facts: &Facts) -> String {
         );
     }
     let doc = serde_json::json!({ "facts": map });
-    format!("{}\n", serde_json::to_string_pretty(&doc).unwrap_or_default())
+    format!(
+        "{}\n",
+        serde_json::to_string_pretty(&doc).unwrap_or_default()
+    )
 }
 
 /// `fazhi extract --format toml`: a facts file an inspector can correct and pass back with
@@ -279,7 +379,9 @@ pub fn to_toml(ruleset: &RuleSet, facts: &Facts, report: &Source) -> String {
     use toml_edit::{value, Array, DocumentMut, Item, Table};
     let mut doc = DocumentMut::new();
     let mut meta = Table::new();
-    let file_name = std::path::Path::new(&report.name).file_name().map_or(report.name.clone(), |n| n.to_string_lossy().into_owned());
+    let file_name = std::path::Path::new(&report.name)
+        .file_name()
+        .map_or(report.name.clone(), |n| n.to_string_lossy().into_owned());
     meta.insert("file", value(file_name));
     if let Some(Value::Year(year)) = facts.get("report_year").map(|f| f.value) {
         meta.insert("year", value(i64::from(year)));
@@ -290,7 +392,9 @@ pub fn to_toml(ruleset: &RuleSet, facts: &Facts, report: &Source) -> String {
     for (id, decl) in &ruleset.facts {
         let Some(fact) = facts.get(id) else { continue };
         let mut entry = Table::new();
-        entry.decor_mut().set_prefix(format!("\n# {}\n", decl.label.text));
+        entry
+            .decor_mut()
+            .set_prefix(format!("\n# {}\n", decl.label.text));
         match fact.value {
             Value::Flag(b) => entry.insert("value", value(b)),
             other => entry.insert("value", value(other.plain())),

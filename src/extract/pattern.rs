@@ -93,7 +93,9 @@ pub fn translate(pattern: &str, ty: FactType) -> Result<String, String> {
                     continue;
                 }
                 if name != expected {
-                    return Err(format!("captures `{{{name}}}`, which cannot produce a {ty}: use `{{{expected}}}`"));
+                    return Err(format!(
+                        "captures `{{{name}}}`, which cannot produce a {ty}: use `{{{expected}}}`"
+                    ));
                 }
                 values += 1;
                 if values > 1 {
@@ -113,7 +115,10 @@ pub fn translate(pattern: &str, ty: FactType) -> Result<String, String> {
         return Err("has a `(` that is never closed".into());
     }
     if values == 0 && ty != FactType::Flag {
-        return Err(format!("has no value placeholder: add `{{{}}}` where the value stands", ty.keyword()));
+        return Err(format!(
+            "has no value placeholder: add `{{{}}}` where the value stands",
+            ty.keyword()
+        ));
     }
     if pattern.trim().is_empty() {
         return Err("is empty".into());
@@ -141,50 +146,88 @@ mod tests {
 
     fn value_in(pattern: &str, ty: FactType, text: &str) -> Option<String> {
         let regex = compile(pattern, ty).ok()?;
-        regex.captures(text).and_then(|c| c.name(VALUE_GROUP)).map(|m| m.as_str().to_string())
+        regex
+            .captures(text)
+            .and_then(|c| c.name(VALUE_GROUP))
+            .map(|m| m.as_str().to_string())
     }
 
     #[test]
     fn values_are_captured_through_verbs_and_gaps() {
         let p = "负责人…出庭应诉率{verb}{percent}";
-        assert_eq!(value_in(p, FactType::Percent, "行政机关负责人出庭应诉率达100%").as_deref(), Some("100%"));
-        assert_eq!(value_in(p, FactType::Percent, "行政机关主要负责人出庭应诉率为99.5%").as_deref(), Some("99.5%"));
-        assert_eq!(value_in(p, FactType::Percent, "负责人出庭。应诉率达100%"), None);
+        assert_eq!(
+            value_in(p, FactType::Percent, "行政机关负责人出庭应诉率达100%").as_deref(),
+            Some("100%")
+        );
+        assert_eq!(
+            value_in(p, FactType::Percent, "行政机关主要负责人出庭应诉率为99.5%").as_deref(),
+            Some("99.5%")
+        );
+        assert_eq!(
+            value_in(p, FactType::Percent, "负责人出庭。应诉率达100%"),
+            None
+        );
     }
 
     #[test]
     fn a_distributive_list_states_every_member() {
         let p = "备案率{verb}{percent}";
-        assert_eq!(value_in(p, FactType::Percent, "审查率、备案率、公开率均为100%").as_deref(), Some("100%"));
-        assert_eq!(value_in(p, FactType::Percent, "备案率和公开率均达到100%").as_deref(), Some("100%"));
+        assert_eq!(
+            value_in(p, FactType::Percent, "审查率、备案率、公开率均为100%").as_deref(),
+            Some("100%")
+        );
+        assert_eq!(
+            value_in(p, FactType::Percent, "备案率和公开率均达到100%").as_deref(),
+            Some("100%")
+        );
     }
 
     #[test]
     fn alternatives_and_optional_groups() {
         let p = "(办理|受理)(行政复议)?案件{count}件";
-        assert_eq!(value_in(p, FactType::Count, "受理案件368件").as_deref(), Some("368"));
-        assert_eq!(value_in(p, FactType::Count, "办理行政复议案件1.1万余件").as_deref(), Some("1.1万余"));
+        assert_eq!(
+            value_in(p, FactType::Count, "受理案件368件").as_deref(),
+            Some("368")
+        );
+        assert_eq!(
+            value_in(p, FactType::Count, "办理行政复议案件1.1万余件").as_deref(),
+            Some("1.1万余")
+        );
     }
 
     #[test]
     fn counted_rates_and_flag_context() {
         let p = "合格率{verb}{percent}";
-        assert_eq!(value_in(p, FactType::Percent, "参考率、通过率和合格率首次达到3个100%").as_deref(), Some("100%"));
+        assert_eq!(
+            value_in(
+                p,
+                FactType::Percent,
+                "参考率、通过率和合格率首次达到3个100%"
+            )
+            .as_deref(),
+            Some("100%")
+        );
         let plan = compile("{year}…主要安排", FactType::Flag).ok();
-        assert!(plan.is_some_and(|r| r.is_match("2025年推进法治政府建设的主要安排") && r.captures_len() == 1));
+        assert!(plan.is_some_and(
+            |r| r.is_match("2025年推进法治政府建设的主要安排") && r.captures_len() == 1
+        ));
     }
 
     #[test]
     fn a_question_mark_makes_the_character_or_group_before_it_optional() {
         let p = "下一步,?(我区)?将";
-        assert!(compile(p, FactType::Flag).is_ok_and(|r| r.is_match("下一步我区将") && r.is_match("下一步,将")));
+        assert!(compile(p, FactType::Flag)
+            .is_ok_and(|r| r.is_match("下一步我区将") && r.is_match("下一步,将")));
         assert!(translate("?将", FactType::Flag).is_err());
         assert!(translate("(?将)", FactType::Flag).is_err());
     }
 
     #[test]
     fn regex_syntax_is_literal_text() {
-        assert_eq!(value_in("a.b*{count}件", FactType::Count, "a.b*3件").as_deref(), Some("3"));
+        assert_eq!(
+            value_in("a.b*{count}件", FactType::Count, "a.b*3件").as_deref(),
+            Some("3")
+        );
         assert_eq!(value_in("a.b*{count}件", FactType::Count, "axbb3件"), None);
     }
 

@@ -51,16 +51,24 @@ impl Fixed {
     pub(crate) fn is_match(&self, text: &str) -> bool {
         self.0.as_ref().is_some_and(|r| r.is_match(text))
     }
+
+    pub(crate) fn captures<'t>(&self, text: &'t str) -> Option<regex::Captures<'t>> {
+        self.0.as_ref().and_then(|r| r.captures(text))
+    }
 }
 
 /// A top-level heading: `一、…` … `十、…`.
 static TOP_HEADING: Fixed = Fixed::new(|| Regex::new(r"^[一二三四五六七八九十]{1,2}、").ok());
 static SHORTCOMING_WORDS: Fixed = Fixed::new(|| Regex::new(r"不足|问题|短板|差距|薄弱|弱项").ok());
-static PLAN_WORDS: Fixed = Fixed::new(|| Regex::new(r"安排|计划|打算|思路|下一步|展望|下一年度").ok());
+static PLAN_WORDS: Fixed =
+    Fixed::new(|| Regex::new(r"安排|计划|打算|思路|下一步|展望|下一年度").ok());
 /// An unheaded opening of the shortcomings: `…但仍存在一些不足`, `存在的问题`.
-static SHORTCOMING_SENTENCE: Fixed = Fixed::new(|| Regex::new(r"(?:仍然?|也|还|依然)存在(?:一些|一定的?|着|不少)?[^。]{0,8}?(?:问题|不足|短板|弱项|差距)|存在的(?:问题|不足)").ok());
+static SHORTCOMING_SENTENCE: Fixed = Fixed::new(|| {
+    Regex::new(r"(?:仍然?|也|还|依然)存在(?:一些|一定的?|着|不少)?[^。]{0,8}?(?:问题|不足|短板|弱项|差距)|存在的(?:问题|不足)").ok()
+});
 /// An unheaded opening of the plans: `下一步,我区将…`, `2025年,湖里区将…`.
-static PLAN_SENTENCE: Fixed = Fixed::new(|| Regex::new(r"^(?:下一步|下一年度|明年|20[0-9]{2}年,?[^。,;]{0,12}?将)").ok());
+static PLAN_SENTENCE: Fixed =
+    Fixed::new(|| Regex::new(r"^(?:下一步|下一年度|明年|20[0-9]{2}年,?[^。,;]{0,12}?将)").ok());
 
 impl Structure {
     pub fn detect(text: &str) -> Structure {
@@ -75,7 +83,8 @@ impl Structure {
                 continue;
             }
             let lead = line.len() - line.trim_start().len();
-            let heading_like = TOP_HEADING.is_match(trimmed) || (trimmed.chars().count() <= 40 && !trimmed.contains('。'));
+            let heading_like = TOP_HEADING.is_match(trimmed)
+                || (trimmed.chars().count() <= 40 && !trimmed.contains('。'));
             let next = if heading_like && current != Part::Header || TOP_HEADING.is_match(trimmed) {
                 if PLAN_WORDS.is_match(trimmed) {
                     Some((start + lead, Part::Plan))
@@ -97,7 +106,11 @@ impl Structure {
                 }
             }
             // A body paragraph ends the header even without a heading.
-            if current == Part::Header && !heading_like && trimmed.chars().count() > 60 && starts.len() == 1 {
+            if current == Part::Header
+                && !heading_like
+                && trimmed.chars().count() > 60
+                && starts.len() == 1
+            {
                 // The opening paragraph itself stays in the header; the next line starts the work.
                 starts.push((offset, Part::Work));
                 current = Part::Work;
@@ -108,7 +121,9 @@ impl Structure {
 
     pub fn part_at(&self, offset: usize) -> Part {
         let index = self.starts.partition_point(|(start, _)| *start <= offset);
-        self.starts.get(index.saturating_sub(1)).map_or(Part::Header, |(_, part)| *part)
+        self.starts
+            .get(index.saturating_sub(1))
+            .map_or(Part::Header, |(_, part)| *part)
     }
 
     /// The parts and where they start, for `fazhi extract` and tests.
@@ -127,7 +142,10 @@ fn sentence_transition(line: &str, line_start: usize, current: Part) -> Option<(
         if current != Part::Plan && PLAN_SENTENCE.is_match(trimmed) && current != Part::Header {
             return Some((at, Part::Plan));
         }
-        if matches!(current, Part::Work | Part::Header) && SHORTCOMING_SENTENCE.is_match(sentence) && current != Part::Header {
+        if matches!(current, Part::Work | Part::Header)
+            && SHORTCOMING_SENTENCE.is_match(sentence)
+            && current != Part::Header
+        {
             return Some((at, Part::Shortcomings));
         }
         sentence_start += sentence.len();
@@ -141,14 +159,20 @@ mod tests {
 
     fn parts(text: &str) -> Vec<(String, Part)> {
         let s = Structure::detect(text);
-        s.starts().iter().map(|(at, p)| (text[*at..].chars().take(6).collect(), *p)).collect()
+        s.starts()
+            .iter()
+            .map(|(at, p)| (text[*at..].chars().take(6).collect(), *p))
+            .collect()
     }
 
     #[test]
     fn headed_parts() {
         let text = "某区2024年法治政府建设年度报告\n发布时间:2025年01月06日\n一、2024年主要工作\n全年办结案件10件。\n二、存在的问题和不足\n一是不够深入。\n三、2025年工作主要安排\n继续推进。\n";
         let found = parts(text);
-        assert_eq!(found.iter().map(|(_, p)| *p).collect::<Vec<_>>(), vec![Part::Header, Part::Work, Part::Shortcomings, Part::Plan]);
+        assert_eq!(
+            found.iter().map(|(_, p)| *p).collect::<Vec<_>>(),
+            vec![Part::Header, Part::Work, Part::Shortcomings, Part::Plan]
+        );
         assert_eq!(found[2].0, "二、存在的问");
     }
 
@@ -157,14 +181,18 @@ mod tests {
         let intro = "2024年,某区坚持以习近平新时代中国特色社会主义思想为指导,扎实推进依法行政,法治政府建设取得新进展新成效。";
         let text = format!("{intro}\n一、加强领导\n办结案件10件。\n某区成效显著,但仍存在一些问题和不足,比如:决策程序有待规范。\n下一步,我区将继续推进。\n");
         let found = parts(&text);
-        assert_eq!(found.iter().map(|(_, p)| *p).collect::<Vec<_>>(), vec![Part::Header, Part::Work, Part::Shortcomings, Part::Plan]);
+        assert_eq!(
+            found.iter().map(|(_, p)| *p).collect::<Vec<_>>(),
+            vec![Part::Header, Part::Work, Part::Shortcomings, Part::Plan]
+        );
         assert_eq!(found[2].0, "某区成效显著");
         assert_eq!(found[3].0, "下一步,我区");
     }
 
     #[test]
     fn a_short_unnumbered_heading_names_the_plan() {
-        let text = "一、主要举措\n办结案件10件。\n2025年推进法治政府建设的主要安排\n我区将深入推进。\n";
+        let text =
+            "一、主要举措\n办结案件10件。\n2025年推进法治政府建设的主要安排\n我区将深入推进。\n";
         let s = Structure::detect(text);
         assert_eq!(s.part_at(text.find("我区将").unwrap_or(0)), Part::Plan);
         assert_eq!(s.part_at(text.find("办结").unwrap_or(0)), Part::Work);

@@ -23,8 +23,11 @@ pub fn score(ctx: &Context<'_>, options: &Options) -> String {
     let (ruleset, card) = (ctx.ruleset, ctx.card);
     let mut out = String::new();
     for result in &card.rules {
-        let shown = options.verbose || !matches!(result.outcome, Outcome::Pass | Outcome::NotApplicable);
-        if let Some(diag) = rule_diagnostic(ruleset, result, ctx.facts, ctx.report).filter(|_| shown) {
+        let shown =
+            options.verbose || !matches!(result.outcome, Outcome::Pass | Outcome::NotApplicable);
+        if let Some(diag) =
+            rule_diagnostic(ruleset, result, ctx.facts, ctx.report).filter(|_| shown)
+        {
             out.push_str(&diagnostic(&diag, options.color));
             out.push('\n');
         }
@@ -45,13 +48,31 @@ pub fn advice(ctx: &Context<'_>) -> String {
     }
     let _ = writeln!(out, "\n改进建议(按可提高的总分排序):");
     for (n, item) in top.iter().enumerate() {
-        let Some(result) = ctx.card.rules.get(item.result) else { continue };
-        let Some((_, rule)) = ctx.rule_of(result) else { continue };
-        let what = rule.help.as_ref().map_or(rule.title.text.as_str(), |h| h.text.as_str());
-        let _ = writeln!(out, "  {}. [+{}] {}({}):{what}", n + 1, points_text(item.gain), rule.title.text, result.outcome.label());
+        let Some(result) = ctx.card.rules.get(item.result) else {
+            continue;
+        };
+        let Some((_, rule)) = ctx.rule_of(result) else {
+            continue;
+        };
+        let what = rule
+            .help
+            .as_ref()
+            .map_or(rule.title.text.as_str(), |h| h.text.as_str());
+        let _ = writeln!(
+            out,
+            "  {}. [+{}] {}({}):{what}",
+            n + 1,
+            points_text(item.gain),
+            rule.title.text,
+            result.outcome.label()
+        );
     }
     if ctx.advice.len() > ADVICE_SHOWN {
-        let _ = writeln!(out, "  …另有 {} 项,见 --format json 的 advice", ctx.advice.len() - ADVICE_SHOWN);
+        let _ = writeln!(
+            out,
+            "  …另有 {} 项,见 --format json 的 advice",
+            ctx.advice.len() - ADVICE_SHOWN
+        );
     }
     out
 }
@@ -60,7 +81,12 @@ pub fn advice(ctx: &Context<'_>) -> String {
 const ADVICE_SHOWN: usize = 10;
 
 /// The diagnostic for one rule's result.
-pub fn rule_diagnostic(ruleset: &RuleSet, result: &RuleResult, facts: &Facts, report: Option<&Source>) -> Option<Diag> {
+pub fn rule_diagnostic(
+    ruleset: &RuleSet,
+    result: &RuleResult,
+    facts: &Facts,
+    report: Option<&Source>,
+) -> Option<Diag> {
     let section = ruleset.sections.get(result.section)?;
     let rule = section.rules.get(result.rule)?;
     let (code, severity) = match result.outcome {
@@ -72,33 +98,71 @@ pub fn rule_diagnostic(ruleset: &RuleSet, result: &RuleResult, facts: &Facts, re
     };
     let mut help = result.reasoning.clone();
     if let Some(cite) = &rule.cite {
-        let _ = write!(help, "\n依据:{}({})", cite.text.text, cite.standing.describe());
+        let _ = write!(
+            help,
+            "\n依据:{}({})",
+            cite.text.text,
+            cite.standing.describe()
+        );
     }
-    if let Some(rule_help) = rule.help.as_ref().filter(|_| result.outcome != Outcome::Pass) {
+    if let Some(rule_help) = rule
+        .help
+        .as_ref()
+        .filter(|_| result.outcome != Outcome::Pass)
+    {
         let _ = write!(help, "\n建议:{}", rule_help.text);
     }
-    let mut diag = Diag::new(code, severity, format!("{} {}:{}", rule.id.name, rule.title.text, result.message))
-        .label(rule.id.span, format!("{} {} / {}", result.outcome.label(), points_text(result.earned), points_text(result.points)))
-        .help(help);
+    let mut diag = Diag::new(
+        code,
+        severity,
+        format!("{} {}:{}", rule.id.name, rule.title.text, result.message),
+    )
+    .label(
+        rule.id.span,
+        format!(
+            "{} {} / {}",
+            result.outcome.label(),
+            points_text(result.earned),
+            points_text(result.points)
+        ),
+    )
+    .help(help);
     if let Some(source) = ruleset.source(section.file) {
         diag = diag.in_source(source);
     }
     for fact_id in &result.facts_read {
-        let label = ruleset.facts.get(fact_id).map_or(fact_id.as_str(), |d| d.label.text.as_str());
+        let label = ruleset
+            .facts
+            .get(fact_id)
+            .map_or(fact_id.as_str(), |d| d.label.text.as_str());
         let related = match facts.get(fact_id) {
             Some(fact) => {
-                let origin = if fact.origin == Origin::Manual { "(人工录入)" } else { "" };
-                let finding = Diag::advice(code, format!("报告原文:{label} = {}{origin}", fact.value));
+                let origin = if fact.origin == Origin::Manual {
+                    "(人工录入)"
+                } else {
+                    ""
+                };
+                let finding =
+                    Diag::advice(code, format!("报告原文:{label} = {}{origin}", fact.value));
                 match (&fact.evidence, report) {
-                    (Some(evidence), Some(report)) => {
-                        finding.in_window(report, evidence.span, evidence.value_span, &format!("{fact_id} = {}", fact.value))
+                    (Some(evidence), Some(report)) => finding.in_window(
+                        report,
+                        evidence.span,
+                        evidence.value_span,
+                        &format!("{fact_id} = {}", fact.value),
+                    ),
+                    (Some(evidence), None) => {
+                        Diag::advice(code, format!("报告原文:「{}」{origin}", evidence.quote))
                     }
-                    (Some(evidence), None) => Diag::advice(code, format!("报告原文:「{}」{origin}", evidence.quote)),
                     (None, _) => finding,
                 }
             }
             None => {
-                let searched = ruleset.facts.get(fact_id).map(crate::extract::searched).unwrap_or_default();
+                let searched = ruleset
+                    .facts
+                    .get(fact_id)
+                    .map(crate::extract::searched)
+                    .unwrap_or_default();
                 let mut message = format!("报告未提及「{label}」({fact_id})");
                 if !searched.is_empty() {
                     let _ = write!(message, ";查找的表述:{}", searched.join(";"));
@@ -114,19 +178,43 @@ pub fn rule_diagnostic(ruleset: &RuleSet, result: &RuleResult, facts: &Facts, re
 /// Section scores, the total and the grade, aligned by display width (CJK counts double).
 pub fn table(ruleset: &RuleSet, card: &Scorecard) -> String {
     let mut out = String::from("分项得分\n");
-    let width = ruleset.sections.iter().map(|s| s.title.text.width()).max().unwrap_or(0).max(4);
-    let _ = writeln!(out, "  {}  {:>6}  {:>6}", pad("分项", width), "权重", "得分");
+    let width = ruleset
+        .sections
+        .iter()
+        .map(|s| s.title.text.width())
+        .max()
+        .unwrap_or(0)
+        .max(4);
+    let _ = writeln!(
+        out,
+        "  {}  {:>6}  {:>6}",
+        pad("分项", width),
+        "权重",
+        "得分"
+    );
     for result in &card.sections {
-        let Some(section) = ruleset.sections.get(result.section) else { continue };
+        let Some(section) = ruleset.sections.get(result.section) else {
+            continue;
+        };
         let score = result.score.map_or("未评估".to_string(), points_text);
-        let _ = writeln!(out, "  {}  {:>8}  {:>8}", pad(&section.title.text, width), points_text(result.weight), score);
+        let _ = writeln!(
+            out,
+            "  {}  {:>8}  {:>8}",
+            pad(&section.title.text, width),
+            points_text(result.weight),
+            score
+        );
     }
     let _ = writeln!(
         out,
         "\n总分 {} / {}  等级 {}",
         points_text(card.total),
         ruleset.total.normalize(),
-        if card.grade.is_empty() { "—" } else { &card.grade }
+        if card.grade.is_empty() {
+            "—"
+        } else {
+            &card.grade
+        }
     );
     let _ = writeln!(
         out,

@@ -4,8 +4,8 @@
 use serde_json::{json, Map, Value as J};
 
 use super::Context;
-use crate::syntax::ast::Outcome;
 use crate::eval::points_text;
+use crate::syntax::ast::Outcome;
 
 /// Bumped on any change a consumer could notice.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -68,7 +68,11 @@ pub fn score(ctx: &Context<'_>) -> J {
             }))
         })
         .collect();
-    let warnings: Vec<J> = ctx.warnings.iter().map(|d| json!({ "code": d.code.as_str(), "message": d.message })).collect();
+    let warnings: Vec<J> = ctx
+        .warnings
+        .iter()
+        .map(|d| json!({ "code": d.code.as_str(), "message": d.message }))
+        .collect();
     json!({
         "schema_version": SCHEMA_VERSION,
         "engine": { "name": "fazhi", "version": env!("CARGO_PKG_VERSION") },

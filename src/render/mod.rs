@@ -1,8 +1,11 @@
 //! Rendering results: miette diagnostics and tables for people, JSON for pipelines. Every
 //! renderer takes one [`Context`]; none does I/O.
 
+pub mod html;
 pub mod human;
 pub mod json;
+pub mod markdown;
+pub mod sarif;
 
 use crate::audit::Audit;
 use crate::check::RuleSet;
@@ -39,13 +42,21 @@ impl ReportInfo {
         if let Some(year) = self.year {
             title.push_str(&format!(" {year}年度"));
         }
-        format!("{} ({})", title.trim(), self.name).trim().to_string()
+        format!("{} ({})", title.trim(), self.name)
+            .trim()
+            .to_string()
     }
 }
 
 impl<'a> Context<'a> {
     /// The rule and section behind a result.
-    pub fn rule_of(&self, result: &crate::eval::RuleResult) -> Option<(&'a crate::syntax::ast::Section, &'a crate::syntax::ast::Rule)> {
+    pub fn rule_of(
+        &self,
+        result: &crate::eval::RuleResult,
+    ) -> Option<(
+        &'a crate::syntax::ast::Section,
+        &'a crate::syntax::ast::Rule,
+    )> {
         let section = self.ruleset.sections.get(result.section)?;
         Some((section, section.rules.get(result.rule)?))
     }
@@ -53,13 +64,18 @@ impl<'a> Context<'a> {
 
 use miette::{GraphicalReportHandler, GraphicalTheme};
 
-
-
 /// Renders a diagnostic the same way on every run: fixed width, no links, colour only on
 /// request. The header position comes from the source name (see `Diag`), in characters.
 pub fn diagnostic(diag: &dyn miette::Diagnostic, color: bool) -> String {
-    let theme = if color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
-    let handler = GraphicalReportHandler::new_themed(theme).with_width(100).with_links(false).without_primary_span_start();
+    let theme = if color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    let handler = GraphicalReportHandler::new_themed(theme)
+        .with_width(100)
+        .with_links(false)
+        .without_primary_span_start();
     let mut out = String::new();
     if handler.render_report(&mut out, diag).is_err() {
         out = format!("{diag}\n");
@@ -74,7 +90,11 @@ mod tests {
 
     #[test]
     fn evidence_windows_are_cut_around_the_span_inside_its_line() {
-        let long = format!("第一行\n{}出庭应诉率达100%{}\n末行", "甲".repeat(100), "乙".repeat(100));
+        let long = format!(
+            "第一行\n{}出庭应诉率达100%{}\n末行",
+            "甲".repeat(100),
+            "乙".repeat(100)
+        );
         let report = Source::new("r.txt", long.as_str());
         let start = long.find("出庭").unwrap_or(0);
         let span = Span::new(start, start + "出庭应诉率达100%".len());

@@ -167,9 +167,17 @@ impl Standing {
 #[derive(Debug, Clone)]
 pub enum Partial {
     /// 0 points at `from`, full points at `to`.
-    Linear { expr: Expr, from: Literal, to: Literal, span: Span },
+    Linear {
+        expr: Expr,
+        from: Literal,
+        to: Literal,
+        span: Span,
+    },
     /// The first condition that holds gives its points.
-    Tiers { tiers: Vec<(Expr, Number)>, span: Span },
+    Tiers {
+        tiers: Vec<(Expr, Number)>,
+        span: Span,
+    },
 }
 
 /// 扣分: `per` points for every unit of `expr`, at most `cap`.
@@ -200,9 +208,20 @@ pub struct Test {
 
 #[derive(Debug, Clone)]
 pub enum Expectation {
-    Total { value: Number, span: Span },
-    Grade { name: Text, span: Span },
-    Rule { rule: Ident, outcome: Outcome, points: Option<Number>, span: Span },
+    Total {
+        value: Number,
+        span: Span,
+    },
+    Grade {
+        name: Text,
+        span: Span,
+    },
+    Rule {
+        rule: Ident,
+        outcome: Outcome,
+        points: Option<Number>,
+        span: Span,
+    },
 }
 
 /// A rule's outcome.
@@ -263,9 +282,16 @@ pub struct Expr {
 pub enum ExprKind {
     Literal(LiteralValue),
     Fact(String),
-    Call { name: Ident, args: Vec<Expr> },
+    Call {
+        name: Ident,
+        args: Vec<Expr>,
+    },
     Not(Box<Expr>),
-    Binary { op: BinaryOp, lhs: Box<Expr>, rhs: Box<Expr> },
+    Binary {
+        op: BinaryOp,
+        lhs: Box<Expr>,
+        rhs: Box<Expr>,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

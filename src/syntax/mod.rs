@@ -47,15 +47,28 @@ fn syntax_error(text: &str, error: &pest::error::Error<Rule>) -> Diag {
 
     if let Some(c) = found.filter(|c| ascii_of_fullwidth(*c).is_some()) {
         let ascii = ascii_of_fullwidth(c).unwrap_or(c);
-        return Diag::error(Code::SyntaxFullwidth, format!("full-width `{c}` where the rule language expects ASCII"))
-            .label(Span::new(offset, offset + c.len_utf8()), "full-width character")
-            .help(format!("type the ASCII `{ascii}` instead; Chinese text belongs inside double-quoted strings"));
+        return Diag::error(
+            Code::SyntaxFullwidth,
+            format!("full-width `{c}` where the rule language expects ASCII"),
+        )
+        .label(
+            Span::new(offset, offset + c.len_utf8()),
+            "full-width character",
+        )
+        .help(format!(
+            "type the ASCII `{ascii}` instead; Chinese text belongs inside double-quoted strings"
+        ));
     }
     let line = &rest[..rest.find('\n').unwrap_or(rest.len())];
     if found == Some('"') && !line[1..].contains('"') {
         return Diag::error(Code::SyntaxUnterminatedString, "unterminated string")
-            .label(Span::new(offset, offset + line.len()), "this string has no closing `\"`")
-            .help("close the string with `\"` on the same line; write `\\\"` for a quote inside it");
+            .label(
+                Span::new(offset, offset + line.len()),
+                "this string has no closing `\"`",
+            )
+            .help(
+                "close the string with `\"` on the same line; write `\\\"` for a quote inside it",
+            );
     }
 
     let expected = match &error.variant {
@@ -66,9 +79,15 @@ fn syntax_error(text: &str, error: &pest::error::Error<Rule>) -> Diag {
         None => "the end of the file".to_string(),
         Some(_) => format!("`{}`", token_at(rest)),
     };
-    Diag::error(Code::SyntaxParse, format!("expected {expected}, found {found_text}"))
-        .label(Span::new(offset, offset + token_at(rest).len().max(1)), format!("expected {expected}"))
-        .help(hint_for(rest))
+    Diag::error(
+        Code::SyntaxParse,
+        format!("expected {expected}, found {found_text}"),
+    )
+    .label(
+        Span::new(offset, offset + token_at(rest).len().max(1)),
+        format!("expected {expected}"),
+    )
+    .help(hint_for(rest))
 }
 
 /// "a, b or c" from the grammar rules pest expected, without duplicates or hidden rules.
@@ -107,7 +126,8 @@ fn token_at(rest: &str) -> &str {
 
 fn hint_for(rest: &str) -> String {
     if rest.starts_with(|c: char| !c.is_ascii() && !c.is_whitespace()) {
-        "Chinese text belongs inside double-quoted strings, e.g. `\"行政机关负责人出庭应诉率\"`".to_string()
+        "Chinese text belongs inside double-quoted strings, e.g. `\"行政机关负责人出庭应诉率\"`"
+            .to_string()
     } else if rest.starts_with(|c: char| c.is_ascii_uppercase()) {
         "names are lowercase ASCII with `_`, e.g. `court_appearance_rate`".to_string()
     } else {
@@ -125,4 +145,3 @@ fn ascii_of_fullwidth(c: char) -> Option<char> {
         _ => None,
     }
 }
-

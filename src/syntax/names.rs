@@ -32,12 +32,16 @@ pub fn name(grammar_rule: Rule) -> Name {
         Rule::no_evidence_entry => Thing("`no_evidence`"),
         Rule::no_evidence_mode => Thing("`zero` or `excluded`"),
         Rule::fact_decl => Thing("a `fact` declaration"),
-        Rule::fact_type => Thing("a fact type (`percent`, `count`, `amount`, `date`, `year` or `flag`)"),
+        Rule::fact_type => {
+            Thing("a fact type (`percent`, `count`, `amount`, `date`, `year` or `flag`)")
+        }
         Rule::fact_body => Thing("a fact body `{ … }`"),
         Rule::fact_entry => Thing("`pattern` or `scope`"),
         Rule::pattern_entry => Thing("`pattern`"),
         Rule::scope_entry => Thing("`scope`"),
-        Rule::scope_name => Thing("a scope (`work`, `shortcomings`, `plan`, `header` or `anywhere`)"),
+        Rule::scope_name => {
+            Thing("a scope (`work`, `shortcomings`, `plan`, `header` or `anywhere`)")
+        }
         Rule::section => Thing("a `section`"),
         Rule::section_entry => Thing("`rule` or `note`"),
         Rule::note_entry => Thing("`note`"),
@@ -62,7 +66,9 @@ pub fn name(grammar_rule: Rule) -> Name {
         Rule::given_fact => Thing("a given fact `name = value`"),
         Rule::expectation => Thing("`expect`"),
         Rule::expect_total | Rule::expect_grade | Rule::expect_rule => Thing("`expect`"),
-        Rule::outcome => Thing("an outcome (`pass`, `partial`, `fail`, `unknown` or `not_applicable`)"),
+        Rule::outcome => {
+            Thing("an outcome (`pass`, `partial`, `fail`, `unknown` or `not_applicable`)")
+        }
         Rule::expr
         | Rule::or_expr
         | Rule::and_expr

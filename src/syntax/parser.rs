@@ -19,9 +19,12 @@ type Walk<T> = Result<T, Diag>;
 
 /// An impossible tree shape: a bug in this walker, reported instead of panicking.
 fn internal(span: Span, what: &str) -> Diag {
-    Diag::error(Code::SyntaxParse, format!("internal error: unexpected syntax tree ({what})"))
-        .label(span, "here")
-        .help("this is a bug in fazhi; please report it with this file")
+    Diag::error(
+        Code::SyntaxParse,
+        format!("internal error: unexpected syntax tree ({what})"),
+    )
+    .label(span, "here")
+    .help("this is a bug in fazhi; please report it with this file")
 }
 
 /// The significant children of a pair: keywords are dropped, they are recognised by text.
@@ -33,7 +36,10 @@ struct Children<'i> {
 impl<'i> Children<'i> {
     fn of(pair: Pair<'i, Rule>) -> Children<'i> {
         let parent = Span::from(pair.as_span());
-        Children { pairs: pair.into_inner(), parent }
+        Children {
+            pairs: pair.into_inner(),
+            parent,
+        }
     }
 
     fn next(&mut self) -> Option<Pair<'i, Rule>> {
@@ -48,11 +54,13 @@ impl<'i> Children<'i> {
     fn expect(&mut self, wanted: Rule) -> Walk<Pair<'i, Rule>> {
         match self.next() {
             Some(pair) if pair.as_rule() == wanted => Ok(pair),
-            Some(pair) => Err(internal(pair.as_span().into(), &format!("{:?} for {wanted:?}", pair.as_rule()))),
+            Some(pair) => Err(internal(
+                pair.as_span().into(),
+                &format!("{:?} for {wanted:?}", pair.as_rule()),
+            )),
             None => Err(internal(self.parent, &format!("missing {wanted:?}"))),
         }
     }
-
 }
 
 /// Walks a parsed `file` pair into a [`File`]. Literal problems (a 13th month) are pushed to
@@ -67,7 +75,12 @@ pub fn walk_file(file: FileId, pair: Pair<'_, Rule>, diags: &mut Vec<Diag>) -> W
             Rule::section => out.sections.push(walker.section(item)?),
             Rule::test_block => out.tests.push(walker.test(item)?),
             Rule::EOI => {}
-            other => return Err(internal(item.as_span().into(), &format!("{other:?} at top level"))),
+            other => {
+                return Err(internal(
+                    item.as_span().into(),
+                    &format!("{other:?} at top level"),
+                ))
+            }
         }
     }
     Ok(out)
@@ -102,7 +115,10 @@ impl Walker<'_> {
                 Rule::title_entry => set(&mut header.title, text(inner.expect(Rule::string)?)),
                 Rule::source_entry => set(&mut header.source, text(inner.expect(Rule::string)?)),
                 Rule::version_entry => set(&mut header.version, text(inner.expect(Rule::string)?)),
-                Rule::total_entry => set(&mut header.total, self.number(inner.expect(Rule::number_lit)?)),
+                Rule::total_entry => set(
+                    &mut header.total,
+                    self.number(inner.expect(Rule::number_lit)?),
+                ),
                 Rule::effective_entry => {
                     let from = self.date(inner.expect(Rule::date_lit)?);
                     let to = self.date(inner.expect(Rule::date_lit)?);
@@ -137,14 +153,28 @@ impl Walker<'_> {
         let id = ident(children.expect(Rule::ident)?);
         let ty_pair = children.expect(Rule::fact_type)?;
         let ty_span = Span::from(ty_pair.as_span());
-        let ty = FactType::from_keyword(ty_pair.as_str()).ok_or_else(|| internal(ty_span, "fact type"))?;
+        let ty = FactType::from_keyword(ty_pair.as_str())
+            .ok_or_else(|| internal(ty_span, "fact type"))?;
         let label = text(children.expect(Rule::string)?);
-        let mut decl = FactDecl { file: self.file, id, ty, ty_span, label, patterns: Vec::new(), scope: None };
+        let mut decl = FactDecl {
+            file: self.file,
+            id,
+            ty,
+            ty_span,
+            label,
+            patterns: Vec::new(),
+            scope: None,
+        };
         if let Some(body) = children.next() {
-            for entry in Children::of(body).pairs.filter(|p| !is_keyword(p.as_rule())) {
+            for entry in Children::of(body)
+                .pairs
+                .filter(|p| !is_keyword(p.as_rule()))
+            {
                 let span = Span::from(entry.as_span());
                 match entry.as_rule() {
-                    Rule::pattern_entry => decl.patterns.push(text(Children::of(entry).expect(Rule::string)?)),
+                    Rule::pattern_entry => decl
+                        .patterns
+                        .push(text(Children::of(entry).expect(Rule::string)?)),
                     Rule::scope_entry => {
                         let name = Children::of(entry).expect(Rule::scope_name)?;
                         let scope = match name.as_str() {
@@ -169,12 +199,26 @@ impl Walker<'_> {
         let id = ident(children.expect(Rule::ident)?);
         let title = text(children.expect(Rule::string)?);
         let weight = self.number(children.expect(Rule::number_lit)?);
-        let mut section = Section { file: self.file, id, title, weight, notes: Vec::new(), rules: Vec::new() };
+        let mut section = Section {
+            file: self.file,
+            id,
+            title,
+            weight,
+            notes: Vec::new(),
+            rules: Vec::new(),
+        };
         while let Some(entry) = children.next() {
             match entry.as_rule() {
-                Rule::note_entry => section.notes.push(text(Children::of(entry).expect(Rule::string)?)),
+                Rule::note_entry => section
+                    .notes
+                    .push(text(Children::of(entry).expect(Rule::string)?)),
                 Rule::rule_decl => section.rules.push(self.rule(entry)?),
-                other => return Err(internal(entry.as_span().into(), &format!("{other:?} in section"))),
+                other => {
+                    return Err(internal(
+                        entry.as_span().into(),
+                        &format!("{other:?} in section"),
+                    ))
+                }
             }
         }
         Ok(section)
@@ -216,20 +260,43 @@ impl Walker<'_> {
                         "local" => Standing::Local,
                         _ => return Err(internal(standing_span, "standing")),
                     };
-                    set(&mut rule.cite, Cite { text, standing, standing_span })
+                    set(
+                        &mut rule.cite,
+                        Cite {
+                            text,
+                            standing,
+                            standing_span,
+                        },
+                    )
                 }
-                Rule::points_entry => set(&mut rule.points, self.number(inner.expect(Rule::number_lit)?)),
-                Rule::applies_entry => set(&mut rule.applies, self.expr(inner.expect(Rule::expr)?)?),
-                Rule::require_entry => set(&mut rule.require, self.expr(inner.expect(Rule::expr)?)?),
+                Rule::points_entry => set(
+                    &mut rule.points,
+                    self.number(inner.expect(Rule::number_lit)?),
+                ),
+                Rule::applies_entry => {
+                    set(&mut rule.applies, self.expr(inner.expect(Rule::expr)?)?)
+                }
+                Rule::require_entry => {
+                    set(&mut rule.require, self.expr(inner.expect(Rule::expr)?)?)
+                }
                 Rule::partial_entry => {
-                    let partial = self.partial(inner.next().ok_or_else(|| internal(span, "partial"))?)?;
+                    let partial =
+                        self.partial(inner.next().ok_or_else(|| internal(span, "partial"))?)?;
                     set(&mut rule.partial, partial)
                 }
                 Rule::deduct_entry => {
                     let per = self.number(inner.expect(Rule::number_lit)?);
                     let expr = self.expr(inner.expect(Rule::expr)?)?;
                     let cap = inner.next().map(|p| self.number(p));
-                    set(&mut rule.deduct, Deduct { per, expr, cap, span })
+                    set(
+                        &mut rule.deduct,
+                        Deduct {
+                            per,
+                            expr,
+                            cap,
+                            span,
+                        },
+                    )
                 }
                 Rule::missing_entry => {
                     let mode = match inner.expect(Rule::missing_mode)?.as_str() {
@@ -264,7 +331,12 @@ impl Walker<'_> {
                 let expr = self.expr(inner.expect(Rule::expr)?)?;
                 let from = self.literal(inner.expect(Rule::literal)?)?;
                 let to = self.literal(inner.expect(Rule::literal)?)?;
-                Ok(Partial::Linear { expr, from, to, span })
+                Ok(Partial::Linear {
+                    expr,
+                    from,
+                    to,
+                    span,
+                })
             }
             Rule::tiers => {
                 let mut tiers = Vec::new();
@@ -298,8 +370,14 @@ impl Walker<'_> {
             let kind = expect.as_rule();
             let mut parts = Children::of(expect);
             expectations.push(match kind {
-                Rule::expect_total => Expectation::Total { value: self.number(parts.expect(Rule::number_lit)?), span },
-                Rule::expect_grade => Expectation::Grade { name: text(parts.expect(Rule::string)?), span },
+                Rule::expect_total => Expectation::Total {
+                    value: self.number(parts.expect(Rule::number_lit)?),
+                    span,
+                },
+                Rule::expect_grade => Expectation::Grade {
+                    name: text(parts.expect(Rule::string)?),
+                    span,
+                },
                 Rule::expect_rule => {
                     let rule = ident(parts.expect(Rule::ident)?);
                     let outcome = match parts.expect(Rule::outcome)?.as_str() {
@@ -311,43 +389,75 @@ impl Walker<'_> {
                         _ => return Err(internal(span, "outcome")),
                     };
                     let points = parts.next().map(|p| self.number(p));
-                    Expectation::Rule { rule, outcome, points, span }
+                    Expectation::Rule {
+                        rule,
+                        outcome,
+                        points,
+                        span,
+                    }
                 }
                 other => return Err(internal(span, &format!("{other:?} in test"))),
             });
         }
-        Ok(Test { file: self.file, name, span, given, expectations })
+        Ok(Test {
+            file: self.file,
+            name,
+            span,
+            given,
+            expectations,
+        })
     }
 
     fn expr(&mut self, pair: Pair<'_, Rule>) -> Walk<Expr> {
         let span = Span::from(pair.as_span());
         match pair.as_rule() {
-            Rule::expr => self.expr(Children::of(pair).next().ok_or_else(|| internal(span, "empty expression"))?),
-            Rule::or_expr | Rule::and_expr | Rule::sum | Rule::product | Rule::comparison => self.binary_chain(pair),
+            Rule::expr => self.expr(
+                Children::of(pair)
+                    .next()
+                    .ok_or_else(|| internal(span, "empty expression"))?,
+            ),
+            Rule::or_expr | Rule::and_expr | Rule::sum | Rule::product | Rule::comparison => {
+                self.binary_chain(pair)
+            }
             Rule::not_expr => {
                 let mut inner = Children::of(pair);
                 let first = inner.next().ok_or_else(|| internal(span, "empty not"))?;
                 if first.as_rule() == Rule::not_expr {
                     let operand = self.expr(first)?;
-                    Ok(Expr { kind: ExprKind::Not(Box::new(operand)), span })
+                    Ok(Expr {
+                        kind: ExprKind::Not(Box::new(operand)),
+                        span,
+                    })
                 } else {
                     self.expr(first)
                 }
             }
             Rule::literal => {
                 let literal = self.literal(pair)?;
-                Ok(Expr { kind: ExprKind::Literal(literal.value), span })
+                Ok(Expr {
+                    kind: ExprKind::Literal(literal.value),
+                    span,
+                })
             }
-            Rule::fact_ref => Ok(Expr { kind: ExprKind::Fact(pair.as_str().to_string()), span }),
+            Rule::fact_ref => Ok(Expr {
+                kind: ExprKind::Fact(pair.as_str().to_string()),
+                span,
+            }),
             Rule::call => {
                 let mut inner = Children::of(pair);
                 let name_pair = inner.expect(Rule::function_name)?;
-                let name = Ident { name: name_pair.as_str().to_string(), span: name_pair.as_span().into() };
+                let name = Ident {
+                    name: name_pair.as_str().to_string(),
+                    span: name_pair.as_span().into(),
+                };
                 let mut args = Vec::new();
                 while let Some(arg) = inner.next() {
                     args.push(self.expr(arg)?);
                 }
-                Ok(Expr { kind: ExprKind::Call { name, args }, span })
+                Ok(Expr {
+                    kind: ExprKind::Call { name, args },
+                    span,
+                })
             }
             other => Err(internal(span, &format!("{other:?} in expression"))),
         }
@@ -366,13 +476,23 @@ impl Walker<'_> {
                 Rule::kw_or => pending = Some(BinaryOp::Or),
                 Rule::kw_and => pending = Some(BinaryOp::And),
                 Rule::compare_op | Rule::add_op | Rule::mul_op => {
-                    pending = Some(operator(part.as_str()).ok_or_else(|| internal(span, "operator"))?)
+                    pending =
+                        Some(operator(part.as_str()).ok_or_else(|| internal(span, "operator"))?)
                 }
                 _ => {
-                    let op = pending.take().ok_or_else(|| internal(span, "operand without operator"))?;
+                    let op = pending
+                        .take()
+                        .ok_or_else(|| internal(span, "operand without operator"))?;
                     let rhs = self.expr(part)?;
                     let joined = Span::new(lhs.span.start, rhs.span.end);
-                    lhs = Expr { kind: ExprKind::Binary { op, lhs: Box::new(lhs), rhs: Box::new(rhs) }, span: joined };
+                    lhs = Expr {
+                        kind: ExprKind::Binary {
+                            op,
+                            lhs: Box::new(lhs),
+                            rhs: Box::new(rhs),
+                        },
+                        span: joined,
+                    };
                 }
             }
         }
@@ -381,7 +501,9 @@ impl Walker<'_> {
 
     fn literal(&mut self, pair: Pair<'_, Rule>) -> Walk<Literal> {
         let span = Span::from(pair.as_span());
-        let inner = Children::of(pair).next().ok_or_else(|| internal(span, "empty literal"))?;
+        let inner = Children::of(pair)
+            .next()
+            .ok_or_else(|| internal(span, "empty literal"))?;
         let value = match inner.as_rule() {
             Rule::number_lit => LiteralValue::Number(self.number(inner).value),
             Rule::percent_lit => {
@@ -397,15 +519,21 @@ impl Walker<'_> {
 
     fn number(&mut self, pair: Pair<'_, Rule>) -> Number {
         let span = Span::from(pair.as_span());
-        Number { value: self.decimal(pair.as_str(), span), span }
+        Number {
+            value: self.decimal(pair.as_str(), span),
+            span,
+        }
     }
 
     fn decimal(&mut self, digits: &str, span: Span) -> Decimal {
         Decimal::from_str(digits).unwrap_or_else(|_| {
             self.diags.push(
-                Diag::error(Code::SyntaxBadLiteral, format!("`{digits}` is not a number fazhi can hold"))
-                    .label(span, "too many digits")
-                    .help("numbers have at most 28 significant digits"),
+                Diag::error(
+                    Code::SyntaxBadLiteral,
+                    format!("`{digits}` is not a number fazhi can hold"),
+                )
+                .label(span, "too many digits")
+                .help("numbers have at most 28 significant digits"),
             );
             Decimal::ZERO
         })
@@ -415,11 +543,18 @@ impl Walker<'_> {
         let span = Span::from(pair.as_span());
         Date::parse_iso(pair.as_str()).unwrap_or_else(|| {
             self.diags.push(
-                Diag::error(Code::SyntaxBadLiteral, format!("`{}` is not a calendar date", pair.as_str()))
-                    .label(span, "no such day")
-                    .help("write dates as YYYY-MM-DD with a real month and day, e.g. `2025-04-01`"),
+                Diag::error(
+                    Code::SyntaxBadLiteral,
+                    format!("`{}` is not a calendar date", pair.as_str()),
+                )
+                .label(span, "no such day")
+                .help("write dates as YYYY-MM-DD with a real month and day, e.g. `2025-04-01`"),
             );
-            Date { year: 1970, month: 1, day: 1 }
+            Date {
+                year: 1970,
+                month: 1,
+                day: 1,
+            }
         })
     }
 }
@@ -436,12 +571,18 @@ fn set<T>(slot: &mut Option<T>, value: T) -> bool {
 type Rule_ = super::ast::Rule;
 
 fn ident(pair: Pair<'_, Rule>) -> Ident {
-    Ident { name: pair.as_str().to_string(), span: pair.as_span().into() }
+    Ident {
+        name: pair.as_str().to_string(),
+        span: pair.as_span().into(),
+    }
 }
 
 fn text(pair: Pair<'_, Rule>) -> Text {
     let raw = pair.as_str();
-    let inner = raw.strip_prefix('"').and_then(|s| s.strip_suffix('"')).unwrap_or(raw);
+    let inner = raw
+        .strip_prefix('"')
+        .and_then(|s| s.strip_suffix('"'))
+        .unwrap_or(raw);
     let mut text = String::with_capacity(inner.len());
     let mut chars = inner.chars();
     while let Some(c) = chars.next() {
@@ -454,7 +595,10 @@ fn text(pair: Pair<'_, Rule>) -> Text {
             c => text.push(c),
         }
     }
-    Text { text, span: pair.as_span().into() }
+    Text {
+        text,
+        span: pair.as_span().into(),
+    }
 }
 
 fn operator(symbol: &str) -> Option<BinaryOp> {
