@@ -12,6 +12,9 @@ use crate::value::{FactType, Value};
 pub struct TestResult {
     pub name: String,
     pub failures: Vec<String>,
+    /// Where the test is, for its diagnostic.
+    pub file: crate::syntax::ast::FileId,
+    pub span: crate::diagnostic::Span,
 }
 
 impl TestResult {
@@ -124,8 +127,5 @@ fn run_one(ruleset: &RuleSet, test: &Test) -> TestResult {
             }
         }
     }
-    TestResult {
-        name: test.name.text.clone(),
-        failures,
-    }
+    TestResult { name: test.name.text.clone(), failures, file: test.file, span: test.name.span }
 }

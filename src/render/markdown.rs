@@ -1,7 +1,176 @@
-//! Placeholder so the crate builds while this renderer is written.
+//! Markdown for pasting into a 督察 memo: the title, total and grade, a table of section scores,
+//! each rule that did not fully pass (message, reasoning, the evidence quoted 「…」, citation,
+//! help), the passing and inapplicable rules as one compact list, the advice and the audit line.
+//!
+//! Text from the report and the rules is escaped outside `code spans`, so a `|` or `*` in a quote
+//! cannot break the table or the emphasis.
+
+use std::fmt::Write as _;
 
 use super::Context;
+use crate::eval::points_text;
+use crate::facts::Origin;
+use crate::syntax::ast::Outcome;
 
 pub fn score(ctx: &Context<'_>) -> String {
-    super::human::table(ctx.ruleset, ctx.card)
+    let (ruleset, card) = (ctx.ruleset, ctx.card);
+    let mut out = String::new();
+
+    let mut heading = ctx.info.issuer.clone().unwrap_or_default();
+    if let Some(year) = ctx.info.year {
+        let _ = write!(heading, "{year}年度");
+    }
+    heading.push_str("法治政府建设年度报告评分");
+    let _ = writeln!(out, "# {}\n", text(&heading));
+    let _ = writeln!(out, "- 报告:`{}`", ctx.info.name.replace('`', "'"));
+    let _ = writeln!(out, "- 规则集:{}({} {})", text(&ruleset.title), text(&ruleset.id), text(&ruleset.version));
+    let grade = if card.grade.is_empty() { "未定级" } else { card.grade.as_str() };
+    let _ = writeln!(out, "- **总分 {} / {},等级 {}**", points_text(card.total), points_text(ruleset.total), text(grade));
+    let _ = writeln!(
+        out,
+        "- 达标 {} 项,部分达标 {} 项,未达标 {} 项,无证据 {} 项,不适用 {} 项",
+        card.count(Outcome::Pass),
+        card.count(Outcome::Partial),
+        card.count(Outcome::Fail),
+        card.count(Outcome::Unknown),
+        card.count(Outcome::NotApplicable)
+    );
+    if !ctx.warnings.is_empty() {
+        out.push_str("\n> **关于输入的提示**\n");
+        for warning in ctx.warnings {
+            let _ = writeln!(out, "> - {}(`{}`)", text(&warning.message), warning.code.as_str());
+        }
+    }
+
+    out.push_str("\n## 分项得分\n\n| 分项 | 权重 | 得分 | 规则得分 / 可得 |\n| --- | ---: | ---: | ---: |\n");
+    for s in &card.sections {
+        let Some(section) = ruleset.sections.get(s.section) else { continue };
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} / {} |",
+            text(&section.title.text),
+            points_text(s.weight),
+            s.score.map_or("未评估".to_string(), points_text),
+            points_text(s.earned),
+            points_text(s.possible)
+        );
+    }
+    let _ = writeln!(out, "| **总分** | {} | **{}** | {} |", points_text(ruleset.total), points_text(card.total), text(grade));
+
+    let open: Vec<_> = card.rules.iter().filter(|r| matches!(r.outcome, Outcome::Fail | Outcome::Partial | Outcome::Unknown)).collect();
+    let _ = writeln!(out, "\n## 未完全达标的规则({} 项)", open.len());
+    if open.is_empty() {
+        out.push_str("\n全部规则达标或不适用。\n");
+    }
+    let mut current_section = None;
+    for result in open {
+        let Some((section, rule)) = ctx.rule_of(result) else { continue };
+        if current_section != Some(result.section) {
+            current_section = Some(result.section);
+            let _ = writeln!(out, "\n### {}", text(&section.title.text));
+        }
+        let _ = writeln!(
+            out,
+            "\n**{}**〔{}〕{} / {} 分 · `{}`\n",
+            text(&rule.title.text),
+            result.outcome.label(),
+            points_text(result.earned),
+            points_text(result.points),
+            rule.id.name
+        );
+        let _ = writeln!(out, "- 结论:{}", text(&result.message));
+        let _ = writeln!(out, "- 计分:{}", text(&result.reasoning));
+        for fact_id in &result.facts_read {
+            let label = ruleset.facts.get(fact_id).map_or(fact_id.as_str(), |d| d.label.text.as_str());
+            match ctx.facts.get(fact_id) {
+                Some(fact) => {
+                    let manual = if fact.origin == Origin::Manual { "(人工录入)" } else { "" };
+                    match &fact.evidence {
+                        Some(evidence) => {
+                            let _ = writeln!(out, "- 证据:「{}」({} = {}{manual})", text(&evidence.quote), text(label), text(&fact.value.to_string()));
+                        }
+                        None => {
+                            let _ = writeln!(out, "- 证据:{} = {}{manual}", text(label), text(&fact.value.to_string()));
+                        }
+                    }
+                }
+                None => {
+                    let _ = writeln!(out, "- 证据:报告未提及「{}」", text(label));
+                }
+            }
+        }
+        if let Some(cite) = &rule.cite {
+            let _ = writeln!(out, "- 依据:{}({})", text(&cite.text.text), cite.standing.describe());
+        }
+        if let Some(help) = &rule.help {
+            let _ = writeln!(out, "- 建议:{}", text(&help.text));
+        }
+    }
+
+    for (outcome, heading) in [(Outcome::Pass, "达标的规则"), (Outcome::NotApplicable, "不适用的规则")] {
+        let list: Vec<String> = card
+            .rules
+            .iter()
+            .filter(|r| r.outcome == outcome)
+            .filter_map(|r| {
+                let (_, rule) = ctx.rule_of(r)?;
+                Some(format!("{}({})", text(&rule.title.text), points_text(r.earned)))
+            })
+            .collect();
+        if !list.is_empty() {
+            let _ = writeln!(out, "\n## {heading}({} 项)\n\n{}", list.len(), list.join(";"));
+        }
+    }
+
+    if !ctx.advice.is_empty() {
+        out.push_str("\n## 改进建议(按可提高的总分排序)\n\n");
+        let mut n = 0;
+        for item in &ctx.advice {
+            let Some(result) = card.rules.get(item.result) else { continue };
+            let Some((_, rule)) = ctx.rule_of(result) else { continue };
+            n += 1;
+            let what = rule.help.as_ref().map_or(rule.title.text.as_str(), |h| h.text.as_str());
+            let _ = writeln!(out, "{n}. **+{}** {}({}):{}", points_text(item.gain), text(&rule.title.text), result.outcome.label(), text(what));
+        }
+    }
+
+    let _ = writeln!(out, "\n---\n\n审计记录:`{}`", ctx.audit.line().replace('`', "'"));
+    out
+}
+
+/// One line of Markdown text: newlines become spaces, and outside `code spans` the characters
+/// that would start markup (and `|`, which would end a table cell) are backslash-escaped.
+fn text(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len());
+    let code_spans = raw.matches('`').count() >= 2 && raw.matches('`').count() % 2 == 0;
+    let mut in_code = false;
+    for c in raw.chars() {
+        match c {
+            '\r' => {}
+            '\n' => out.push(' '),
+            '`' if code_spans => {
+                in_code = !in_code;
+                out.push(c);
+            }
+            '|' => out.push_str("\\|"),
+            '\\' | '*' | '_' | '<' | '>' | '[' | ']' | '#' | '`' | '~' if !in_code => {
+                out.push('\\');
+                out.push(c);
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::text;
+
+    #[test]
+    fn markup_is_escaped_outside_code_spans() {
+        assert_eq!(text("满足 `a_b | c`,得 *1* 分"), "满足 `a_b \\| c`,得 \\*1\\* 分");
+        assert_eq!(text("a`b"), "a\\`b");
+        assert_eq!(text("第一行\n第二行"), "第一行 第二行");
+    }
 }
