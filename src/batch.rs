@@ -33,8 +33,20 @@ pub struct Row {
     pub sections: Vec<Option<Decimal>>,
     #[serde(skip)]
     pub outcomes: Vec<Outcome>,
+    /// The rules whose fix would raise this report's total most, most first.
+    pub advice: Vec<AdviceItem>,
     pub input_sha256: String,
 }
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AdviceItem {
+    pub rule: String,
+    #[serde(serialize_with = "as_points")]
+    pub gain: Decimal,
+}
+
+/// How many advice items each summary row carries.
+pub const ADVICE_PER_REPORT: usize = 3;
 
 /// A report that could not be scored, with why.
 #[derive(Debug, Clone)]
@@ -99,6 +111,15 @@ fn score_one(ruleset: &RuleSet, path: &Path) -> Result<Row, Failure> {
         file: file.clone(),
         diags,
     })?;
+    let advice = crate::eval::advice(ruleset, &scored.card)
+        .into_iter()
+        .take(ADVICE_PER_REPORT)
+        .filter_map(|a| {
+            let result = scored.card.rules.get(a.result)?;
+            let rule = ruleset.sections.get(result.section)?.rules.get(result.rule)?;
+            Some(AdviceItem { rule: rule.id.name.clone(), gain: a.gain })
+        })
+        .collect();
     Ok(Row {
         file,
         issuer: scored.info.issuer,
@@ -112,6 +133,7 @@ fn score_one(ruleset: &RuleSet, path: &Path) -> Result<Row, Failure> {
             .map(|s| s.score.map(crate::eval::round2))
             .collect(),
         outcomes: scored.card.rules.iter().map(|r| r.outcome).collect(),
+        advice,
         input_sha256: scored.audit.input_sha256,
     })
 }
@@ -226,6 +248,8 @@ pub fn to_csv(ruleset: &RuleSet, batch: &Batch) -> String {
         "grade".into(),
     ];
     header.extend(ruleset.sections.iter().map(|s| s.id.name.clone()));
+    header.push("top_advice".into());
+    header.push("input_sha256".into());
     out.push_str(&csv_line(&header));
     for row in &batch.rows {
         let mut cells = vec![
@@ -240,6 +264,9 @@ pub fn to_csv(ruleset: &RuleSet, batch: &Batch) -> String {
                 .iter()
                 .map(|s| s.map(points_text).unwrap_or_default()),
         );
+        let advice: Vec<String> = row.advice.iter().map(|a| format!("{} +{}", a.rule, points_text(a.gain))).collect();
+        cells.push(advice.join("; "));
+        cells.push(row.input_sha256.clone());
         out.push_str(&csv_line(&cells));
     }
     out.push('\n');
@@ -291,6 +318,7 @@ fn csv_line(cells: &[String]) -> String {
 /// The summary as JSON (docs/json.md, "Batch summary").
 pub fn to_json(ruleset: &RuleSet, batch: &Batch) -> serde_json::Value {
     let stats = rule_stats(ruleset, &batch.rows);
+    let audit = crate::audit::Audit::new(ruleset, "", &[]);
     let gaps: Vec<_> = common_gaps(&stats, GAPS_LISTED)
         .into_iter()
         .map(|s| serde_json::json!({ "rule": s.rule, "title": s.title, "reports": s.gaps() }))
@@ -298,7 +326,7 @@ pub fn to_json(ruleset: &RuleSet, batch: &Batch) -> serde_json::Value {
     serde_json::json!({
         "schema_version": crate::render::json::SCHEMA_VERSION,
         "engine": { "name": "fazhi", "version": env!("CARGO_PKG_VERSION") },
-        "ruleset": { "id": ruleset.id, "version": ruleset.version },
+        "ruleset": { "id": ruleset.id, "version": ruleset.version, "rules_sha256": audit.rules_sha256 },
         "sections": ruleset.sections.iter().map(|s| serde_json::json!({ "id": s.id.name, "title": s.title.text, "weight": points_text(s.weight.value) })).collect::<Vec<_>>(),
         "reports": batch.rows,
         "rules": stats,

@@ -1,21 +1,16 @@
-use fazhi::diagnostic::Source;
+fn run(args: &[&str]) -> fazhi::cli::Output {
+    let mut v = vec!["fazhi"]; v.extend_from_slice(args);
+    fazhi::cli::run(v, false)
+}
 #[test]
 fn probe() {
-    let h = "ruleset t { total 10 grade \"合格\" >= 0 }\nfact x percent \"率\"\n";
-    for body in [
-        "section s \"节\" weight 10 ｛ }",
-        "section s \"节\" weight 10 { rule r \"规则\" ｛ cite \"c\" local points 1 require x >= 100% } }",
-        "section s \"节\" weight 10 { rule r \"规则\" { cite \"c\" local points 1 require x >= 100％ } }",
-        "section s \"节\" weight 10 { rule r \"规则\" { cite \"c\" local points 1 require x ＞= 100% } }",
-        "section s \"节\" weight 10 { rule r \"规则\" { cite “c” local points 1 require x >= 100% } }",
-        "section s \"节\" weight 10 { rule r \"规则\" { cite \"c\" local；points 1 require x >= 100% } }",
-        "section s \"节\" weight 10 { rule r \"规则\" { cite \"c\" local points 1 require x >= 100% ｝ }",
-        "｛",
-        "test \"t\" { given { x ＝ 95% } }",
-        "section s \"节\" weight 10 { rule r \"规则\" { cite \"c\" local points 1 require present（x） } }",
-    ] {
-        let text = format!("{h}{body}\n");
-        let (_, d) = fazhi::check::load(vec![Source::new("p.fz", text.as_str())]);
-        println!("{body}\n{}", d.iter().map(|d| fazhi::render::diagnostic(d, false)).collect::<String>());
+    for f in ["chenzhou-2024", "guangzhou-conghua-justice-bureau-2024", "shijiazhuang-xinhua-2024", "wuhan-jiangxia-2024", "xiamen-huli-2024"] {
+        let o = run(&["score", &format!("reports-fixtures/{f}.facts.toml")]);
+        let tail: Vec<&str> = o.stdout.lines().rev().take(12).collect();
+        println!("{f} code {} stderr {:?}\n{}", o.code, o.stderr.chars().take(300).collect::<String>(), tail.into_iter().rev().collect::<Vec<_>>().join("\n"));
     }
+    let o = run(&["score", "reports-fixtures/wuhan-jiangxia-2024.txt"]);
+    println!("txt code {} {}", o.code, o.stdout.lines().filter(|l| l.contains("总分")).collect::<Vec<_>>().join("\n"));
+    let o = run(&["score", "reports-fixtures/wuhan-jiangxia-2024.facts.toml", "--format", "json"]);
+    println!("{}", o.stdout.chars().take(1500).collect::<String>());
 }

@@ -148,11 +148,30 @@ pub struct RuleView {
     pub earned: String,
     pub message: String,
     pub reasoning: String,
+    /// `reasoning` cut at backticks, so expressions show as `<code>`.
+    pub reasoning_parts: Vec<Part>,
     pub cite: Option<String>,
     pub standing: Option<&'static str>,
     pub standing_text: Option<&'static str>,
     pub help: Option<String>,
     pub facts: Vec<FactView>,
+}
+
+/// A piece of text, set as code or not.
+#[derive(Debug, Serialize)]
+pub struct Part {
+    pub text: String,
+    pub code: bool,
+}
+
+/// Text cut at backtick pairs: `满足 `a > 1`,得…` gives text, code, text. An unpaired backtick
+/// stays as text.
+pub fn code_parts(text: &str) -> Vec<Part> {
+    let pieces: Vec<&str> = text.split('`').collect();
+    if pieces.len() % 2 == 0 {
+        return vec![Part { text: text.to_string(), code: false }];
+    }
+    pieces.iter().enumerate().filter(|(_, p)| !p.is_empty()).map(|(i, p)| Part { text: (*p).to_string(), code: i % 2 == 1 }).collect()
 }
 
 /// A fact a rule reads, and where it was found.
@@ -325,6 +344,7 @@ impl Page {
                             earned: points_text(r.earned),
                             message: r.message.clone(),
                             reasoning: r.reasoning.clone(),
+                            reasoning_parts: code_parts(&r.reasoning),
                             cite: rule.cite.as_ref().map(|c| c.text.text.clone()),
                             standing: rule.cite.as_ref().map(|c| c.standing.keyword()),
                             standing_text: rule.cite.as_ref().map(|c| c.standing.describe()),

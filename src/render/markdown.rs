@@ -23,7 +23,7 @@ pub fn score(ctx: &Context<'_>) -> String {
     heading.push_str("法治政府建设年度报告评分");
     let _ = writeln!(out, "# {}\n", text(&heading));
     let _ = writeln!(out, "- 报告:`{}`", ctx.info.name.replace('`', "'"));
-    let _ = writeln!(out, "- 规则集:{}({} {})", text(&ruleset.title), text(&ruleset.id), text(&ruleset.version));
+    let _ = writeln!(out, "- 规则集:{}(`{} {}`)", text(&ruleset.title), ruleset.id.replace('`', "'"), ruleset.version.replace('`', "'"));
     let grade = if card.grade.is_empty() { "未定级" } else { card.grade.as_str() };
     let _ = writeln!(out, "- **总分 {} / {},等级 {}**", points_text(card.total), points_text(ruleset.total), text(grade));
     let _ = writeln!(
