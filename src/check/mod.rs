@@ -504,12 +504,22 @@ impl Checker<'_> {
                     Some(s) => format!("did you mean `{s}`?"),
                     None => "placeholders name declared facts: `{court_appearance_rate}`".into(),
                 };
+                // Point at the placeholder itself when the string's source text holds it.
+                let span = self
+                    .sources
+                    .get(file.0)
+                    .and_then(|s| s.text.get(template.span.start..template.span.end))
+                    .and_then(|raw| raw.find(&format!("{{{name}}}")))
+                    .map_or(template.span, |at| {
+                        let start = template.span.start + at;
+                        Span::new(start, start + name.len() + 2)
+                    });
                 self.error(
                     file,
                     Code::CheckTemplate,
                     format!("unknown fact `{name}` in the explanation"),
-                    template.span,
-                    "in this text",
+                    span,
+                    "not a declared fact",
                     help,
                 );
             }
