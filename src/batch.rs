@@ -116,8 +116,15 @@ fn score_one(ruleset: &RuleSet, path: &Path) -> Result<Row, Failure> {
         .take(ADVICE_PER_REPORT)
         .filter_map(|a| {
             let result = scored.card.rules.get(a.result)?;
-            let rule = ruleset.sections.get(result.section)?.rules.get(result.rule)?;
-            Some(AdviceItem { rule: rule.id.name.clone(), gain: a.gain })
+            let rule = ruleset
+                .sections
+                .get(result.section)?
+                .rules
+                .get(result.rule)?;
+            Some(AdviceItem {
+                rule: rule.id.name.clone(),
+                gain: a.gain,
+            })
         })
         .collect();
     Ok(Row {
@@ -264,7 +271,11 @@ pub fn to_csv(ruleset: &RuleSet, batch: &Batch) -> String {
                 .iter()
                 .map(|s| s.map(points_text).unwrap_or_default()),
         );
-        let advice: Vec<String> = row.advice.iter().map(|a| format!("{} +{}", a.rule, points_text(a.gain))).collect();
+        let advice: Vec<String> = row
+            .advice
+            .iter()
+            .map(|a| format!("{} +{}", a.rule, points_text(a.gain)))
+            .collect();
         cells.push(advice.join("; "));
         cells.push(row.input_sha256.clone());
         out.push_str(&csv_line(&cells));

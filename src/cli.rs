@@ -152,7 +152,10 @@ pub struct Output {
 pub fn main() -> ExitCode {
     // Colour only when both streams are a terminal, so a redirected report never holds escapes.
     let terminal = std::io::stdout().is_terminal() && std::io::stderr().is_terminal();
-    let out = run(std::env::args_os(), terminal && std::env::var_os("NO_COLOR").is_none());
+    let out = run(
+        std::env::args_os(),
+        terminal && std::env::var_os("NO_COLOR").is_none(),
+    );
     // Diagnostics first, then the result, so a summary line ends the output.
     let _ = std::io::stderr().write_all(out.stderr.as_bytes());
     let _ = std::io::stdout().write_all(out.stdout.as_bytes());

@@ -84,8 +84,11 @@ pub fn advice(ruleset: &RuleSet, card: &Scorecard) -> Vec<Advice> {
             if !counted || section.possible.is_zero() || assessed.is_zero() {
                 return None;
             }
-            let gain = section.weight * (r.points - r.earned) * ruleset.total
-                / (section.possible * assessed);
+            let lost = section
+                .weight
+                .checked_mul(r.points - r.earned)?
+                .checked_mul(ruleset.total)?;
+            let gain = lost.checked_div(section.possible.checked_mul(assessed)?)?;
             (gain > Decimal::ZERO).then_some(Advice { result: i, gain })
         })
         .collect();
@@ -322,7 +325,12 @@ fn score_rule(
         Some(deduct) => match eval(&deduct.expr, facts) {
             Some(Rt::Num(units)) => {
                 let cap = deduct.cap.map_or(points, |c| c.value);
-                let taken = (deduct.per.value * units.max(Decimal::ZERO)).min(cap);
+                // A count too large to multiply takes the whole cap.
+                let taken = deduct
+                    .per
+                    .value
+                    .checked_mul(units.max(Decimal::ZERO))
+                    .map_or(cap, |t| t.min(cap));
                 let why = format!(
                     "扣分:每项扣 {} 分,共 {} 项,扣 {} 分(上限 {} 分)",
                     deduct.per.value.normalize(),
@@ -357,7 +365,15 @@ fn partial_credit(
                 return None;
             }
             // Multiply before dividing: points × (v − a) ÷ (b − a).
-            let earned = (points * (value - a) / (b - a)).clamp(Decimal::ZERO, points);
+            // A value too far out to compute with lies beyond a threshold: full points past
+            // `to`, none before `from`.
+            let beyond_to = if a < b { value > b } else { value < b };
+            let earned = value
+                .checked_sub(a)
+                .and_then(|d| points.checked_mul(d))
+                .and_then(|n| n.checked_div(b - a))
+                .unwrap_or(if beyond_to { points } else { Decimal::ZERO })
+                .clamp(Decimal::ZERO, points);
             let unit = |d: Decimal, lit: &Literal| match lit.value {
                 LiteralValue::Percent(_) => format!("{}%", d.normalize()),
                 _ => d.normalize().to_string(),

@@ -75,6 +75,9 @@ pub struct FactValue {
 #[derive(Debug, Clone, Default)]
 pub struct Facts {
     pub values: IndexMap<String, FactValue>,
+    /// For facts read from a facts file: where each entry's quote (or, without one, the entry)
+    /// is written there, so evidence problems can point at it.
+    pub written_at: IndexMap<String, Span>,
 }
 
 impl Facts {
@@ -91,6 +94,7 @@ impl Facts {
         for (id, value) in other.values {
             self.values.insert(id, value);
         }
+        self.written_at.extend(other.written_at);
     }
 }
 
@@ -115,7 +119,7 @@ struct RawEntry {
     id_span: Span,
     value: Option<(Raw, Span)>,
     qualifier: Option<(String, Span)>,
-    quote: Option<String>,
+    quote: Option<(String, Span)>,
     span: Option<(Vec<i64>, Span)>,
     whole: Span,
 }
@@ -145,6 +149,8 @@ pub fn parse(source: &Source, ruleset: &RuleSet) -> (Option<FactsFile>, Vec<Diag
     let mut facts = Facts::default();
     for entry in entries {
         if let Some(value) = typed(&entry, ruleset, &mut diags) {
+            let written = entry.quote.as_ref().map_or(entry.whole, |(_, span)| *span);
+            facts.written_at.insert(entry.id.clone(), written);
             facts.insert(entry.id, value);
         }
     }
@@ -184,9 +190,21 @@ fn typed(entry: &RawEntry, ruleset: &RuleSet, diags: &mut Vec<Diag>) -> Option<F
         Ok(v) => v,
         Err((code, problem, help)) => {
             diags.push(
-                Diag::error(code, format!("`{}` is {}: {problem}", entry.id, decl.ty))
-                    .label(*value_span, problem)
-                    .help(help),
+                Diag::error(
+                    code,
+                    format!(
+                        "`{}` is {} {}: {problem}",
+                        entry.id,
+                        if matches!(decl.ty, FactType::Amount) {
+                            "an"
+                        } else {
+                            "a"
+                        },
+                        decl.ty
+                    ),
+                )
+                .label(*value_span, problem)
+                .help(help),
             );
             return None;
         }
@@ -208,7 +226,7 @@ fn typed(entry: &RawEntry, ruleset: &RuleSet, diags: &mut Vec<Diag>) -> Option<F
                     usize::try_from(*start).unwrap_or(0),
                     usize::try_from(*end).unwrap_or(0),
                 ),
-                quote: quote.clone().unwrap_or_default(),
+                quote: quote.as_ref().map(|(q, _)| q.clone()).unwrap_or_default(),
                 value_span: None,
             }),
             _ => {
@@ -225,7 +243,7 @@ fn typed(entry: &RawEntry, ruleset: &RuleSet, diags: &mut Vec<Diag>) -> Option<F
         },
         (None, Some(quote)) => Some(Evidence {
             span: Span::default(),
-            quote: quote.clone(),
+            quote: quote.0.clone(),
             value_span: None,
         }),
         (None, None) => None,
@@ -404,7 +422,9 @@ fn raw_from_toml(source: &Source, diags: &mut Vec<Diag>) -> Option<(ReportMeta, 
                         "qualifier" => {
                             entry.qualifier = value.as_str().map(|q| (q.to_string(), field_span))
                         }
-                        "quote" => entry.quote = value.as_str().map(str::to_string),
+                        "quote" => {
+                            entry.quote = value.as_str().map(|q| (q.to_string(), field_span))
+                        }
                         "span" => {
                             let numbers = value
                                 .as_array()
@@ -495,7 +515,10 @@ fn raw_from_json(source: &Source, diags: &mut Vec<Diag>) -> Option<(ReportMeta, 
                         .get("qualifier")
                         .and_then(J::as_str)
                         .map(|q| (q.to_string(), id_span));
-                    entry.quote = fields.get("quote").and_then(J::as_str).map(str::to_string);
+                    entry.quote = fields
+                        .get("quote")
+                        .and_then(J::as_str)
+                        .map(|q| (q.to_string(), id_span));
                     entry.span = fields
                         .get("span")
                         .and_then(J::as_array)
@@ -519,13 +542,15 @@ fn offset_of_line_col(text: &str, line: usize, column: usize) -> usize {
 }
 
 /// Checks hand-written evidence against the report: every quote must be the text at its span.
-/// A quote without a span is located by search. Mismatches are errors that label both places.
+/// A quote without a span is located by search. Errors label the quote in the facts file and,
+/// for a wrong span, the place in the report it points at.
 pub fn check_evidence(facts: &mut Facts, report: &Source, facts_source: &Source) -> Vec<Diag> {
     let mut diags = Vec::new();
     for (id, fact) in facts.values.iter_mut() {
         let Some(evidence) = fact.evidence.as_mut() else {
             continue;
         };
+        let written = facts.written_at.get(id).copied().unwrap_or_default();
         let at_span = report.text.get(evidence.span.start..evidence.span.end);
         if evidence.span == Span::default() && !evidence.quote.is_empty() {
             match report.text.find(&evidence.quote) {
@@ -536,7 +561,7 @@ pub fn check_evidence(facts: &mut Facts, report: &Source, facts_source: &Source)
                         format!("the quote of `{id}` is not in the report"),
                     )
                     .in_source(facts_source)
-                    .label(Span::new(0, 0), "quote not found")
+                    .label(written, "not found in the report")
                     .help(format!("copy the quote exactly from `{}`", report.name)),
                 ),
             }
@@ -544,10 +569,17 @@ pub fn check_evidence(facts: &mut Facts, report: &Source, facts_source: &Source)
             let found = at_span.map_or("outside the report".to_string(), |t| {
                 format!("`{}`", t.chars().take(40).collect::<String>())
             });
+            let there = Diag::advice(
+                Code::FactsBadSpan,
+                format!("the span points here in `{}`", report.name),
+            )
+            .in_source(report)
+            .label(evidence.span, "span points here");
             diags.push(
                 Diag::error(Code::FactsBadSpan, format!("the span of `{id}` does not hold its quote: the report has {found} there"))
-                    .in_source(report)
-                    .label(evidence.span, "span points here")
+                    .in_source(facts_source)
+                    .label(written, "this quote")
+                    .related(there)
                     .help(format!("make `span` the byte range of `{}` in the report (reports-fixtures/label_spans.py computes it)", evidence.quote)),
             );
         } else if evidence.quote.is_empty() {

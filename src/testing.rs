@@ -127,5 +127,10 @@ fn run_one(ruleset: &RuleSet, test: &Test) -> TestResult {
             }
         }
     }
-    TestResult { name: test.name.text.clone(), failures, file: test.file, span: test.name.span }
+    TestResult {
+        name: test.name.text.clone(),
+        failures,
+        file: test.file,
+        span: test.name.span,
+    }
 }

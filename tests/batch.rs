@@ -20,7 +20,10 @@ fn a_directory_scores_as_a_batch_with_one_row_per_report_in_name_order() {
     assert_eq!(out.code, 0, "{}", out.stderr);
     let summary: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
     let reports = summary["reports"].as_array().unwrap();
-    let files: Vec<&str> = reports.iter().map(|r| r["file"].as_str().unwrap()).collect();
+    let files: Vec<&str> = reports
+        .iter()
+        .map(|r| r["file"].as_str().unwrap())
+        .collect();
     assert_eq!(
         files,
         [
@@ -33,13 +36,22 @@ fn a_directory_scores_as_a_batch_with_one_row_per_report_in_name_order() {
     );
     // The batch gives each report the total it gets on its own.
     for report in reports {
-        assert_eq!(report["total"].as_str().unwrap(), total_of(report["file"].as_str().unwrap()));
+        assert_eq!(
+            report["total"].as_str().unwrap(),
+            total_of(report["file"].as_str().unwrap())
+        );
         assert_eq!(report["advice"].as_array().unwrap().len(), 3);
     }
     let rules = summary["rules"].as_array().unwrap();
     assert!(rules.len() >= 60);
-    let court = rules.iter().find(|r| r["rule"] == "court_appearance").unwrap();
-    let counted: u64 = ["pass", "partial", "fail", "unknown", "not_applicable"].iter().map(|k| court[k].as_u64().unwrap()).sum();
+    let court = rules
+        .iter()
+        .find(|r| r["rule"] == "court_appearance")
+        .unwrap();
+    let counted: u64 = ["pass", "partial", "fail", "unknown", "not_applicable"]
+        .iter()
+        .map(|k| court[k].as_u64().unwrap())
+        .sum();
     assert_eq!(counted, 5);
     assert!(!summary["common_gaps"].as_array().unwrap().is_empty());
 }
@@ -52,9 +64,18 @@ fn csv_and_html_summaries_hold_the_same_rows() {
     let reports: Vec<&str> = tables.next().unwrap().lines().collect();
     assert!(reports[0].starts_with("file,issuer,year,total,grade,report,"));
     assert_eq!(reports.len(), 6);
-    let wuhan = reports.iter().find(|l| l.contains("wuhan-jiangxia")).unwrap();
-    assert!(wuhan.contains(&format!(",{},", total_of("reports-fixtures/wuhan-jiangxia-2024.txt"))));
-    assert!(tables.next().unwrap().starts_with("rule,section,title,pass,"));
+    let wuhan = reports
+        .iter()
+        .find(|l| l.contains("wuhan-jiangxia"))
+        .unwrap();
+    assert!(wuhan.contains(&format!(
+        ",{},",
+        total_of("reports-fixtures/wuhan-jiangxia-2024.txt")
+    )));
+    assert!(tables
+        .next()
+        .unwrap()
+        .starts_with("rule,section,title,pass,"));
 
     let html = run(&["score", "reports-fixtures", "--summary", "html"]);
     assert_eq!(html.code, 0);
@@ -66,7 +87,11 @@ fn csv_and_html_summaries_hold_the_same_rows() {
 #[test]
 fn a_bad_file_is_reported_and_skipped_and_the_exit_code_says_so() {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::copy("reports-fixtures/xiamen-huli-2024.txt", dir.path().join("a.txt")).unwrap();
+    std::fs::copy(
+        "reports-fixtures/xiamen-huli-2024.txt",
+        dir.path().join("a.txt"),
+    )
+    .unwrap();
     std::fs::write(dir.path().join("b.txt"), b"").unwrap();
     let out = run(&["score", dir.path().to_str().unwrap(), "--summary", "csv"]);
     assert_eq!(out.code, 2);
@@ -80,28 +105,61 @@ fn verify_confirms_a_saved_output_and_names_what_changed() {
     let dir = tempfile::tempdir().unwrap();
     let saved = dir.path().join("wuhan.json");
     let saved_str = saved.to_str().unwrap();
-    let out = run(&["score", "reports-fixtures/wuhan-jiangxia-2024.txt", "--format", "json", "-o", saved_str]);
+    let out = run(&[
+        "score",
+        "reports-fixtures/wuhan-jiangxia-2024.txt",
+        "--format",
+        "json",
+        "-o",
+        saved_str,
+    ]);
     assert_eq!(out.code, 0);
-    assert!(out.stdout.is_empty(), "-o writes the file, not standard output");
-    let ok = run(&["verify", saved_str, "reports-fixtures/wuhan-jiangxia-2024.txt"]);
+    assert!(
+        out.stdout.is_empty(),
+        "-o writes the file, not standard output"
+    );
+    let ok = run(&[
+        "verify",
+        saved_str,
+        "reports-fixtures/wuhan-jiangxia-2024.txt",
+    ]);
     assert_eq!(ok.code, 0, "{}", ok.stdout);
     assert!(ok.stdout.starts_with("verified:"));
 
     let other = run(&["verify", saved_str, "reports-fixtures/xiamen-huli-2024.txt"]);
     assert_eq!(other.code, 1);
-    assert!(other.stdout.contains("the input's SHA-256"), "{}", other.stdout);
+    assert!(
+        other.stdout.contains("the input's SHA-256"),
+        "{}",
+        other.stdout
+    );
 }
 
 #[test]
 fn output_files_are_written_whole_and_leave_no_temporary_files() {
     let dir = tempfile::tempdir().unwrap();
     let target = dir.path().join("audit.md");
-    let out = run(&["score", "reports-fixtures/xiamen-huli-2024.txt", "--format", "markdown", "-o", target.to_str().unwrap()]);
+    let out = run(&[
+        "score",
+        "reports-fixtures/xiamen-huli-2024.txt",
+        "--format",
+        "markdown",
+        "-o",
+        target.to_str().unwrap(),
+    ]);
     assert_eq!(out.code, 0, "{}", out.stderr);
-    let entries: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+    let entries: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
     assert_eq!(entries, vec![std::ffi::OsString::from("audit.md")]);
     assert!(!std::fs::read_to_string(&target).unwrap().is_empty());
-    let missing_dir = run(&["score", "reports-fixtures/xiamen-huli-2024.txt", "-o", "/nonexistent-dir/x.txt"]);
+    let missing_dir = run(&[
+        "score",
+        "reports-fixtures/xiamen-huli-2024.txt",
+        "-o",
+        "/nonexistent-dir/x.txt",
+    ]);
     assert_eq!(missing_dir.code, 2);
     assert!(missing_dir.stderr.contains("fazhi::cli::io"));
 }
@@ -119,7 +177,11 @@ fn completions_and_quiet() {
     let loud = run(&["score", facts, "--format", "json"]);
     let quiet = run(&["--quiet", "score", facts, "--format", "json"]);
     assert_eq!(loud.code, 0);
-    assert!(loud.stderr.contains("fazhi::score::outside-effective"), "{}", loud.stderr);
+    assert!(
+        loud.stderr.contains("fazhi::score::outside-effective"),
+        "{}",
+        loud.stderr
+    );
     assert_eq!(loud.stdout, quiet.stdout);
     assert!(quiet.stderr.is_empty(), "{}", quiet.stderr);
 }

@@ -7,8 +7,15 @@ use fazhi::diagnostic::Code;
 #[test]
 fn every_diagnostic_code_is_documented() {
     let doc = std::fs::read_to_string("docs/diagnostics.md").unwrap_or_default();
-    let missing: Vec<&str> = Code::ALL.iter().map(|c| c.as_str()).filter(|code| !doc.contains(&format!("`{code}`"))).collect();
-    assert!(missing.is_empty(), "codes missing from docs/diagnostics.md: {missing:?}");
+    let missing: Vec<&str> = Code::ALL
+        .iter()
+        .map(|c| c.as_str())
+        .filter(|code| !doc.contains(&format!("`{code}`")))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "codes missing from docs/diagnostics.md: {missing:?}"
+    );
 }
 
 #[test]
@@ -28,7 +35,9 @@ fn docs_rules_md_is_up_to_date() {
 #[test]
 fn the_embedded_rule_set_declares_the_catalogue_with_its_types() {
     let (ruleset, _) = fazhi::check::load(fazhi::rules::embedded());
-    let Some(ruleset) = ruleset else { panic!("the embedded rule set has errors") };
+    let Some(ruleset) = ruleset else {
+        panic!("the embedded rule set has errors")
+    };
     for (id, ty) in fazhi::facts::CATALOGUE {
         let declared = ruleset.facts.get(id).map(|d| d.ty);
         assert_eq!(declared, Some(ty), "catalogue fact `{id}`");

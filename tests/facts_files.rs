@@ -1,6 +1,9 @@
 //! Facts-file diagnostics: each bad entry gets its code and a label on the offending value in the
 //! facts text; a file with several problems reports them all.
 
+// Tests fail by panicking; the crate-wide lints against it are for user-facing code.
+#![allow(clippy::panic, clippy::unwrap_used, clippy::expect_used)]
+
 use fazhi::check::RuleSet;
 use fazhi::diagnostic::{Code, Diag, Source};
 use fazhi::facts::{self, FactsFile};
@@ -29,7 +32,9 @@ fn one_error<'t>(name: &str, text: &'t str) -> (Diag, &'t str) {
     let errors: Vec<&Diag> = diags.iter().filter(|d| d.is_error()).collect();
     assert_eq!(errors.len(), 1, "{diags:#?}");
     let d = errors[0].clone();
-    let span = d.primary_span().unwrap_or_else(|| panic!("no label: {d:#?}"));
+    let span = d
+        .primary_span()
+        .unwrap_or_else(|| panic!("no label: {d:#?}"));
     (d, &text[span.start..span.end])
 }
 
@@ -38,7 +43,11 @@ fn dec(s: &str) -> Decimal {
 }
 
 fn render_all(diags: &[Diag]) -> String {
-    diags.iter().map(|d| fazhi::render::diagnostic(d, false)).collect::<Vec<_>>().join("\n")
+    diags
+        .iter()
+        .map(|d| fazhi::render::diagnostic(d, false))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 #[test]
@@ -64,7 +73,12 @@ fn negative_count_is_out_of_range() {
 
 #[test]
 fn percent_over_100_is_out_of_range() {
-    for (value, quoted) in [("130", "130"), ("\"130\"", "\"130\""), ("\"130%\"", "\"130%\""), ("100.01", "100.01")] {
+    for (value, quoted) in [
+        ("130", "130"),
+        ("\"130\"", "\"130\""),
+        ("\"130%\"", "\"130%\""),
+        ("100.01", "100.01"),
+    ] {
         let text = format!("# 出庭应诉率\n[facts.court_appearance_rate]\nvalue = {value}\n");
         let (d, at) = one_error("f.toml", &text);
         assert_eq!(d.code, Code::FactsOutOfRange, "{value}");
@@ -73,7 +87,10 @@ fn percent_over_100_is_out_of_range() {
     }
     // 100 itself and 0 are fine.
     for value in ["\"100\"", "\"0\"", "\"100%\""] {
-        let (file, diags) = parse("f.toml", &format!("[facts.court_appearance_rate]\nvalue = {value}\n"));
+        let (file, diags) = parse(
+            "f.toml",
+            &format!("[facts.court_appearance_rate]\nvalue = {value}\n"),
+        );
         assert!(diags.is_empty(), "{value}: {diags:#?}");
         assert!(file.is_some());
     }
@@ -85,7 +102,10 @@ fn unknown_fact_id_suggests_the_declared_one() {
     let (d, at) = one_error("f.toml", text);
     assert_eq!(d.code, Code::FactsUnknownFact);
     assert_eq!(at, "court_apearance_rate");
-    assert_eq!(d.help.as_deref(), Some("did you mean `court_appearance_rate`?"));
+    assert_eq!(
+        d.help.as_deref(),
+        Some("did you mean `court_appearance_rate`?")
+    );
 }
 
 #[test]
@@ -116,11 +136,20 @@ fn unknown_qualifier_is_bad() {
     let (d, at) = one_error("f.toml", text);
     assert_eq!(d.code, Code::FactsBadValue);
     assert_eq!(at, "\"approx\"");
-    assert!(d.help.as_deref().unwrap_or("").contains("more_than"), "{:?}", d.help);
+    assert!(
+        d.help.as_deref().unwrap_or("").contains("more_than"),
+        "{:?}",
+        d.help
+    );
     // The known ones are read.
-    let (file, diags) = parse("f.toml", "[facts.mediation_cases]\nvalue = \"11000\"\nqualifier = \"more_than\"\n");
+    let (file, diags) = parse(
+        "f.toml",
+        "[facts.mediation_cases]\nvalue = \"11000\"\nqualifier = \"more_than\"\n",
+    );
     assert!(diags.is_empty(), "{diags:#?}");
-    let fact = file.and_then(|f| f.facts.get("mediation_cases").cloned()).unwrap_or_else(|| panic!("no fact"));
+    let fact = file
+        .and_then(|f| f.facts.get("mediation_cases").cloned())
+        .unwrap_or_else(|| panic!("no fact"));
     assert_eq!(fact.qualifier, Some(Qualifier::MoreThan));
     assert_eq!(fact.value, Value::Count(dec("11000")));
 }
@@ -131,10 +160,26 @@ fn inline_tables_and_plain_values_are_read_exactly() {
     let (file, diags) = parse("f.toml", text);
     assert!(diags.is_empty(), "{diags:#?}");
     let facts = file.unwrap_or_else(|| panic!("no facts")).facts;
-    assert_eq!(facts.get("court_appearance_rate").map(|f| f.value), Some(Value::Percent(dec("99.87"))));
-    assert_eq!(facts.get("published_on").map(|f| f.value), Some(Value::Date(Date { year: 2025, month: 3, day: 24 })));
-    assert_eq!(facts.get("officials_law_report").map(|f| f.value), Some(Value::Flag(true)));
-    assert_eq!(facts.get("report_year").map(|f| f.value), Some(Value::Year(2024)));
+    assert_eq!(
+        facts.get("court_appearance_rate").map(|f| f.value),
+        Some(Value::Percent(dec("99.87")))
+    );
+    assert_eq!(
+        facts.get("published_on").map(|f| f.value),
+        Some(Value::Date(Date {
+            year: 2025,
+            month: 3,
+            day: 24
+        }))
+    );
+    assert_eq!(
+        facts.get("officials_law_report").map(|f| f.value),
+        Some(Value::Flag(true))
+    );
+    assert_eq!(
+        facts.get("report_year").map(|f| f.value),
+        Some(Value::Year(2024))
+    );
 }
 
 #[test]
@@ -154,18 +199,33 @@ fn span_that_does_not_hold_its_quote_is_labelled_in_the_report() {
     assert_eq!(diags.len(), 1, "{diags:#?}");
     let d = &diags[0];
     assert_eq!(d.code, Code::FactsBadSpan);
-    assert_eq!(d.primary_span().map(|s| (s.start, s.end)), Some((start, end)));
+    assert_eq!(
+        d.primary_span().map(|s| (s.start, s.end)),
+        Some((start, end))
+    );
     assert_eq!(&report_text[start..end], "人出庭应诉率达1");
     assert!(d.message.contains("`人出庭应诉率达1`"), "{}", d.message);
 
     // The right span passes, and a quote without a span is found by search.
-    for entry in [format!("quote = \"{quote}\"\nspan = [{right}, {}]", right + quote.len()), format!("quote = \"{quote}\"")] {
+    for entry in [
+        format!(
+            "quote = \"{quote}\"\nspan = [{right}, {}]",
+            right + quote.len()
+        ),
+        format!("quote = \"{quote}\""),
+    ] {
         let text = format!("[facts.court_appearance_rate]\nvalue = \"100\"\n{entry}\n");
         let source = Source::new("f.toml", text.as_str());
-        let mut facts = facts::parse(&source, ruleset()).0.unwrap_or_else(|| panic!("no facts")).facts;
+        let mut facts = facts::parse(&source, ruleset())
+            .0
+            .unwrap_or_else(|| panic!("no facts"))
+            .facts;
         let diags = facts::check_evidence(&mut facts, &report, &source);
         assert!(diags.is_empty(), "{diags:#?}");
-        let evidence = facts.get("court_appearance_rate").and_then(|f| f.evidence.clone()).unwrap_or_else(|| panic!("no evidence"));
+        let evidence = facts
+            .get("court_appearance_rate")
+            .and_then(|f| f.evidence.clone())
+            .unwrap_or_else(|| panic!("no evidence"));
         assert_eq!(&report_text[evidence.span.start..evidence.span.end], quote);
     }
 }
@@ -176,7 +236,10 @@ fn evidence_errors_point_into_the_facts_file_at_the_entry() {
     let report = Source::new("report.txt", "全年出庭应诉率达100%。\n");
     let facts_text = "# 手工录入\n[facts.court_appearance_rate]\nvalue = \"100\"\nquote = \"出庭应诉率达到100%\"\n";
     let facts_source = Source::new("f.toml", facts_text);
-    let mut facts = facts::parse(&facts_source, ruleset()).0.unwrap_or_else(|| panic!("no facts")).facts;
+    let mut facts = facts::parse(&facts_source, ruleset())
+        .0
+        .unwrap_or_else(|| panic!("no facts"))
+        .facts;
     let diags = facts::check_evidence(&mut facts, &report, &facts_source);
     assert_eq!(diags.len(), 1);
     let span = diags[0].primary_span().unwrap_or_default();
@@ -201,11 +264,29 @@ fn json_facts_are_read_in_the_extract_shape() {
     assert_eq!(file.meta.issuer.as_deref(), Some("江夏区人民政府"));
     assert_eq!(file.meta.year, Some(2024));
     let facts = &file.facts;
-    assert_eq!(facts.get("court_appearance_rate").map(|f| f.value), Some(Value::Percent(dec("100"))));
-    assert_eq!(facts.get("admin_litigation_cases").map(|f| f.value), Some(Value::Count(dec("63"))));
-    assert_eq!(facts.get("officials_law_report").map(|f| f.value), Some(Value::Flag(true)));
-    assert_eq!(facts.get("mediation_cases").and_then(|f| f.qualifier), Some(Qualifier::AtLeast));
-    assert_eq!(facts.get("court_appearance_rate").and_then(|f| f.evidence.clone()).map(|e| e.quote), Some("出庭应诉率达到100%".to_string()));
+    assert_eq!(
+        facts.get("court_appearance_rate").map(|f| f.value),
+        Some(Value::Percent(dec("100")))
+    );
+    assert_eq!(
+        facts.get("admin_litigation_cases").map(|f| f.value),
+        Some(Value::Count(dec("63")))
+    );
+    assert_eq!(
+        facts.get("officials_law_report").map(|f| f.value),
+        Some(Value::Flag(true))
+    );
+    assert_eq!(
+        facts.get("mediation_cases").and_then(|f| f.qualifier),
+        Some(Qualifier::AtLeast)
+    );
+    assert_eq!(
+        facts
+            .get("court_appearance_rate")
+            .and_then(|f| f.evidence.clone())
+            .map(|e| e.quote),
+        Some("出庭应诉率达到100%".to_string())
+    );
 }
 
 #[test]
@@ -221,7 +302,13 @@ fn json_value_errors_are_labelled_on_the_entry_key() {
             (d.code, &text[s.start..s.end])
         })
         .collect();
-    assert_eq!(found, [(Code::FactsOutOfRange, "\"court_appearance_rate\""), (Code::FactsBadValue, "\"admin_litigation_cases\"")]);
+    assert_eq!(
+        found,
+        [
+            (Code::FactsOutOfRange, "\"court_appearance_rate\""),
+            (Code::FactsBadValue, "\"admin_litigation_cases\"")
+        ]
+    );
 }
 
 #[test]
@@ -302,7 +389,19 @@ value = "yes"
             &text[s.start..s.end]
         })
         .collect();
-    assert_eq!(labelled, ["\"1O0%\"", "-3", "130", "mediation_casse", "\"12.5\"", "\"2025-02-30\"", "\"roughly\"", "\"yes\""]);
+    assert_eq!(
+        labelled,
+        [
+            "\"1O0%\"",
+            "-3",
+            "130",
+            "mediation_casse",
+            "\"12.5\"",
+            "\"2025-02-30\"",
+            "\"roughly\"",
+            "\"yes\""
+        ]
+    );
     insta::assert_snapshot!(render_all(&diags));
 }
 

@@ -71,14 +71,18 @@ pub fn load(sources: Vec<Source>) -> (Option<RuleSet>, Vec<Diag>) {
             files.push(file);
         }
     }
-    let parsed_all = files.len() == sources.len();
+    // A file that does not parse leaves its declarations unknown: checking the rest would report
+    // errors (a missing header, unknown facts) that are only echoes of the syntax error.
+    if files.len() != sources.len() {
+        return (None, diags);
+    }
     let mut checker = Checker {
         sources: &sources,
         diags: Vec::new(),
     };
     let ruleset = checker.check(files);
     diags.extend(checker.diags);
-    let ok = parsed_all && !diags.iter().any(Diag::is_error);
+    let ok = !diags.iter().any(Diag::is_error);
     (ruleset.filter(|_| ok), diags)
 }
 
@@ -627,7 +631,7 @@ impl Checker<'_> {
                         };
                         self.error(
                             test.file,
-                            Code::CheckUnknownRule,
+                            Code::CheckUnknownGrade,
                             format!("unknown grade `{}`", name.text),
                             name.span,
                             "no such grade",
@@ -693,16 +697,26 @@ pub fn literal_fits(value: LiteralValue, ty: FactType) -> Result<(), String> {
             Err("and a rate cannot exceed 100%".into())
         }
         (LiteralValue::Number(n), FactType::Count) if n.fract().is_zero() => Ok(()),
-        (LiteralValue::Number(_), FactType::Count) => Err("a whole number".into()),
+        (LiteralValue::Number(_), FactType::Count) => Err("and must be a whole number".into()),
         (LiteralValue::Number(_), FactType::Amount) => Ok(()),
         (LiteralValue::Number(n), FactType::Year)
             if n.fract().is_zero() && (Decimal::from(1949)..=Decimal::from(2100)).contains(&n) =>
         {
             Ok(())
         }
-        (LiteralValue::Number(_), FactType::Year) => Err("a year from 1949 to 2100".into()),
+        (LiteralValue::Number(_), FactType::Year) => {
+            Err("and must be a year from 1949 to 2100".into())
+        }
         (LiteralValue::Date(_), FactType::Date) | (LiteralValue::Bool(_), FactType::Flag) => Ok(()),
-        _ => Err("not this value".into()),
+        (value, _) => Err(format!(
+            "not {}",
+            match value {
+                LiteralValue::Number(_) => "a number",
+                LiteralValue::Percent(_) => "a percent",
+                LiteralValue::Date(_) => "a date",
+                LiteralValue::Bool(_) => "true/false",
+            }
+        )),
     }
 }
 
@@ -821,7 +835,8 @@ impl Env<'_, '_> {
                     ),
                     span,
                     "wrong number of arguments",
-                    "see docs/dsl.md, \"Expressions\"".into(),
+                    "the functions are `present(fact)`, `date(year, month, day)` and `year(date)`"
+                        .into(),
                 );
                 false
             } else {

@@ -169,9 +169,20 @@ pub struct Part {
 pub fn code_parts(text: &str) -> Vec<Part> {
     let pieces: Vec<&str> = text.split('`').collect();
     if pieces.len() % 2 == 0 {
-        return vec![Part { text: text.to_string(), code: false }];
+        return vec![Part {
+            text: text.to_string(),
+            code: false,
+        }];
     }
-    pieces.iter().enumerate().filter(|(_, p)| !p.is_empty()).map(|(i, p)| Part { text: (*p).to_string(), code: i % 2 == 1 }).collect()
+    pieces
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| !p.is_empty())
+        .map(|(i, p)| Part {
+            text: (*p).to_string(),
+            code: i % 2 == 1,
+        })
+        .collect()
 }
 
 /// A fact a rule reads, and where it was found.
@@ -427,9 +438,9 @@ impl Page {
     }
 }
 
-const CHART_WIDTH: u32 = 960;
+const CHART_WIDTH: u32 = 800;
 const CHART_BAR_X: u32 = 8;
-const CHART_BAR_MAX: u32 = 800;
+const CHART_BAR_MAX: u32 = 620;
 const CHART_ROW: u32 = 46;
 
 fn chart(ctx: &Context<'_>) -> Chart {

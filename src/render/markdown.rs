@@ -23,9 +23,25 @@ pub fn score(ctx: &Context<'_>) -> String {
     heading.push_str("法治政府建设年度报告评分");
     let _ = writeln!(out, "# {}\n", text(&heading));
     let _ = writeln!(out, "- 报告:`{}`", ctx.info.name.replace('`', "'"));
-    let _ = writeln!(out, "- 规则集:{}(`{} {}`)", text(&ruleset.title), ruleset.id.replace('`', "'"), ruleset.version.replace('`', "'"));
-    let grade = if card.grade.is_empty() { "未定级" } else { card.grade.as_str() };
-    let _ = writeln!(out, "- **总分 {} / {},等级 {}**", points_text(card.total), points_text(ruleset.total), text(grade));
+    let _ = writeln!(
+        out,
+        "- 规则集:{}(`{} {}`)",
+        text(&ruleset.title),
+        ruleset.id.replace('`', "'"),
+        ruleset.version.replace('`', "'")
+    );
+    let grade = if card.grade.is_empty() {
+        "未定级"
+    } else {
+        card.grade.as_str()
+    };
+    let _ = writeln!(
+        out,
+        "- **总分 {} / {},等级 {}**",
+        points_text(card.total),
+        points_text(ruleset.total),
+        text(grade)
+    );
     let _ = writeln!(
         out,
         "- 达标 {} 项,部分达标 {} 项,未达标 {} 项,无证据 {} 项,不适用 {} 项",
@@ -38,13 +54,22 @@ pub fn score(ctx: &Context<'_>) -> String {
     if !ctx.warnings.is_empty() {
         out.push_str("\n> **关于输入的提示**\n");
         for warning in ctx.warnings {
-            let _ = writeln!(out, "> - {}(`{}`)", text(&warning.message), warning.code.as_str());
+            let _ = writeln!(
+                out,
+                "> - {}(`{}`)",
+                text(&warning.message),
+                warning.code.as_str()
+            );
         }
     }
 
-    out.push_str("\n## 分项得分\n\n| 分项 | 权重 | 得分 | 规则得分 / 可得 |\n| --- | ---: | ---: | ---: |\n");
+    out.push_str(
+        "\n## 分项得分\n\n| 分项 | 权重 | 得分 | 规则得分 / 可得 |\n| --- | ---: | ---: | ---: |\n",
+    );
     for s in &card.sections {
-        let Some(section) = ruleset.sections.get(s.section) else { continue };
+        let Some(section) = ruleset.sections.get(s.section) else {
+            continue;
+        };
         let _ = writeln!(
             out,
             "| {} | {} | {} | {} / {} |",
@@ -55,16 +80,33 @@ pub fn score(ctx: &Context<'_>) -> String {
             points_text(s.possible)
         );
     }
-    let _ = writeln!(out, "| **总分** | {} | **{}** | {} |", points_text(ruleset.total), points_text(card.total), text(grade));
+    let _ = writeln!(
+        out,
+        "| **总分** | {} | **{}** | {} |",
+        points_text(ruleset.total),
+        points_text(card.total),
+        text(grade)
+    );
 
-    let open: Vec<_> = card.rules.iter().filter(|r| matches!(r.outcome, Outcome::Fail | Outcome::Partial | Outcome::Unknown)).collect();
+    let open: Vec<_> = card
+        .rules
+        .iter()
+        .filter(|r| {
+            matches!(
+                r.outcome,
+                Outcome::Fail | Outcome::Partial | Outcome::Unknown
+            )
+        })
+        .collect();
     let _ = writeln!(out, "\n## 未完全达标的规则({} 项)", open.len());
     if open.is_empty() {
         out.push_str("\n全部规则达标或不适用。\n");
     }
     let mut current_section = None;
     for result in open {
-        let Some((section, rule)) = ctx.rule_of(result) else { continue };
+        let Some((section, rule)) = ctx.rule_of(result) else {
+            continue;
+        };
         if current_section != Some(result.section) {
             current_section = Some(result.section);
             let _ = writeln!(out, "\n### {}", text(&section.title.text));
@@ -78,47 +120,86 @@ pub fn score(ctx: &Context<'_>) -> String {
             points_text(result.points),
             rule.id.name
         );
-        let _ = writeln!(out, "- 结论:{}", text(&result.message));
+        // An unknown rule's message is the start of its reasoning; say it once.
+        if !result.reasoning.starts_with(&result.message) {
+            let _ = writeln!(out, "- 结论:{}", text(&result.message));
+        }
         let _ = writeln!(out, "- 计分:{}", text(&result.reasoning));
         for fact_id in &result.facts_read {
-            let label = ruleset.facts.get(fact_id).map_or(fact_id.as_str(), |d| d.label.text.as_str());
+            let label = ruleset
+                .facts
+                .get(fact_id)
+                .map_or(fact_id.as_str(), |d| d.label.text.as_str());
             match ctx.facts.get(fact_id) {
                 Some(fact) => {
-                    let manual = if fact.origin == Origin::Manual { "(人工录入)" } else { "" };
+                    let manual = if fact.origin == Origin::Manual {
+                        "(人工录入)"
+                    } else {
+                        ""
+                    };
                     match &fact.evidence {
                         Some(evidence) => {
-                            let _ = writeln!(out, "- 证据:「{}」({} = {}{manual})", text(&evidence.quote), text(label), text(&fact.value.to_string()));
+                            let _ = writeln!(
+                                out,
+                                "- 证据:「{}」({} = {}{manual})",
+                                text(&evidence.quote),
+                                text(label),
+                                text(&fact.value.to_string())
+                            );
                         }
                         None => {
-                            let _ = writeln!(out, "- 证据:{} = {}{manual}", text(label), text(&fact.value.to_string()));
+                            let _ = writeln!(
+                                out,
+                                "- 证据:{} = {}{manual}",
+                                text(label),
+                                text(&fact.value.to_string())
+                            );
                         }
                     }
                 }
+                None if result.reasoning.contains(&format!("报告未提及{label}")) => {}
                 None => {
                     let _ = writeln!(out, "- 证据:报告未提及「{}」", text(label));
                 }
             }
         }
         if let Some(cite) = &rule.cite {
-            let _ = writeln!(out, "- 依据:{}({})", text(&cite.text.text), cite.standing.describe());
+            let _ = writeln!(
+                out,
+                "- 依据:{}({})",
+                text(&cite.text.text),
+                cite.standing.describe()
+            );
         }
         if let Some(help) = &rule.help {
             let _ = writeln!(out, "- 建议:{}", text(&help.text));
         }
     }
 
-    for (outcome, heading) in [(Outcome::Pass, "达标的规则"), (Outcome::NotApplicable, "不适用的规则")] {
+    for (outcome, heading) in [
+        (Outcome::Pass, "达标的规则"),
+        (Outcome::NotApplicable, "不适用的规则"),
+    ] {
         let list: Vec<String> = card
             .rules
             .iter()
             .filter(|r| r.outcome == outcome)
             .filter_map(|r| {
                 let (_, rule) = ctx.rule_of(r)?;
-                Some(format!("{}({})", text(&rule.title.text), points_text(r.earned)))
+                Some(format!(
+                    "{}({})",
+                    text(&rule.title.text),
+                    points_text(r.earned)
+                ))
             })
             .collect();
         if !list.is_empty() {
-            let _ = writeln!(out, "\n## {heading}({} 项)\n\n{}", list.len(), list.join(";"));
+            let _ = writeln!(
+                out,
+                "\n## {heading}({} 项)\n\n{}",
+                list.len(),
+                list.join(";")
+            );
         }
     }
 
@@ -126,15 +207,33 @@ pub fn score(ctx: &Context<'_>) -> String {
         out.push_str("\n## 改进建议(按可提高的总分排序)\n\n");
         let mut n = 0;
         for item in &ctx.advice {
-            let Some(result) = card.rules.get(item.result) else { continue };
-            let Some((_, rule)) = ctx.rule_of(result) else { continue };
+            let Some(result) = card.rules.get(item.result) else {
+                continue;
+            };
+            let Some((_, rule)) = ctx.rule_of(result) else {
+                continue;
+            };
             n += 1;
-            let what = rule.help.as_ref().map_or(rule.title.text.as_str(), |h| h.text.as_str());
-            let _ = writeln!(out, "{n}. **+{}** {}({}):{}", points_text(item.gain), text(&rule.title.text), result.outcome.label(), text(what));
+            let what = rule
+                .help
+                .as_ref()
+                .map_or(rule.title.text.as_str(), |h| h.text.as_str());
+            let _ = writeln!(
+                out,
+                "{n}. **+{}** {}({}):{}",
+                points_text(item.gain),
+                text(&rule.title.text),
+                result.outcome.label(),
+                text(what)
+            );
         }
     }
 
-    let _ = writeln!(out, "\n---\n\n审计记录:`{}`", ctx.audit.line().replace('`', "'"));
+    let _ = writeln!(
+        out,
+        "\n---\n\n审计记录:`{}`",
+        ctx.audit.line().replace('`', "'")
+    );
     out
 }
 
@@ -169,7 +268,10 @@ mod tests {
 
     #[test]
     fn markup_is_escaped_outside_code_spans() {
-        assert_eq!(text("满足 `a_b | c`,得 *1* 分"), "满足 `a_b \\| c`,得 \\*1\\* 分");
+        assert_eq!(
+            text("满足 `a_b | c`,得 *1* 分"),
+            "满足 `a_b \\| c`,得 \\*1\\* 分"
+        );
         assert_eq!(text("a`b"), "a\\`b");
         assert_eq!(text("第一行\n第二行"), "第一行 第二行");
     }

@@ -26,7 +26,10 @@ pub fn score(ctx: &Context<'_>) -> J {
             let mut descriptor = Map::new();
             descriptor.insert("id".into(), json!(rule.id.name));
             descriptor.insert("name".into(), json!(rule.id.name));
-            descriptor.insert("shortDescription".into(), json!({ "text": rule.title.text }));
+            descriptor.insert(
+                "shortDescription".into(),
+                json!({ "text": rule.title.text }),
+            );
             if let Some(help) = &rule.help {
                 descriptor.insert("fullDescription".into(), json!({ "text": help.text }));
                 descriptor.insert("help".into(), json!({ "text": help.text }));
@@ -77,13 +80,21 @@ pub fn score(ctx: &Context<'_>) -> J {
             let mut seen: Vec<Span> = Vec::new();
             if let Some(report) = ctx.report {
                 for fact_id in &result.facts_read {
-                    let Some(evidence) = ctx.facts.get(fact_id).and_then(|f| f.evidence.as_ref()) else { continue };
-                    let Some(span) = clamp_span(evidence.span, &report.text) else { continue };
+                    let Some(evidence) = ctx.facts.get(fact_id).and_then(|f| f.evidence.as_ref())
+                    else {
+                        continue;
+                    };
+                    let Some(span) = clamp_span(evidence.span, &report.text) else {
+                        continue;
+                    };
                     if seen.contains(&span) {
                         continue;
                     }
                     seen.push(span);
-                    let label = ruleset.facts.get(fact_id).map_or(fact_id.as_str(), |d| d.label.text.as_str());
+                    let label = ruleset
+                        .facts
+                        .get(fact_id)
+                        .map_or(fact_id.as_str(), |d| d.label.text.as_str());
                     locations.push(json!({
                         "id": locations.len(),
                         "physicalLocation": {
@@ -115,7 +126,10 @@ pub fn score(ctx: &Context<'_>) -> J {
                 object.insert("ruleIndex".into(), json!(index));
             }
             object.insert("level".into(), json!(level));
-            object.insert("message".into(), json!({ "text": format!("{}:{}", rule.title.text, result.message) }));
+            object.insert(
+                "message".into(),
+                json!({ "text": format!("{}:{}", rule.title.text, result.message) }),
+            );
             object.insert("locations".into(), J::Array(locations));
             object.insert(
                 "properties".into(),
@@ -162,8 +176,13 @@ fn region(text: &str, span: Span, quote: Option<&str>) -> J {
     let (start_line, start_column) = line_column(text, span.start);
     let (end_line, end_column) = line_column(text, span.end);
     let char_offset = text.get(..span.start).map_or(0, |t| t.chars().count());
-    let char_length = text.get(span.start..span.end).map_or(0, |t| t.chars().count());
-    let snippet = quote.map_or_else(|| text.get(span.start..span.end).unwrap_or("").to_string(), str::to_string);
+    let char_length = text
+        .get(span.start..span.end)
+        .map_or(0, |t| t.chars().count());
+    let snippet = quote.map_or_else(
+        || text.get(span.start..span.end).unwrap_or("").to_string(),
+        str::to_string,
+    );
     json!({
         "startLine": start_line,
         "startColumn": start_column,
@@ -217,6 +236,9 @@ mod tests {
 
     #[test]
     fn uris_are_percent_encoded() {
-        assert_eq!(uri("reports/江夏 2024.txt"), "reports/%E6%B1%9F%E5%A4%8F%202024.txt");
+        assert_eq!(
+            uri("reports/江夏 2024.txt"),
+            "reports/%E6%B1%9F%E5%A4%8F%202024.txt"
+        );
     }
 }

@@ -15,8 +15,8 @@ use parser::{FazhiParser, Rule};
 /// Parses one source. On a syntax error the diagnostic is pushed and `None` returned; literal
 /// errors (an impossible date) are pushed while the tree is still returned.
 pub fn parse(file: FileId, source: &Source, diags: &mut Vec<Diag>) -> Option<File> {
-    let mut found = Vec::new();
-    let result = match FazhiParser::parse(Rule::file, &source.text) {
+    let (text, mut found) = replace_fullwidth(&source.text);
+    let result = match FazhiParser::parse(Rule::file, &text) {
         Ok(mut pairs) => match pairs.next() {
             Some(pair) => parser::walk_file(file, pair, &mut found).map_err(|d| vec![d]),
             None => Ok(File::default()),
@@ -34,8 +34,56 @@ pub fn parse(file: FileId, source: &Source, diags: &mut Vec<Diag>) -> Option<Fil
     }
 }
 
+/// Full-width punctuation typed with a Chinese input method (`｛`, `；`, `＝`, `“`) outside strings
+/// and comments: each is reported, then replaced by its ASCII form padded with spaces to the same
+/// byte length, so that the rest of the file still parses and every span stays right.
+fn replace_fullwidth(text: &str) -> (String, Vec<Diag>) {
+    let mut out = String::with_capacity(text.len());
+    let mut diags = Vec::new();
+    let (mut in_comment, mut escaped) = (false, false);
+    // Inside a string: `Some(true)` when it was opened with a curly `“`, which `”` then closes.
+    let mut string: Option<bool> = None;
+    let mut previous = '\0';
+    for (at, c) in text.char_indices() {
+        let mut replace = false;
+        if in_comment {
+            in_comment = c != '\n';
+        } else if let Some(curly) = string {
+            let closes = (c == '"' && !escaped) || (curly && c == '”');
+            replace = curly && c == '”';
+            if closes || c == '\n' {
+                string = None;
+            }
+            escaped = c == '\\' && !escaped;
+        } else if c == '/' && previous == '/' {
+            in_comment = true;
+        } else if c == '"' || c == '“' {
+            string = Some(c == '“');
+            escaped = false;
+            replace = c == '“';
+        } else {
+            replace = ascii_of_fullwidth(c).is_some();
+        }
+        match ascii_of_fullwidth(c).filter(|_| replace) {
+            Some(ascii) => {
+                diags.push(
+                    Diag::error(Code::SyntaxFullwidth, format!("full-width `{c}` where the rule language expects ASCII"))
+                        .label(Span::new(at, at + c.len_utf8()), "full-width character")
+                        .help(format!("type the ASCII `{ascii}` instead; Chinese text belongs inside double-quoted strings")),
+                );
+                out.push(ascii);
+                out.extend(std::iter::repeat(' ').take(c.len_utf8() - ascii.len_utf8()));
+            }
+            None => out.push(c),
+        }
+        previous = c;
+    }
+    (out, diags)
+}
+
 /// Turns a pest error into our own diagnostic: the byte offset from pest, grammar rules by their
-/// human names, and targeted help for full-width punctuation and unterminated strings.
+/// human names, and targeted help for unterminated strings (full-width punctuation is caught
+/// before parsing, by `replace_fullwidth`).
 fn syntax_error(text: &str, error: &pest::error::Error<Rule>) -> Diag {
     let offset = match error.location {
         InputLocation::Pos(p) => p,
@@ -45,20 +93,6 @@ fn syntax_error(text: &str, error: &pest::error::Error<Rule>) -> Diag {
     let rest = &text[offset..];
     let found = rest.chars().next();
 
-    if let Some(c) = found.filter(|c| ascii_of_fullwidth(*c).is_some()) {
-        let ascii = ascii_of_fullwidth(c).unwrap_or(c);
-        return Diag::error(
-            Code::SyntaxFullwidth,
-            format!("full-width `{c}` where the rule language expects ASCII"),
-        )
-        .label(
-            Span::new(offset, offset + c.len_utf8()),
-            "full-width character",
-        )
-        .help(format!(
-            "type the ASCII `{ascii}` instead; Chinese text belongs inside double-quoted strings"
-        ));
-    }
     let line = &rest[..rest.find('\n').unwrap_or(rest.len())];
     if found == Some('"') && !line[1..].contains('"') {
         return Diag::error(Code::SyntaxUnterminatedString, "unterminated string")

@@ -17,6 +17,9 @@ pub struct FazhiParser;
 
 type Walk<T> = Result<T, Diag>;
 
+/// The largest number a rule file may write (points, weights, thresholds, test values).
+pub const MAX_LITERAL: i64 = 1_000_000_000;
+
 /// An impossible tree shape: a bug in this walker, reported instead of panicking.
 fn internal(span: Span, what: &str) -> Diag {
     Diag::error(
@@ -496,6 +499,9 @@ impl Walker<'_> {
                 }
             }
         }
+        // The chain's own span includes parentheses around its operands, which the operands'
+        // spans do not: `a and (b or c)` ends at `)`.
+        lhs.span = span;
         Ok(lhs)
     }
 
@@ -525,18 +531,23 @@ impl Walker<'_> {
         }
     }
 
+    /// A number literal, at most [`MAX_LITERAL`] so that products of weights, points and totals
+    /// always fit in a `Decimal`.
     fn decimal(&mut self, digits: &str, span: Span) -> Decimal {
-        Decimal::from_str(digits).unwrap_or_else(|_| {
-            self.diags.push(
-                Diag::error(
-                    Code::SyntaxBadLiteral,
-                    format!("`{digits}` is not a number fazhi can hold"),
-                )
-                .label(span, "too many digits")
-                .help("numbers have at most 28 significant digits"),
-            );
-            Decimal::ZERO
-        })
+        match Decimal::from_str(digits) {
+            Ok(value) if value <= Decimal::from(MAX_LITERAL) => value,
+            _ => {
+                self.diags.push(
+                    Diag::error(
+                        Code::SyntaxBadLiteral,
+                        format!("`{digits}` is too large for a rule file"),
+                    )
+                    .label(span, "too large")
+                    .help(format!("numbers in rules are at most {MAX_LITERAL}")),
+                );
+                Decimal::ZERO
+            }
+        }
     }
 
     fn date(&mut self, pair: Pair<'_, Rule>) -> Date {
