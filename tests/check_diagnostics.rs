@@ -66,46 +66,18 @@ fn render_all(diags: &[Diag]) -> String {
         .join("\n")
 }
 
-/// Cases whose output is wrong because of a bug in src/: not snapshotted (a snapshot of wrong
-/// output would be a wrong test); an `#[ignore]`d test below states the right behaviour.
-const KNOWN_BUGS: &[(&str, &str)] = &[(
-    "fullwidth_brace.fz",
-    "a `｛` after a section header is reported as `fazhi::syntax::parse` at `section` (see fullwidth_brace_is_labelled_and_named)",
-)];
-
-/// Drops the spurious `missing-ruleset` error that follows every syntax error (the header's file
-/// did not parse, so the checker claims there is no header). Bug: see
-/// `a_syntax_error_is_not_followed_by_missing_ruleset`; once fixed this filter does nothing.
-fn without_cascade(diags: Vec<Diag>) -> Vec<Diag> {
-    let syntax_error = diags
-        .iter()
-        .any(|d| d.code.as_str().starts_with("fazhi::syntax::"));
-    diags
-        .into_iter()
-        .filter(|d| !(syntax_error && d.code == Code::CheckMissingRuleset))
-        .collect()
-}
-
 #[test]
 fn snapshots() {
     insta::glob!("check/*", |path| {
-        let name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        if KNOWN_BUGS.iter().any(|(bug, _)| *bug == name) {
-            return;
-        }
         let (ruleset, diags) = fazhi::check::load(sources(path));
         let errors = diags.iter().filter(|d| d.is_error()).count();
         // A rule set exists exactly when there are no errors.
         assert_eq!(ruleset.is_some(), errors == 0, "{}", path.display());
-        insta::assert_snapshot!(render_all(&without_cascade(diags)));
+        insta::assert_snapshot!(render_all(&diags));
     });
 }
 
 #[test]
-#[ignore = "bug: after any syntax error check::load also reports `fazhi::check::missing-ruleset` (\"no `ruleset` header\"), labelled on the file's own `ruleset` line"]
 fn a_syntax_error_is_not_followed_by_missing_ruleset() {
     for name in [
         "unterminated_string.fz",
@@ -299,7 +271,6 @@ fn fullwidth_percent_is_labelled_and_named() {
 }
 
 #[test]
-#[ignore = "bug: a full-width `｛` (or `＝`) where the grammar expects a literal token is reported as `fazhi::syntax::parse` at the start of the enclosing item, e.g. \"expected `note` or `rule`, found `rule`\""]
 fn fullwidth_brace_is_labelled_and_named() {
     let h = "ruleset t { total 10 grade \"合格\" >= 0 }\nfact x percent \"率\"\n";
     for (body, ch) in [

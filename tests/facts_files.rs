@@ -231,7 +231,6 @@ fn span_that_does_not_hold_its_quote_is_labelled_in_the_report() {
 }
 
 #[test]
-#[ignore = "bug: check_evidence labels a quote missing from the report at byte 0 of the facts file (`Span::new(0, 0)`), not at the quote, and a span mismatch only in the report although its doc says it labels both places"]
 fn evidence_errors_point_into_the_facts_file_at_the_entry() {
     let report = Source::new("report.txt", "全年出庭应诉率达100%。\n");
     let facts_text = "# 手工录入\n[facts.court_appearance_rate]\nvalue = \"100\"\nquote = \"出庭应诉率达到100%\"\n";

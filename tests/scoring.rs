@@ -614,7 +614,6 @@ fn the_largest_count_a_facts_file_accepts_reaches_the_evaluator() {
 }
 
 #[test]
-#[ignore = "bug: eval multiplies `per × units` and `points × (value − from)` unchecked; a 28-digit count (accepted by facts files) overflows Decimal and panics"]
 fn huge_counts_do_not_overflow_deductions_or_linear_credit() {
     let rs = one_section("10", &rule("lost", "points 10 deduct 10 per lost cap 10"));
     assert_eq!(

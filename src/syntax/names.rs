@@ -80,6 +80,7 @@ pub fn name(grammar_rule: Rule) -> Name {
         Rule::compare_op => Thing("a comparison (`>=`, `<`, `before`, …)"),
         Rule::add_op | Rule::mul_op => Thing("an operator"),
         Rule::call => Thing("a function call"),
+        Rule::paren => Thing("an expression in parentheses"),
         Rule::function_name => Thing("a function name"),
         Rule::fact_ref => Thing("a fact name"),
         Rule::literal => Thing("a value (`95%`, `4`, `2025-04-01`, `true`)"),

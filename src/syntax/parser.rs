@@ -442,6 +442,15 @@ impl Walker<'_> {
                     span,
                 })
             }
+            Rule::paren => {
+                // The parenthesised expression, spanning its parentheses: `a and (b or c)` ends at `)`.
+                let inner = Children::of(pair)
+                    .next()
+                    .ok_or_else(|| internal(span, "empty parentheses"))?;
+                let mut expr = self.expr(inner)?;
+                expr.span = span;
+                Ok(expr)
+            }
             Rule::fact_ref => Ok(Expr {
                 kind: ExprKind::Fact(pair.as_str().to_string()),
                 span,
@@ -499,9 +508,6 @@ impl Walker<'_> {
                 }
             }
         }
-        // The chain's own span includes parentheses around its operands, which the operands'
-        // spans do not: `a and (b or c)` ends at `)`.
-        lhs.span = span;
         Ok(lhs)
     }
 
