@@ -69,7 +69,8 @@ pub fn score(ctx: &Context<'_>) -> J {
     let results: Vec<J> = card
         .rules
         .iter()
-        .filter_map(|result| {
+        .enumerate()
+        .filter_map(|(index, result)| {
             let level = match result.outcome {
                 Outcome::Fail => "error",
                 Outcome::Partial | Outcome::Unknown => "warning",
@@ -138,6 +139,9 @@ pub fn score(ctx: &Context<'_>) -> J {
                     "points": points_text(result.points),
                     "earned": points_text(result.earned),
                     "reasoning": result.reasoning,
+                    // Total points a fix would gain (the advice), when it would gain any.
+                    "gain": ctx.advice.iter().find(|a| a.result == index).map(|a| points_text(a.gain)),
+                    "help": rule.help.as_ref().map(|h| h.text.clone()),
                 }),
             );
             Some(J::Object(object))
@@ -164,6 +168,11 @@ pub fn score(ctx: &Context<'_>) -> J {
                 "max": points_text(ruleset.total),
                 "grade": card.grade,
                 "report": ctx.info.name,
+                "advice": ctx.advice.iter().filter_map(|a| {
+                    let result = card.rules.get(a.result)?;
+                    let (_, rule) = ctx.rule_of(result)?;
+                    Some(json!({ "rule": rule.id.name, "gain": points_text(a.gain) }))
+                }).collect::<Vec<_>>(),
                 "audit": ctx.audit,
             },
         }],
