@@ -136,6 +136,19 @@ pub fn table(comparison: &Comparison) -> String {
     out
 }
 
+/// The labelled fixture directories under the crate root: the five real reports and the
+/// made-up edge cases.
+pub const FIXTURE_DIRS: [&str; 2] = ["reports-fixtures", "reports-fixtures/edge"];
+
+/// [`measure_dir`] over several directories, merged.
+pub fn measure_dirs<P: AsRef<std::path::Path>>(dirs: &[P]) -> Result<Comparison, String> {
+    let mut all = Comparison::default();
+    for dir in dirs {
+        all.merge(measure_dir(dir.as_ref())?);
+    }
+    Ok(all)
+}
+
 /// Extracts every report in `dir` that has a hand-labelled `<stem>.facts.toml` beside it (with
 /// the embedded rule set) and compares the results with the labels.
 pub fn measure_dir(dir: &std::path::Path) -> Result<Comparison, String> {

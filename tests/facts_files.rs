@@ -183,7 +183,7 @@ fn inline_tables_and_plain_values_are_read_exactly() {
 }
 
 #[test]
-fn span_that_does_not_hold_its_quote_is_labelled_in_the_report() {
+fn span_that_does_not_hold_its_quote_is_labelled_in_the_facts_file_and_the_report() {
     let report_text = "第一段。\n全年行政机关负责人出庭应诉率达100%,调解纠纷3698件。\n";
     let report = Source::new("report.txt", report_text);
     let quote = "出庭应诉率达100%";
@@ -199,10 +199,14 @@ fn span_that_does_not_hold_its_quote_is_labelled_in_the_report() {
     assert_eq!(diags.len(), 1, "{diags:#?}");
     let d = &diags[0];
     assert_eq!(d.code, Code::FactsBadSpan);
-    assert_eq!(
-        d.primary_span().map(|s| (s.start, s.end)),
-        Some((start, end))
-    );
+    // The primary label is the quote in the facts file; a related diagnostic shows the report.
+    let primary = d.primary_span().unwrap_or_default();
+    assert_eq!(&facts_text[primary.start..primary.end], format!("\"{quote}\""));
+    let related: Vec<_> = miette::Diagnostic::related(d).map(|r| r.collect()).unwrap_or_default();
+    assert_eq!(related.len(), 1);
+    let in_report: Vec<_> = related[0].labels().map(|l| l.collect()).unwrap_or_default();
+    assert_eq!(in_report.len(), 1);
+    assert_eq!((in_report[0].offset(), in_report[0].offset() + in_report[0].len()), (start, end));
     assert_eq!(&report_text[start..end], "人出庭应诉率达1");
     assert!(d.message.contains("`人出庭应诉率达1`"), "{}", d.message);
 

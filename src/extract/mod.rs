@@ -12,7 +12,7 @@ pub mod structure;
 use std::ops::Range;
 
 use indexmap::IndexMap;
-use regex::{Regex, RegexSet};
+use regex::{Regex, RegexSet, RegexSetBuilder};
 
 use crate::check::RuleSet;
 use crate::diagnostic::{Code, Diag, Source, Span};
@@ -21,6 +21,9 @@ use crate::read::Document;
 use crate::syntax::ast::{FactDecl, Scope};
 use crate::value::{FactType, Qualifier, Value};
 use structure::{Fixed, Part, Structure};
+
+/// Lazy-DFA cache of the prefilter, which holds every pattern at once.
+const PREFILTER_DFA_SIZE_LIMIT: usize = 64 << 20;
 
 /// The compiled patterns of a rule set.
 #[derive(Debug, Clone)]
@@ -38,7 +41,13 @@ struct Compiled {
 impl Extractor {
     /// Builds the extractor from the patterns the checker compiled: (fact id, regex).
     pub fn new(compiled: Vec<(String, Regex)>) -> Result<Extractor, regex::Error> {
-        let prefilter = RegexSet::new(compiled.iter().map(|(_, regex)| regex.as_str()))?;
+        let prefilter = RegexSetBuilder::new(
+            compiled
+                .iter()
+                .map(|(_, regex)| pattern::loosen(regex.as_str())),
+        )
+        .dfa_size_limit(PREFILTER_DFA_SIZE_LIMIT)
+        .build()?;
         let patterns = compiled
             .into_iter()
             .map(|(fact, regex)| Compiled { fact, regex })
@@ -47,6 +56,12 @@ impl Extractor {
             prefilter,
             patterns,
         })
+    }
+
+    /// The compiled regular expressions, in declaration order (for tools such as a comparison
+    /// with `rg -f`).
+    pub fn pattern_sources(&self) -> Vec<&str> {
+        self.patterns.iter().map(|p| p.regex.as_str()).collect()
     }
 
     pub fn empty() -> Extractor {
@@ -93,6 +108,10 @@ pub fn default_scope(decl: &FactDecl) -> Scope {
 static WHOLE_GOVERNMENT: Fixed = Fixed::new(|| {
     Regex::new("全区|全市|全县|全旗|全州|全省|全镇|我区|我市|我县|区政府|市政府|县政府|全年").ok()
 });
+/// In the clause of the value itself (when the match began in an earlier clause): figures of
+/// lower governments or a sub-category.
+static VALUE_CLAUSE_PART: Fixed =
+    Fixed::new(|| Regex::new("其中|下级|县市区|各县|各乡镇|各街道").ok());
 static SUB_CATEGORY: Fixed = Fixed::new(|| Regex::new("其中|协助|部分|个别|分别|重大疑难").ok());
 /// Words before a value that make it a shortfall, not an achievement: `未达到执法人员5%`.
 static SHORTFALL: Fixed =
@@ -108,43 +127,84 @@ static RISES_TO_AFTER: Fixed = Fixed::new(|| {
     Regex::new("^(?:件|次|个|项|人次|人)?(?:提升|提高|上升|增长|下降|降低|增加|减少)(?:至|到)").ok()
 });
 
+/// How often one pattern retries an anchor on one line after rejecting its value.
+const MAX_RETRIES: usize = 8;
+
 /// Runs the rule set's patterns over a report.
 pub fn extract(ruleset: &RuleSet, document: &Document) -> Extraction {
     let text = document.text.as_str();
     let structure = Structure::detect(text);
     let extractor = &ruleset.extractor;
     let mut candidates: IndexMap<&str, Vec<Candidate>> = IndexMap::new();
-    for index in extractor.prefilter.matches(text).iter() {
-        let Some(compiled) = extractor.patterns.get(index) else {
+    // No pattern crosses a line (gaps, verbs and values stop at `\n`), so the prefilter runs once
+    // per line and a pattern only runs over the lines it matches: on a long report that is a
+    // small fraction of running every matched pattern over the whole text.
+    let mut line_start = 0;
+    for line in text.split_inclusive('\n') {
+        let offset = line_start;
+        line_start += line.len();
+        if line.trim().is_empty() {
             continue;
-        };
-        let Some(decl) = ruleset.facts.get(&compiled.fact) else {
-            continue;
-        };
-        let scope = default_scope(decl);
-        for captures in compiled.regex.captures_iter(text) {
-            let Some(whole) = captures.get(0) else {
+        }
+        for index in extractor.prefilter.matches(line).iter() {
+            let Some(compiled) = extractor.patterns.get(index) else {
                 continue;
             };
-            if !structure.part_at(whole.start()).within(scope) {
+            let Some(decl) = ruleset.facts.get(&compiled.fact) else {
                 continue;
-            }
-            let value_match = captures.name(pattern::VALUE_GROUP);
-            let candidate = match value_match {
-                None if decl.ty == FactType::Flag => Some(Candidate {
-                    value: Value::Flag(true),
-                    qualifier: None,
-                    quote: whole.range(),
-                    value_range: None,
-                    rank: rank(text, whole.start()),
-                }),
-                None => None,
-                Some(value) => read_value(text, decl.ty, value.range(), whole.range()),
             };
-            if let Some(candidate) = candidate {
-                let list = candidates.entry(compiled.fact.as_str()).or_default();
-                if !list.iter().any(|c| c.quote.start == candidate.quote.start) {
-                    list.push(candidate);
+            let scope = default_scope(decl);
+            let mut at = 0;
+            // A rejected value (an ordinal, last year's figure) is masked and the same anchor is
+            // tried again, so that it does not hide a later value the anchor leads to:
+            // `常务会议…第三次会议起…学法9次`. Each retry masks one more value, so this ends.
+            let mut masked: Option<String> = None;
+            let mut retries = 0;
+            loop {
+                let haystack = masked.as_deref().unwrap_or(line);
+                let Some(captures) = compiled.regex.captures_at(haystack, at) else {
+                    break;
+                };
+                let Some(whole) = captures.get(0).map(|m| m.range()) else {
+                    break;
+                };
+                let value = captures.name(pattern::VALUE_GROUP).map(|m| m.range());
+                let whole_range = offset + whole.start..offset + whole.end;
+                at = whole.end;
+                if !structure.part_at(whole_range.start).within(scope) {
+                    continue;
+                }
+                let candidate = match &value {
+                    None if decl.ty == FactType::Flag => Some(Candidate {
+                        value: Value::Flag(true),
+                        qualifier: None,
+                        quote: whole_range.clone(),
+                        value_range: None,
+                        rank: rank(text, whole_range.start, None),
+                    }),
+                    None => None,
+                    Some(value) => read_value(
+                        text,
+                        decl.ty,
+                        offset + value.start..offset + value.end,
+                        whole_range.clone(),
+                    ),
+                };
+                match (candidate, value) {
+                    (Some(candidate), _) => {
+                        let list = candidates.entry(compiled.fact.as_str()).or_default();
+                        if !list.iter().any(|c| c.quote.start == candidate.quote.start) {
+                            list.push(candidate);
+                        }
+                    }
+                    (None, Some(value)) if retries < MAX_RETRIES => {
+                        let mut copy = masked.take().unwrap_or_else(|| line.to_string());
+                        copy.replace_range(value.clone(), &"#".repeat(value.len()));
+                        masked = Some(copy);
+                        retries += 1;
+                        at = whole.start;
+                    }
+                    (None, _) => {}
                 }
             }
         }
@@ -243,14 +303,23 @@ fn clause_before<'t>(text: &'t str, at: usize, stops: &[char]) -> &'t str {
     &before[start..]
 }
 
-fn rank(text: &str, at: usize) -> Rank {
+/// How much the statement at `at` speaks for the whole government; `value` is where its value
+/// starts, when the match reaches over a comma to it (`报送备案规范性文件12件,备案审查下级政府规范性文件35件`:
+/// the 35 is about lower governments).
+fn rank(text: &str, at: usize, value: Option<usize>) -> Rank {
     let sentence = clause_before(text, at, &['。', '\n', ';']);
     let clause = clause_before(text, at, &['。', '\n', ';', ',']);
     // `…7077件,其中,人民调解案件6280件`: the marker may stand alone in the clause before.
     let clause_start = at - clause.len();
     let lead_in =
         &text[text.floor_char_boundary_compat(clause_start.saturating_sub(7))..clause_start];
-    if SUB_CATEGORY.is_match(clause) || lead_in.contains("其中") {
+    let value_clause = value
+        .filter(|v| *v > at)
+        .map_or("", |v| clause_before(text, v, &['。', '\n', ';', ',']));
+    if SUB_CATEGORY.is_match(clause)
+        || lead_in.contains("其中")
+        || VALUE_CLAUSE_PART.is_match(value_clause)
+    {
         Rank::Part
     } else if WHOLE_GOVERNMENT.is_match(sentence) {
         Rank::Headline
@@ -275,6 +344,7 @@ fn read_value(
         FactType::Count | FactType::Amount => {
             if quantity::is_ordinal_context(text, value.end)
                 || quantity::is_word_context(text, value.start, value.end)
+                || inside_number_or_date(text, value.clone())
             {
                 return None;
             }
@@ -318,13 +388,23 @@ fn read_value(
                 .and_then(|w| quantity::suffix_qualifier(w));
         }
     }
+    let rank = rank(text, whole.start, Some(value.start));
     Some(Candidate {
         value: typed,
         qualifier,
         quote: whole.clone(),
         value_range: Some(value),
-        rank: rank(text, whole.start),
+        rank,
     })
+}
+
+/// True when a count's match is only part of a longer number, a year or a date: it starts right
+/// after a digit or a decimal point (`2024` read from `12024`, `024件` inside `2024件`), or it is
+/// followed by 年/月/日 (`2024年`, `12月`), which no count pattern's measure word is.
+fn inside_number_or_date(text: &str, value: Range<usize>) -> bool {
+    let before = text[..value.start].chars().next_back();
+    let after = text[value.end..].chars().next();
+    matches!(before, Some('0'..='9' | '.')) || matches!(after, Some('年' | '月' | '日' | '号'))
 }
 
 /// `floor_char_boundary` is unstable; these do the same on stable Rust.
@@ -428,5 +508,82 @@ impl Part {
             Part::Shortcomings => "shortcomings",
             Part::Plan => "plan",
         }
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::panic)]
+mod tests {
+    use super::*;
+
+    fn facts_of(text: &str) -> Extraction {
+        let (ruleset, diags) = crate::check::load(crate::rules::embedded());
+        let Some(ruleset) = ruleset else {
+            panic!("{diags:?}")
+        };
+        let Ok(document) = crate::read::read_bytes("t.txt", text.as_bytes()) else {
+            panic!("unreadable")
+        };
+        extract(&ruleset, &document)
+    }
+
+    fn value(text: &str, id: &str) -> Option<String> {
+        facts_of(text).facts.get(id).map(|f| f.value.plain())
+    }
+
+    const INTRO: &str = "某区2024年法治政府建设情况报告\n2024年,某区坚持依法行政,法治政府建设取得新成效。\n一、主要工作\n";
+
+    #[test]
+    fn an_ordinal_is_never_a_count() {
+        let text =
+            format!("{INTRO}区政府常务会议坚持会前学法制度,第三次常务会议专题学习行政复议法。\n");
+        assert_eq!(value(&text, "pre_meeting_law_study_sessions"), None);
+        // The rejected ordinal does not hide the real count the same anchor leads to.
+        let text = format!("{INTRO}区政府常务会议坚持学法制度,第三次会议起全年学法9次。\n");
+        assert_eq!(
+            value(&text, "pre_meeting_law_study_sessions").as_deref(),
+            Some("9")
+        );
+        let text = format!("{INTRO}(二)行政复议案件一是办理规范。\n");
+        assert_eq!(value(&text, "reconsideration_cases"), None);
+    }
+
+    #[test]
+    fn a_year_or_part_of_a_number_is_never_a_count() {
+        assert!(inside_number_or_date("2024件", 1..4));
+        assert!(inside_number_or_date("共2024年", 3..7));
+        assert!(inside_number_or_date("学法12月", 6..8));
+        assert!(!inside_number_or_date("学法12次", 6..8));
+        let text = format!("{INTRO}区政府常务会议坚持学法制度,自2024年起常态化开展。\n");
+        assert_eq!(value(&text, "pre_meeting_law_study_sessions"), None);
+        let text = format!("{INTRO}区政府常务会议坚持会前学法,2024年12月底前共学法5次。\n");
+        assert_eq!(
+            value(&text, "pre_meeting_law_study_sessions").as_deref(),
+            Some("5")
+        );
+    }
+
+    #[test]
+    fn last_years_value_and_shortfalls_are_not_evidence() {
+        let text = format!("{INTRO}行政机关负责人出庭应诉率由2023年的85%提升至98%。\n");
+        assert_eq!(value(&text, "court_appearance_rate").as_deref(), Some("98"));
+        let text = format!("{INTRO}行政执法人员资格考试通过人数偏少,尚未达到合格率90%的要求。\n");
+        assert_eq!(value(&text, "enforcement_exam_pass_rate"), None);
+    }
+
+    #[test]
+    fn a_figure_of_lower_governments_gives_way() {
+        let text = format!("{INTRO}全年报送备案规范性文件12件,备案审查下级政府规范性文件35件。\n");
+        assert_eq!(value(&text, "normative_docs_filed").as_deref(), Some("12"));
+        let text = format!("{INTRO}全区调解案件7077件,其中,人民调解案件6280件。\n");
+        assert_eq!(value(&text, "mediation_cases").as_deref(), Some("7077"));
+    }
+
+    #[test]
+    fn the_plans_are_not_evidence() {
+        let text = format!("{INTRO}加强法律援助工作。\n二、下一步工作安排\n下一步,我区将力争办理法律援助案件1000件。\n");
+        let extraction = facts_of(&text);
+        assert!(extraction.facts.get("legal_aid_cases").is_none());
+        assert!(extraction.facts.get("has_next_year_plan").is_some());
     }
 }

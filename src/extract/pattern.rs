@@ -26,8 +26,9 @@ const SIZE_LIMIT: usize = 4 << 20;
 const GAP: &str = "[^。;!?\\n]{0,20}?";
 
 /// A linking verb, optionally after the rest of a list (`审查率、备案率、公开率均为100%` states
-/// all three): the list tail, then 均/全部/都, then the verb, each optional.
-const VERB: &str = "(?:(?:、|和|及|与)[^,。;、:\\n]{1,12}?)*(?:均|全部|都|分别)?(?:达到了|达到|达|为|是|实现|保持|提升至|提高到|提升到|提高至|上升至|上升到|增至|共计|共|累计|合计)?(?:首次)?(?:达到)?(?:[0-9一二三四五六七八九]个)?";
+/// all three): the list tail, then a change from last year (`由2023年的85%提升至`: the old value
+/// is skipped), then 均/全部/都, then the verb, each optional.
+const VERB: &str = "(?:(?:、|和|及|与)[^,。;、:\\n]{1,12}?)*(?:(?:由|从)[^,。;:\\n]{1,16}?(?:提升|提高|上升|增长|增加|下降|降低|减少)(?:至|到))?(?:均|全部|都|分别)?(?:达到了|达到|达|为|是|实现|保持|提升至|提高到|提升到|提高至|上升至|上升到|增至|共计|共|累计|合计)?(?:首次)?(?:达到)?(?:[0-9一二三四五六七八九]个)?";
 
 /// Translates a pattern to a regex string; the error says what is wrong.
 pub fn translate(pattern: &str, ty: FactType) -> Result<String, String> {
@@ -126,13 +127,40 @@ pub fn translate(pattern: &str, ty: FactType) -> Result<String, String> {
     Ok(regex)
 }
 
+/// Lazy-DFA cache per regex: the value fragments (Chinese numerals) make large automata, and a
+/// cache that is too small makes the regex crate fall back to its slow NFA simulation.
+pub(crate) const DFA_SIZE_LIMIT: usize = 8 << 20;
+
 /// Translates and compiles a pattern.
 pub fn compile(pattern: &str, ty: FactType) -> Result<Regex, String> {
     let source = translate(pattern, ty)?;
     regex::RegexBuilder::new(&source)
         .size_limit(SIZE_LIMIT)
+        .dfa_size_limit(DFA_SIZE_LIMIT)
         .build()
         .map_err(|e| format!("does not compile: {e}"))
+}
+
+/// A looser regex for the prefilter, from a translated one: every value fragment becomes a run
+/// of the characters it is made of, and gaps and verbs become unbounded runs inside a sentence.
+/// It matches wherever the exact regex matches (and sometimes elsewhere), with a far smaller
+/// automaton, so the `RegexSet` that picks the patterns to run on a line stays fast.
+pub fn loosen(source: &str) -> String {
+    const NUMBER_CHARS: &str =
+        "[0-9.,%％一二两三四五六七八九十百千万亿零〇点分之近约超过逾余多以上]+";
+    let replacements: [(&str, &str); 6] = [
+        (super::quantity::COUNT_PATTERN, NUMBER_CHARS),
+        (super::quantity::PERCENT_PATTERN, NUMBER_CHARS),
+        (super::quantity::DATE_PATTERN, "[0-9年月日号./-]+"),
+        (super::quantity::YEAR_PATTERN, "[0-9]{4}年度?"),
+        (VERB, "[^。;\\n]*"),
+        (GAP, "[^。;!?\\n]*"),
+    ];
+    let mut loose = source.replace(&format!("(?P<{VALUE_GROUP}>"), "(?:");
+    for (exact, approx) in replacements {
+        loose = loose.replace(exact, approx);
+    }
+    loose
 }
 
 /// Checks a pattern for a fact of type `ty`; the error says what is wrong, after "pattern of `x` ".
@@ -178,6 +206,19 @@ mod tests {
         );
         assert_eq!(
             value_in(p, FactType::Percent, "备案率和公开率均达到100%").as_deref(),
+            Some("100%")
+        );
+    }
+
+    #[test]
+    fn a_change_from_last_year_gives_the_new_value() {
+        let p = "出庭应诉率{verb}{percent}";
+        assert_eq!(
+            value_in(p, FactType::Percent, "出庭应诉率由2023年的85%提升至98%").as_deref(),
+            Some("98%")
+        );
+        assert_eq!(
+            value_in(p, FactType::Percent, "出庭应诉率从上年的90%提高到100%").as_deref(),
             Some("100%")
         );
     }
@@ -229,6 +270,41 @@ mod tests {
             Some("3")
         );
         assert_eq!(value_in("a.b*{count}件", FactType::Count, "axbb3件"), None);
+    }
+
+    #[test]
+    fn the_loose_prefilter_matches_wherever_the_pattern_does() {
+        let cases = [
+            (
+                "负责人…出庭应诉率{verb}{percent}",
+                FactType::Percent,
+                "行政机关负责人出庭应诉率由2023年的85%提升至百分之九十八",
+            ),
+            (
+                "(办理|受理)(行政复议)?案件{count}件",
+                FactType::Count,
+                "办理行政复议案件1.1万余件",
+            ),
+            (
+                "(发布日期|发布时间):{date}",
+                FactType::Date,
+                "发布时间:2025年1月6日",
+            ),
+            (
+                "{year}…(主要安排|工作安排)",
+                FactType::Flag,
+                "2025年推进法治政府建设的主要安排",
+            ),
+        ];
+        for (pattern, ty, text) in cases {
+            let exact = translate(pattern, ty).unwrap_or_default();
+            let loose = Regex::new(&loosen(&exact)).ok();
+            assert!(loose.is_some_and(|r| r.is_match(text)), "{pattern}");
+            assert!(
+                loosen(&exact).len() < exact.len() / 4 || exact.len() < 400,
+                "{pattern}"
+            );
+        }
     }
 
     #[test]

@@ -98,8 +98,11 @@ impl Structure {
             } else {
                 None
             };
-            let next = next.or_else(|| sentence_transition(line, start, current));
-            if let Some((at, part)) = next {
+            let moves = match next {
+                Some(heading) => vec![heading],
+                None => sentence_transitions(line, start, current),
+            };
+            for (at, part) in moves {
                 if part != current {
                     starts.push((at, part));
                     current = part;
@@ -132,25 +135,28 @@ impl Structure {
     }
 }
 
-/// An unheaded move to the shortcomings or the plans inside a paragraph: the part starts at the
-/// beginning of the sentence that announces it.
-fn sentence_transition(line: &str, line_start: usize, current: Part) -> Option<(usize, Part)> {
+/// Unheaded moves to the shortcomings and then the plans inside a paragraph: each part starts
+/// at the beginning of the sentence that announces it. One closing paragraph often holds both
+/// (`…也存在一些短板和不足,…。下一步,我区将…`).
+fn sentence_transitions(line: &str, line_start: usize, mut current: Part) -> Vec<(usize, Part)> {
+    let mut moves = Vec::new();
+    if current == Part::Header {
+        return moves;
+    }
     let mut sentence_start = 0;
     for sentence in line.split_inclusive('。') {
         let trimmed = sentence.trim_start();
         let at = line_start + sentence_start + (sentence.len() - trimmed.len());
-        if current != Part::Plan && PLAN_SENTENCE.is_match(trimmed) && current != Part::Header {
-            return Some((at, Part::Plan));
-        }
-        if matches!(current, Part::Work | Part::Header)
-            && SHORTCOMING_SENTENCE.is_match(sentence)
-            && current != Part::Header
-        {
-            return Some((at, Part::Shortcomings));
+        if current != Part::Plan && PLAN_SENTENCE.is_match(trimmed) {
+            moves.push((at, Part::Plan));
+            current = Part::Plan;
+        } else if current == Part::Work && SHORTCOMING_SENTENCE.is_match(sentence) {
+            moves.push((at, Part::Shortcomings));
+            current = Part::Shortcomings;
         }
         sentence_start += sentence.len();
     }
-    None
+    moves
 }
 
 #[cfg(test)]
@@ -186,6 +192,17 @@ mod tests {
             vec![Part::Header, Part::Work, Part::Shortcomings, Part::Plan]
         );
         assert_eq!(found[2].0, "某区成效显著");
+        assert_eq!(found[3].0, "下一步,我区");
+    }
+
+    #[test]
+    fn one_closing_paragraph_holds_the_shortcomings_and_the_plan() {
+        let text = "一、主要工作\n办结案件10件。\n对照要求,我区工作也存在一些短板和不足,主要是基层力量薄弱。下一步,我区将持续推进。\n";
+        let found = parts(text);
+        assert_eq!(
+            found.iter().map(|(_, p)| *p).collect::<Vec<_>>(),
+            vec![Part::Header, Part::Work, Part::Shortcomings, Part::Plan]
+        );
         assert_eq!(found[3].0, "下一步,我区");
     }
 

@@ -1,0 +1,101 @@
+//! Extraction accuracy may not regress: every labelled fact of the five real reports and of the
+//! edge cases (reports-fixtures/edge) is extracted with its labelled value and qualifier, and
+//! nothing is extracted that the labels say the report does not state.
+
+#![allow(clippy::panic)]
+
+use std::path::Path;
+
+use fazhi::accuracy::{measure_dir, Counts};
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn check(dir: &str, labelled: usize) {
+    let comparison = measure_dir(&root().join(dir)).unwrap_or_else(|e| panic!("{dir}: {e}"));
+    let total = comparison.total();
+    assert!(
+        comparison.mismatches.is_empty(),
+        "{dir}:\n{}",
+        comparison.mismatches.join("\n")
+    );
+    assert_eq!(
+        total,
+        Counts {
+            correct: labelled,
+            wrong: 0,
+            missed: 0,
+            span_agrees: total.span_agrees
+        },
+        "{dir}"
+    );
+}
+
+#[test]
+fn the_five_real_reports_are_all_correct() {
+    check("reports-fixtures", 76);
+}
+
+#[test]
+fn the_edge_cases_are_all_correct() {
+    check("reports-fixtures/edge", 74);
+}
+
+#[test]
+fn every_edge_case_has_its_labels() {
+    let dir = root().join("reports-fixtures/edge");
+    let entries = std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("{e}"));
+    let mut reports = 0;
+    for entry in entries.filter_map(Result::ok) {
+        let path = entry.path();
+        if path.extension().is_some_and(|e| e == "txt") {
+            reports += 1;
+            let labels = path.with_extension("facts.toml");
+            assert!(
+                labels.exists(),
+                "{} has no {}",
+                path.display(),
+                labels.display()
+            );
+        }
+    }
+    assert!(reports >= 20, "only {reports} edge cases");
+}
+
+/// Two whole-district statements of different values: the first is used, and a warning labels
+/// both.
+#[test]
+fn conflicting_headline_values_are_reported() {
+    let (ruleset, diags) = fazhi::check::load(fazhi::rules::embedded());
+    let Some(ruleset) = ruleset else {
+        panic!("{diags:?}")
+    };
+    let path = root().join("reports-fixtures/edge/conflict.txt");
+    let document = fazhi::read::read_path(&path).unwrap_or_else(|e| panic!("{e}"));
+    let extraction = fazhi::extract::extract(&ruleset, &document);
+    let conflicts: Vec<_> = extraction
+        .diags
+        .iter()
+        .filter(|d| d.code.as_str() == "fazhi::extract::conflict")
+        .collect();
+    assert_eq!(conflicts.len(), 1, "{:?}", extraction.diags);
+    let warning = conflicts[0];
+    assert!(
+        warning.message.contains("mediation_cases")
+            && warning.message.contains("3698")
+            && warning.message.contains("3712"),
+        "{}",
+        warning.message
+    );
+    let shown = format!("{warning:?}");
+    assert!(
+        shown.contains("used: 3698") && shown.contains("also stated: 3712"),
+        "{shown}"
+    );
+    let used = extraction
+        .facts
+        .get("mediation_cases")
+        .map(|f| f.value.to_string());
+    assert_eq!(used.as_deref(), Some("3698"));
+}
