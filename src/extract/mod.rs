@@ -309,17 +309,12 @@ fn clause_before<'t>(text: &'t str, at: usize, stops: &[char]) -> &'t str {
 fn rank(text: &str, at: usize, value: Option<usize>) -> Rank {
     let sentence = clause_before(text, at, &['。', '\n', ';']);
     let clause = clause_before(text, at, &['。', '\n', ';', ',']);
-    // `…7077件,其中,人民调解案件6280件`: the marker may stand alone in the clause before.
-    let clause_start = at - clause.len();
-    let lead_in =
-        &text[text.floor_char_boundary_compat(clause_start.saturating_sub(7))..clause_start];
     let value_clause = value
         .filter(|v| *v > at)
         .map_or("", |v| clause_before(text, v, &['。', '\n', ';', ',']));
-    if SUB_CATEGORY.is_match(clause)
-        || lead_in.contains("其中")
-        || VALUE_CLAUSE_PART.is_match(value_clause)
-    {
+    // `全区调解案件7077件,其中,人民调解案件6280件,行政调解案件436件`: every figure after 其中
+    // in the same sentence is a part of the one before it.
+    if SUB_CATEGORY.is_match(clause) || sentence.contains("其中") || VALUE_CLAUSE_PART.is_match(value_clause) {
         Rank::Part
     } else if WHOLE_GOVERNMENT.is_match(sentence) {
         Rank::Headline
