@@ -210,7 +210,7 @@ pub fn rule_stats(ruleset: &RuleSet, rows: &[Row]) -> Vec<RuleStats> {
 /// The rules most often not fully met, most common first (ties in rule order); at most `limit`.
 pub fn common_gaps(stats: &[RuleStats], limit: usize) -> Vec<&RuleStats> {
     let mut gaps: Vec<&RuleStats> = stats.iter().filter(|s| s.gaps() > 0).collect();
-    gaps.sort_by(|a, b| b.gaps().cmp(&a.gaps()));
+    gaps.sort_by_key(|s| std::cmp::Reverse(s.gaps()));
     gaps.truncate(limit);
     gaps
 }

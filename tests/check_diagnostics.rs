@@ -212,9 +212,7 @@ fn cjk_columns_line_up_under_the_label() {
     let width = |s: &str| {
         s.chars()
             .map(|c| {
-                if c.is_ascii() {
-                    1
-                } else if ('\u{2500}'..='\u{257f}').contains(&c) || c == '·' {
+                if c.is_ascii() || ('\u{2500}'..='\u{257f}').contains(&c) || c == '·' {
                     1
                 } else {
                     2

@@ -167,7 +167,7 @@ impl Checker<'_> {
                     .iter()
                     .map(|g| (g.name.text.clone(), g.threshold.value))
                     .collect();
-                grades.sort_by(|a, b| b.1.cmp(&a.1));
+                grades.sort_by_key(|g| std::cmp::Reverse(g.1));
                 grades
             },
             no_evidence: header
