@@ -201,12 +201,23 @@ fn span_that_does_not_hold_its_quote_is_labelled_in_the_facts_file_and_the_repor
     assert_eq!(d.code, Code::FactsBadSpan);
     // The primary label is the quote in the facts file; a related diagnostic shows the report.
     let primary = d.primary_span().unwrap_or_default();
-    assert_eq!(&facts_text[primary.start..primary.end], format!("\"{quote}\""));
-    let related: Vec<_> = miette::Diagnostic::related(d).map(|r| r.collect()).unwrap_or_default();
+    assert_eq!(
+        &facts_text[primary.start..primary.end],
+        format!("\"{quote}\"")
+    );
+    let related: Vec<_> = miette::Diagnostic::related(d)
+        .map(|r| r.collect())
+        .unwrap_or_default();
     assert_eq!(related.len(), 1);
     let in_report: Vec<_> = related[0].labels().map(|l| l.collect()).unwrap_or_default();
     assert_eq!(in_report.len(), 1);
-    assert_eq!((in_report[0].offset(), in_report[0].offset() + in_report[0].len()), (start, end));
+    assert_eq!(
+        (
+            in_report[0].offset(),
+            in_report[0].offset() + in_report[0].len()
+        ),
+        (start, end)
+    );
     assert_eq!(&report_text[start..end], "人出庭应诉率达1");
     assert!(d.message.contains("`人出庭应诉率达1`"), "{}", d.message);
 

@@ -2,7 +2,12 @@
 //! five reports in reports-fixtures/: schema validity, real content, links that resolve, no
 //! network resources, byte-identical output, and the awkward cases (overlapping or off-boundary
 //! evidence spans, a missing report, markup in the report's text).
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::regex_creation_in_loops)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::regex_creation_in_loops
+)]
 
 use std::collections::BTreeSet;
 use std::path::Path;

@@ -314,7 +314,10 @@ fn rank(text: &str, at: usize, value: Option<usize>) -> Rank {
         .map_or("", |v| clause_before(text, v, &['。', '\n', ';', ',']));
     // `全区调解案件7077件,其中,人民调解案件6280件,行政调解案件436件`: every figure after 其中
     // in the same sentence is a part of the one before it.
-    if SUB_CATEGORY.is_match(clause) || sentence.contains("其中") || VALUE_CLAUSE_PART.is_match(value_clause) {
+    if SUB_CATEGORY.is_match(clause)
+        || sentence.contains("其中")
+        || VALUE_CLAUSE_PART.is_match(value_clause)
+    {
         Rank::Part
     } else if WHOLE_GOVERNMENT.is_match(sentence) {
         Rank::Headline
