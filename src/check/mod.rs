@@ -307,7 +307,11 @@ impl Checker<'_> {
         for fact in facts.values() {
             for text in &fact.patterns {
                 match pattern::compile(&text.text, fact.ty) {
-                    Ok(regex) => compiled.push((fact.id.name.clone(), regex)),
+                    Ok(regex) => compiled.push(pattern::Compiled {
+                        fact: fact.id.name.clone(),
+                        literals: pattern::required_literals(&text.text),
+                        regex,
+                    }),
                     Err(problem) => self.error(
                         fact.file,
                         Code::CheckPattern,
@@ -324,7 +328,7 @@ impl Checker<'_> {
                 FileId(0),
                 Diag::error(
                     Code::CheckPattern,
-                    format!("the patterns together are too large to compile: {e}"),
+                    format!("the patterns' literals cannot be indexed: {e}"),
                 )
                 .help("split or simplify patterns"),
             );
