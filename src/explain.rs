@@ -97,6 +97,11 @@ fn describe(ruleset: &RuleSet, section: &Section, rule: &Rule) -> String {
                 (d.label.text.as_str(), d.ty.to_string())
             });
             let _ = writeln!(out, "  `{id}` ({ty}):{label}");
+            let searched = ruleset.facts.get(id).map(crate::extract::searched).unwrap_or_default();
+            if !searched.is_empty() {
+                let quoted: Vec<String> = searched.iter().map(|p| format!("`{p}`")).collect();
+                let _ = writeln!(out, "    查找的表述:{}", quoted.join(" "));
+            }
         }
     }
     if let Some(help) = &rule.help {
@@ -145,14 +150,14 @@ pub fn all_markdown(ruleset: &RuleSet) -> String {
             let _ = writeln!(out, "### `{}` {}\n", rule.id.name, rule.title.text);
             let body = describe(ruleset, section, rule);
             // The first two lines (title, section) are the heading and the section above.
+            // The text form indents sub-items by two spaces a level; Markdown nests list items.
             for line in body.lines().skip(2) {
-                let line = line
-                    .strip_prefix("  ")
-                    .map_or(line.to_string(), |l| format!("  - {l}"));
-                let _ = writeln!(out, "- {line}").map(|_| ());
+                let text = line.trim_start();
+                let level = (line.len() - text.len()) / 2;
+                let _ = writeln!(out, "{}- {text}", "  ".repeat(level));
             }
             out.push('\n');
         }
     }
-    out.replace("-   - ", "  - ")
+    out
 }
