@@ -97,7 +97,11 @@ fn describe(ruleset: &RuleSet, section: &Section, rule: &Rule) -> String {
                 (d.label.text.as_str(), d.ty.to_string())
             });
             let _ = writeln!(out, "  `{id}` ({ty}):{label}");
-            let searched = ruleset.facts.get(id).map(crate::extract::searched).unwrap_or_default();
+            let searched = ruleset
+                .facts
+                .get(id)
+                .map(crate::extract::searched)
+                .unwrap_or_default();
             if !searched.is_empty() {
                 let quoted: Vec<String> = searched.iter().map(|p| format!("`{p}`")).collect();
                 let _ = writeln!(out, "    查找的表述:{}", quoted.join(" "));

@@ -107,6 +107,15 @@ fn syntax_error(text: &str, error: &pest::error::Error<Rule>) -> Diag {
 
     let expected = match &error.variant {
         ErrorVariant::ParsingError { positives, .. } => expected_list(positives),
+        // pest's own guard against deep recursion ("stack limit reached").
+        ErrorVariant::CustomError { message } if message.contains("limit") => {
+            return Diag::error(
+                Code::SyntaxTooComplex,
+                "expression too complex: nested too deeply to parse",
+            )
+            .label(Span::new(offset, offset + 1), "here")
+            .help("split the condition into several rules, or name parts of it as facts");
+        }
         ErrorVariant::CustomError { message } => message.clone(),
     };
     let found_text = match found {

@@ -70,7 +70,11 @@ impl<'i> Children<'i> {
 /// `diags` and the item is still built where possible.
 pub fn walk_file(file: FileId, pair: Pair<'_, Rule>, diags: &mut Vec<Diag>) -> Walk<File> {
     let mut out = File::default();
-    let mut walker = Walker { file, diags };
+    let mut walker = Walker {
+        file,
+        diags,
+        depth: 0,
+    };
     for item in pair.into_inner() {
         match item.as_rule() {
             Rule::ruleset => out.rulesets.push(walker.ruleset(item)?),
@@ -92,6 +96,23 @@ pub fn walk_file(file: FileId, pair: Pair<'_, Rule>, diags: &mut Vec<Diag>) -> W
 struct Walker<'d> {
     file: FileId,
     diags: &'d mut Vec<Diag>,
+    /// How many parentheses, `not`s and calls enclose the expression being walked.
+    depth: usize,
+}
+
+/// Nesting beyond this (parentheses, `not`, calls) is refused: every later stage walks
+/// expressions recursively, and no real rule comes near it.
+pub const MAX_NESTING: usize = 12;
+/// Operands in one chain such as `a + b + c` or `x and y and z`, for the same reason.
+pub const MAX_OPERANDS: usize = 32;
+
+fn too_complex(span: Span, what: String) -> Diag {
+    Diag::error(
+        Code::SyntaxTooComplex,
+        format!("expression too complex: {what}"),
+    )
+    .label(span, "here")
+    .help("split the condition into several rules, or name parts of it as facts")
 }
 
 impl Walker<'_> {
@@ -426,7 +447,7 @@ impl Walker<'_> {
                 let mut inner = Children::of(pair);
                 let first = inner.next().ok_or_else(|| internal(span, "empty not"))?;
                 if first.as_rule() == Rule::not_expr {
-                    let operand = self.expr(first)?;
+                    let operand = self.nested(span, |w| w.expr(first))?;
                     Ok(Expr {
                         kind: ExprKind::Not(Box::new(operand)),
                         span,
@@ -447,7 +468,7 @@ impl Walker<'_> {
                 let inner = Children::of(pair)
                     .next()
                     .ok_or_else(|| internal(span, "empty parentheses"))?;
-                let mut expr = self.expr(inner)?;
+                let mut expr = self.nested(span, |w| w.expr(inner))?;
                 expr.span = span;
                 Ok(expr)
             }
@@ -464,7 +485,13 @@ impl Walker<'_> {
                 };
                 let mut args = Vec::new();
                 while let Some(arg) = inner.next() {
-                    args.push(self.expr(arg)?);
+                    if args.len() >= MAX_OPERANDS {
+                        return Err(too_complex(
+                            span,
+                            format!("more than {MAX_OPERANDS} arguments"),
+                        ));
+                    }
+                    args.push(self.nested(span, |w| w.expr(arg))?);
                 }
                 Ok(Expr {
                     kind: ExprKind::Call { name, args },
@@ -477,12 +504,27 @@ impl Walker<'_> {
 
     /// `a op b op c` as left-associated binary nodes; keyword operators (`or`, `and`, `before`)
     /// are read from the text between operands.
+    /// Walks a nested expression, refusing nesting past [`MAX_NESTING`].
+    fn nested<T>(&mut self, span: Span, walk: impl FnOnce(&mut Self) -> Walk<T>) -> Walk<T> {
+        if self.depth >= MAX_NESTING {
+            return Err(too_complex(
+                span,
+                format!("nested more than {MAX_NESTING} levels deep"),
+            ));
+        }
+        self.depth += 1;
+        let result = walk(self);
+        self.depth -= 1;
+        result
+    }
+
     fn binary_chain(&mut self, pair: Pair<'_, Rule>) -> Walk<Expr> {
         let span = Span::from(pair.as_span());
         let mut parts = pair.into_inner();
         let first = parts.next().ok_or_else(|| internal(span, "empty chain"))?;
         let mut lhs = self.expr(first)?;
         let mut pending: Option<BinaryOp> = None;
+        let mut operands = 1;
         for part in parts {
             match part.as_rule() {
                 Rule::kw_or => pending = Some(BinaryOp::Or),
@@ -495,6 +537,13 @@ impl Walker<'_> {
                     let op = pending
                         .take()
                         .ok_or_else(|| internal(span, "operand without operator"))?;
+                    operands += 1;
+                    if operands > MAX_OPERANDS {
+                        return Err(too_complex(
+                            span,
+                            format!("more than {MAX_OPERANDS} operands in a row"),
+                        ));
+                    }
                     let rhs = self.expr(part)?;
                     let joined = Span::new(lhs.span.start, rhs.span.end);
                     lhs = Expr {
