@@ -49,6 +49,19 @@ impl Scorecard {
     pub fn count(&self, outcome: Outcome) -> usize {
         self.rules.iter().filter(|r| r.outcome == outcome).count()
     }
+
+    /// `达标 33 项,部分达标 2 项,未达标 1 项,无证据 41 项,不适用 1 项`.
+    pub fn counts_text(&self) -> String {
+        [
+            Outcome::Pass,
+            Outcome::Partial,
+            Outcome::Fail,
+            Outcome::Unknown,
+            Outcome::NotApplicable,
+        ]
+        .map(|o| format!("{} {} 项", o.label(), self.count(o)))
+        .join(",")
+    }
 }
 
 /// A rule whose fix would raise the total most: what it is worth in total-score points.

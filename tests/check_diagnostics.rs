@@ -5,43 +5,29 @@
 // Tests fail by panicking; the crate-wide lints against it are for user-facing code.
 #![allow(clippy::panic, clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
 use std::collections::BTreeSet;
+
 use std::path::Path;
 
 use fazhi::diagnostic::{Code, Diag, Source, Span};
 
-/// The sources of one case: a `.fz` file, or every `.fz` file of a directory in name order.
-/// Names are relative (`dir/a.fz`) so snapshots do not depend on the machine.
+/// The sources of one case: a `.fz` file, or every `.fz` file of a directory in name order (as
+/// `fazhi check` reads them). Names are made relative to `tests/check/` (`dir/a.fz`) so snapshots
+/// do not depend on the machine.
 fn sources(path: &Path) -> Vec<Source> {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    if path.is_dir() {
-        let mut files: Vec<_> = std::fs::read_dir(path)
-            .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-            .filter_map(Result::ok)
-            .map(|e| e.path())
-            .filter(|p| p.extension().is_some_and(|e| e == "fz"))
-            .collect();
-        files.sort();
-        files
-            .iter()
-            .map(|f| {
-                let file = f
-                    .file_name()
-                    .map(|n| n.to_string_lossy().into_owned())
-                    .unwrap_or_default();
-                Source::new(format!("{name}/{file}"), read(f))
-            })
-            .collect()
-    } else {
-        vec![Source::new(name, read(path))]
-    }
-}
-
-fn read(path: &Path) -> String {
-    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+    let base = path.parent().unwrap_or(path);
+    fazhi::rules::from_path(path)
+        .unwrap_or_else(|d| panic!("{}: {d}", path.display()))
+        .into_iter()
+        .map(|source| {
+            let name = Path::new(&source.name)
+                .strip_prefix(base)
+                .map_or(source.name.clone(), |p| p.display().to_string());
+            Source::new(name, source.text)
+        })
+        .collect()
 }
 
 fn case_path(name: &str) -> std::path::PathBuf {
@@ -55,15 +41,10 @@ fn check(name: &str) -> Vec<Diag> {
     fazhi::check::load(sources(&case_path(name))).1
 }
 
-fn render_all(diags: &[Diag]) -> String {
-    if diags.is_empty() {
-        return "(no diagnostics)\n".to_string();
-    }
-    diags
-        .iter()
-        .map(|d| fazhi::render::diagnostic(d, false))
-        .collect::<Vec<_>>()
-        .join("\n")
+use common::render_all;
+
+fn read(path: &Path) -> String {
+    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
 #[test]

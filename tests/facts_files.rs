@@ -10,6 +10,8 @@ use fazhi::facts::{self, FactsFile};
 use fazhi::value::{Date, Qualifier, Value};
 use rust_decimal::Decimal;
 use std::str::FromStr;
+
+mod common;
 use std::sync::OnceLock;
 
 fn ruleset() -> &'static RuleSet {
@@ -42,13 +44,7 @@ fn dec(s: &str) -> Decimal {
     Decimal::from_str(s).unwrap_or_else(|e| panic!("{s}: {e}"))
 }
 
-fn render_all(diags: &[Diag]) -> String {
-    diags
-        .iter()
-        .map(|d| fazhi::render::diagnostic(d, false))
-        .collect::<Vec<_>>()
-        .join("\n")
-}
+use common::render_all;
 
 #[test]
 fn letter_o_in_a_percent_is_not_a_number() {

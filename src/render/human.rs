@@ -216,15 +216,7 @@ pub fn table(ruleset: &RuleSet, card: &Scorecard) -> String {
             &card.grade
         }
     );
-    let _ = writeln!(
-        out,
-        "达标 {} 项,部分达标 {} 项,未达标 {} 项,无证据 {} 项,不适用 {} 项",
-        card.count(Outcome::Pass),
-        card.count(Outcome::Partial),
-        card.count(Outcome::Fail),
-        card.count(Outcome::Unknown),
-        card.count(Outcome::NotApplicable)
-    );
+    let _ = writeln!(out, "{}", card.counts_text());
     out
 }
 

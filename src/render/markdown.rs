@@ -42,15 +42,7 @@ pub fn score(ctx: &Context<'_>) -> String {
         points_text(ruleset.total),
         text(grade)
     );
-    let _ = writeln!(
-        out,
-        "- 达标 {} 项,部分达标 {} 项,未达标 {} 项,无证据 {} 项,不适用 {} 项",
-        card.count(Outcome::Pass),
-        card.count(Outcome::Partial),
-        card.count(Outcome::Fail),
-        card.count(Outcome::Unknown),
-        card.count(Outcome::NotApplicable)
-    );
+    let _ = writeln!(out, "- {}", card.counts_text());
     if !ctx.warnings.is_empty() {
         out.push_str("\n> **关于输入的提示**\n");
         for warning in ctx.warnings {
