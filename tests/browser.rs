@@ -12,13 +12,9 @@ use std::process::{Command, Output};
 
 const CHROMIUM: &str = "/usr/bin/chromium";
 
-const FIXTURES: [&str; 5] = [
-    "reports-fixtures/chenzhou-2024.txt",
-    "reports-fixtures/guangzhou-conghua-justice-bureau-2024.txt",
-    "reports-fixtures/shijiazhuang-xinhua-2024.txt",
-    "reports-fixtures/wuhan-jiangxia-2024.txt",
-    "reports-fixtures/xiamen-huli-2024.txt",
-];
+mod common;
+
+use common::FIXTURES;
 
 /// Runs Chromium headless on `page` with a fresh profile, no network services, host names that
 /// resolve nowhere, logging to stderr and a NetLog, killed after two minutes. Returns its output

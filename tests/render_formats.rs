@@ -19,13 +19,9 @@ use fazhi::score::Scored;
 use regex::Regex;
 use serde_json::Value;
 
-const FIXTURES: [&str; 5] = [
-    "reports-fixtures/chenzhou-2024.txt",
-    "reports-fixtures/guangzhou-conghua-justice-bureau-2024.txt",
-    "reports-fixtures/shijiazhuang-xinhua-2024.txt",
-    "reports-fixtures/wuhan-jiangxia-2024.txt",
-    "reports-fixtures/xiamen-huli-2024.txt",
-];
+mod common;
+
+use common::FIXTURES;
 
 fn ruleset() -> RuleSet {
     let (ruleset, diags) = fazhi::check::load(fazhi::rules::embedded());

@@ -42,29 +42,19 @@ pub fn score(ctx: &Context<'_>, options: &Options) -> String {
 /// The rules that would raise the score most, in the government office's words.
 pub fn advice(ctx: &Context<'_>) -> String {
     let mut out = String::new();
-    let top: Vec<_> = ctx.advice.iter().take(ADVICE_SHOWN).collect();
-    if top.is_empty() {
+    if ctx.advice.is_empty() {
         return out;
     }
     let _ = writeln!(out, "\n改进建议(按可提高的总分排序):");
-    for (n, item) in top.iter().enumerate() {
-        let Some(result) = ctx.card.rules.get(item.result) else {
-            continue;
-        };
-        let Some((_, rule)) = ctx.rule_of(result) else {
-            continue;
-        };
-        let what = rule
-            .help
-            .as_ref()
-            .map_or(rule.title.text.as_str(), |h| h.text.as_str());
+    for (n, item) in ctx.advice_items().take(ADVICE_SHOWN).enumerate() {
         let _ = writeln!(
             out,
-            "  {}. [+{}] {}({}):{what}",
+            "  {}. [+{}] {}({}):{}",
             n + 1,
             points_text(item.gain),
-            rule.title.text,
-            result.outcome.label()
+            item.rule.title.text,
+            item.result.outcome.label(),
+            item.what
         );
     }
     if ctx.advice.len() > ADVICE_SHOWN {

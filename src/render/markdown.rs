@@ -197,26 +197,15 @@ pub fn score(ctx: &Context<'_>) -> String {
 
     if !ctx.advice.is_empty() {
         out.push_str("\n## 改进建议(按可提高的总分排序)\n\n");
-        let mut n = 0;
-        for item in &ctx.advice {
-            let Some(result) = card.rules.get(item.result) else {
-                continue;
-            };
-            let Some((_, rule)) = ctx.rule_of(result) else {
-                continue;
-            };
-            n += 1;
-            let what = rule
-                .help
-                .as_ref()
-                .map_or(rule.title.text.as_str(), |h| h.text.as_str());
+        for (n, item) in ctx.advice_items().enumerate() {
             let _ = writeln!(
                 out,
-                "{n}. **+{}** {}({}):{}",
+                "{}. **+{}** {}({}):{}",
+                n + 1,
                 points_text(item.gain),
-                text(&rule.title.text),
-                result.outcome.label(),
-                text(what)
+                text(&item.rule.title.text),
+                item.result.outcome.label(),
+                text(item.what)
             );
         }
     }

@@ -48,7 +48,34 @@ impl ReportInfo {
     }
 }
 
+/// One advice item with what a reader needs to act on it.
+pub struct AdviceItem<'a> {
+    pub gain: rust_decimal::Decimal,
+    pub result: &'a crate::eval::RuleResult,
+    pub rule: &'a crate::syntax::ast::Rule,
+    /// The rule's help, or its title when it has none: what to do.
+    pub what: &'a str,
+}
+
 impl<'a> Context<'a> {
+    /// The advice, most points first, with each rule and what to do about it.
+    pub fn advice_items(&self) -> impl Iterator<Item = AdviceItem<'_>> {
+        self.advice.iter().filter_map(|item| {
+            let result = self.card.rules.get(item.result)?;
+            let (_, rule) = self.rule_of(result)?;
+            let what = rule
+                .help
+                .as_ref()
+                .map_or(rule.title.text.as_str(), |h| h.text.as_str());
+            Some(AdviceItem {
+                gain: item.gain,
+                result,
+                rule,
+                what,
+            })
+        })
+    }
+
     /// The rule and section behind a result.
     pub fn rule_of(
         &self,

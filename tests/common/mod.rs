@@ -1,4 +1,5 @@
-//! Helpers shared by the integration tests.
+//! Helpers shared by the integration tests (each test crate uses some of them).
+#![allow(dead_code)]
 
 use fazhi::diagnostic::Diag;
 
@@ -13,3 +14,12 @@ pub fn render_all(diags: &[Diag]) -> String {
         .collect::<Vec<_>>()
         .join("\n")
 }
+
+/// The five real 2024 reports.
+pub const FIXTURES: [&str; 5] = [
+    "reports-fixtures/chenzhou-2024.txt",
+    "reports-fixtures/guangzhou-conghua-justice-bureau-2024.txt",
+    "reports-fixtures/shijiazhuang-xinhua-2024.txt",
+    "reports-fixtures/wuhan-jiangxia-2024.txt",
+    "reports-fixtures/xiamen-huli-2024.txt",
+];
