@@ -255,9 +255,22 @@ pub fn to_csv(ruleset: &RuleSet, batch: &Batch) -> String {
         "grade".into(),
     ];
     header.extend(ruleset.sections.iter().map(|s| s.id.name.clone()));
-    header.push("top_advice".into());
-    header.push("input_sha256".into());
+    header.extend(
+        [
+            "top_advice",
+            "input_sha256",
+            "engine",
+            "ruleset",
+            "rules_sha256",
+        ]
+        .map(String::from),
+    );
     out.push_str(&csv_line(&header));
+    // The audit record on every row, so that any row copied out of the table still says what
+    // produced it.
+    let audit = crate::audit::Audit::new(ruleset, "", &[]);
+    let engine = format!("{} {}", audit.engine, audit.engine_version);
+    let ruleset_version = format!("{} {}", audit.ruleset_id, audit.ruleset_version);
     for row in &batch.rows {
         let mut cells = vec![
             row.file.clone(),
@@ -278,6 +291,11 @@ pub fn to_csv(ruleset: &RuleSet, batch: &Batch) -> String {
             .collect();
         cells.push(advice.join("; "));
         cells.push(row.input_sha256.clone());
+        cells.extend([
+            engine.clone(),
+            ruleset_version.clone(),
+            audit.rules_sha256.clone(),
+        ]);
         out.push_str(&csv_line(&cells));
     }
     out.push('\n');

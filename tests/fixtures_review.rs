@@ -26,9 +26,8 @@ fn ruleset() -> RuleSet {
 }
 
 /// The JSON output without the rule files' hashes, and the human output without the audit line.
-fn outputs(stem: &str) -> (Value, String) {
+fn outputs(path: &str) -> (Value, String) {
     let ruleset = ruleset();
-    let path = format!("reports-fixtures/{stem}.txt");
     let scored = fazhi::score::score_path(&ruleset, Path::new(&path), None)
         .unwrap_or_else(|d| panic!("{path} does not score: {d:?}"));
     let ctx = scored.context(&ruleset);
@@ -66,7 +65,40 @@ fn outputs(stem: &str) -> (Value, String) {
 }
 
 fn check(stem: &str, total: &str, grade: &str) {
-    let (value, text) = outputs(stem);
+    check_output(stem, &format!("reports-fixtures/{stem}.txt"), total, grade);
+}
+
+/// The hand-labelled facts file of a report scores with only the 25 catalogue facts it labels
+/// (every other fact is silent), and its evidence is shown as entered by hand.
+fn check_facts_file(stem: &str, total: &str, grade: &str) {
+    let name = format!("facts_{stem}");
+    let (value, _) = check_output(
+        &name,
+        &format!("reports-fixtures/{stem}.facts.toml"),
+        total,
+        grade,
+    );
+    let facts: Vec<&Value> = value["rules"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|r| r["facts"].as_object())
+        .flat_map(|f| f.values())
+        .filter(|f| !f.is_null())
+        .collect();
+    assert!(!facts.is_empty(), "{stem}: no fact was read");
+    assert!(
+        facts.iter().all(|f| f["origin"] == "manual"),
+        "{stem}: a fact not marked as entered by hand"
+    );
+    assert!(
+        facts.iter().all(|f| f["span"].is_array()),
+        "{stem}: a hand-labelled fact without its span"
+    );
+}
+
+fn check_output(stem: &str, path: &str, total: &str, grade: &str) -> (Value, String) {
+    let (value, text) = outputs(path);
     assert_eq!(value["total"], total, "{stem}: total");
     assert_eq!(value["grade"], grade, "{stem}: grade");
     assert!(
@@ -75,6 +107,7 @@ fn check(stem: &str, total: &str, grade: &str) {
     );
     insta::assert_json_snapshot!(format!("json_{stem}"), value);
     insta::assert_snapshot!(format!("human_{stem}"), text);
+    (value, text)
 }
 
 #[test]
@@ -100,4 +133,13 @@ fn shijiazhuang_xinhua() {
 #[test]
 fn chenzhou() {
     check("chenzhou-2024", "49.25", "不合格");
+}
+
+#[test]
+fn facts_files_score_with_their_hand_labelled_facts() {
+    check_facts_file("wuhan-jiangxia-2024", "28.17", "不合格");
+    check_facts_file("xiamen-huli-2024", "23.67", "不合格");
+    check_facts_file("guangzhou-conghua-justice-bureau-2024", "20.93", "不合格");
+    check_facts_file("shijiazhuang-xinhua-2024", "18.00", "不合格");
+    check_facts_file("chenzhou-2024", "20.42", "不合格");
 }
