@@ -53,7 +53,12 @@ enum Format {
     Html,
     Markdown,
     Sarif,
-    /// Only for `extract`: a facts file to correct and pass back with `--facts`.
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ExtractFormat {
+    Json,
+    /// A facts file to correct and pass back with `fazhi score REPORT --facts FILE`.
     Toml,
 }
 
@@ -103,8 +108,8 @@ enum Command {
         report: PathBuf,
         #[arg(long)]
         rules: Option<PathBuf>,
-        #[arg(long, value_enum, default_value_t = Format::Json)]
-        format: Format,
+        #[arg(long, value_enum, default_value_t = ExtractFormat::Json)]
+        format: ExtractFormat,
     },
     /// Check rule files and report every problem.
     Check {
@@ -453,7 +458,7 @@ impl Session {
         Some((source, extraction.facts, extraction.diags))
     }
 
-    fn extract(&mut self, path: &Path, rules: Option<&Path>, format: Format) -> u8 {
+    fn extract(&mut self, path: &Path, rules: Option<&Path>, format: ExtractFormat) -> u8 {
         let Some(ruleset) = self.ruleset(rules) else {
             return EXIT_INPUT;
         };
@@ -462,8 +467,8 @@ impl Session {
         };
         self.report(&diags);
         self.stdout.push_str(&match format {
-            Format::Toml => extract::to_toml(&ruleset, &facts, &source),
-            _ => extract::to_json(&ruleset, &facts),
+            ExtractFormat::Toml => extract::to_toml(&ruleset, &facts, &source),
+            ExtractFormat::Json => extract::to_json(&ruleset, &facts),
         });
         EXIT_OK
     }
@@ -488,7 +493,7 @@ impl Session {
         self.report(&scored.warnings);
         let ctx = scored.context(&ruleset);
         let data = match format {
-            Format::Json | Format::Toml => json_text(&render::json::score(&ctx)),
+            Format::Json => json_text(&render::json::score(&ctx)),
             Format::Sarif => json_text(&render::sarif::score(&ctx)),
             Format::Markdown => render::markdown::score(&ctx),
             Format::Html => render::html::score(&ctx),
