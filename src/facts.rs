@@ -60,6 +60,9 @@ pub struct Evidence {
     pub quote: String,
     /// The value inside the quote, underlined in explanations.
     pub value_span: Option<Span>,
+    /// The quote's range in the normalized text the extractor read, for showing a web page's
+    /// article text instead of its markup; `None` for evidence entered by hand.
+    pub text_span: Option<Span>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -228,6 +231,7 @@ fn typed(entry: &RawEntry, ruleset: &RuleSet, diags: &mut Vec<Diag>) -> Option<F
                 ),
                 quote: quote.as_ref().map(|(q, _)| q.clone()).unwrap_or_default(),
                 value_span: None,
+                text_span: None,
             }),
             _ => {
                 diags.push(
@@ -245,6 +249,7 @@ fn typed(entry: &RawEntry, ruleset: &RuleSet, diags: &mut Vec<Diag>) -> Option<F
             span: Span::default(),
             quote: quote.0.clone(),
             value_span: None,
+            text_span: None,
         }),
         (None, None) => None,
     };

@@ -19,6 +19,8 @@ pub struct Scored {
     pub card: Scorecard,
     pub facts: Facts,
     pub report: Option<Source>,
+    /// A web page's article text, for display (see `render::Context::article`).
+    pub article: Option<Source>,
     pub info: ReportInfo,
     /// Warnings about the input; errors never reach here.
     pub warnings: Vec<Diag>,
@@ -32,6 +34,7 @@ impl Scored {
             card: &self.card,
             facts: &self.facts,
             report: self.report.as_ref(),
+            article: self.article.as_ref(),
             info: self.info.clone(),
             warnings: &self.warnings,
             advice: advice(ruleset, &self.card),
@@ -56,7 +59,7 @@ pub fn score_path(
     let bytes = read::read_path_bytes(input).map_err(|e| vec![Diag::from(&e)])?;
     let name = input.display().to_string();
     let mut diags = Vec::new();
-    let (mut facts, report, meta) = if is_facts_file(input) {
+    let (mut facts, report, article, meta) = if is_facts_file(input) {
         let facts_source = utf8_source(&name, &bytes)?;
         let (file, found) = facts::parse(&facts_source, ruleset);
         diags.extend(found);
@@ -78,7 +81,7 @@ pub fn score_path(
         if let Some(report) = &report {
             diags.extend(facts::check_evidence(&mut facts, report, &facts_source));
         }
-        (facts, report, file.meta)
+        (facts, report, None, file.meta)
     } else {
         let document = read::read_bytes(&name, &bytes).map_err(|e| vec![Diag::from(&e)])?;
         let extraction = extract::extract(ruleset, &document);
@@ -87,9 +90,13 @@ pub fn score_path(
             issuer: extract::issuer::issuer(&document.text),
             ..facts::ReportMeta::default()
         };
+        // A web page's markup means nothing to a reader: pages for people show its article text.
+        let article = (document.format == read::Format::Html)
+            .then(|| Source::new(document.name.clone(), document.text.clone()));
         (
             extraction.facts,
             Some(Source::new(document.name, document.source)),
+            article,
             meta,
         )
     };
@@ -133,6 +140,7 @@ pub fn score_path(
         card,
         facts,
         report,
+        article,
         info,
         warnings: diags,
         audit,

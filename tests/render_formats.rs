@@ -255,7 +255,7 @@ fn html_shows_the_total_every_rule_and_evidence_linked_both_ways() {
         // Each piece of evidence is marked, and the mark links to every rule that reads it;
         // each such rule links back to the mark.
         let report = scored.report.as_ref().unwrap();
-        let marks = html::evidence_marks(&ctx, &report.text);
+        let marks = html::evidence_marks(&ctx, &report.text, |e| Some(e.span));
         assert!(!marks.is_empty(), "{path}");
         assert_eq!(page.matches("<mark ").count(), marks.len(), "{path}");
         for (fact, value) in &scored.facts.values {
@@ -494,5 +494,39 @@ fn sarif_snapshot() {
     insta::assert_snapshot!(
         "sarif_wuhan_jiangxia",
         redact_hashes(&serde_json::to_string_pretty(&out).unwrap())
+    );
+}
+
+#[test]
+fn a_web_page_report_shows_its_article_text_not_its_markup() {
+    let ruleset = ruleset();
+    let scored = fazhi::score::score_path(
+        &ruleset,
+        std::path::Path::new("reports-fixtures/formats/xiamen-huli-2024.html"),
+        None,
+    )
+    .unwrap();
+    let page = html::score(&scored.context(&ruleset));
+    let text_section = &page[page.find("id=\"report\"").unwrap()..];
+    assert!(
+        !text_section.contains("&lt;div"),
+        "the report text shows markup"
+    );
+    assert!(
+        !text_section.contains("&lt;script"),
+        "the report text shows markup"
+    );
+    assert!(text_section.contains("负责人出庭应诉率"));
+    // The same evidence is marked as for the plain-text copy of the report.
+    let plain = fazhi::score::score_path(
+        &ruleset,
+        std::path::Path::new("reports-fixtures/xiamen-huli-2024.txt"),
+        None,
+    )
+    .unwrap();
+    let plain_page = html::score(&plain.context(&ruleset));
+    assert_eq!(
+        page.matches("<mark ").count(),
+        plain_page.matches("<mark ").count()
     );
 }

@@ -282,6 +282,7 @@ pub fn extract(ruleset: &RuleSet, document: &Document) -> Extraction {
                         .to_string(),
                     span,
                     value_span: best.value_range.map(|r| to_source(document, r)),
+                    text_span: Some(Span::new(best.quote.start, best.quote.end)),
                 }),
                 origin: Origin::Extracted,
             },

@@ -16,7 +16,7 @@ use serde::Serialize;
 use super::Context;
 use crate::diagnostic::Span;
 use crate::eval::points_text;
-use crate::facts::Origin;
+use crate::facts::{Evidence, Origin};
 use crate::syntax::ast::Outcome;
 
 const TEMPLATE: &str = include_str!("../../templates/audit.html");
@@ -302,9 +302,26 @@ impl Page {
         }
         let number_of = |id: &str| links.iter().find(|l| l.id == id).map_or(0, |l| l.number);
 
-        let report = ctx
-            .report
-            .map(|source| report_view(ctx, &source.name, &source.text, &readers, &links));
+        // A web page shows its article text, with evidence at its `text_span`s, not its markup.
+        let report = match (ctx.article, ctx.report) {
+            (Some(article), _) => Some(report_view(
+                ctx,
+                &article.name,
+                &article.text,
+                |e| e.text_span,
+                &readers,
+                &links,
+            )),
+            (None, Some(source)) => Some(report_view(
+                ctx,
+                &source.name,
+                &source.text,
+                |e| Some(e.span),
+                &readers,
+                &links,
+            )),
+            (None, None) => None,
+        };
         let marked: Vec<&String> = report
             .iter()
             .flat_map(|r| r.segments.iter())
@@ -527,7 +544,11 @@ pub fn clamp_span(span: Span, text: &str) -> Option<Span> {
 /// The evidence to highlight: one entry per kept mark, with every fact it stands for. Facts are
 /// taken in the rule set's declaration order (then any others in insertion order) and sorted by
 /// start, then end, then that order; a span overlapping a kept one joins it instead.
-pub fn evidence_marks(ctx: &Context<'_>, text: &str) -> Vec<(Span, Vec<String>)> {
+pub fn evidence_marks(
+    ctx: &Context<'_>,
+    text: &str,
+    span_of: fn(&Evidence) -> Option<Span>,
+) -> Vec<(Span, Vec<String>)> {
     let mut ids: Vec<&str> = ctx
         .ruleset
         .facts
@@ -545,7 +566,7 @@ pub fn evidence_marks(ctx: &Context<'_>, text: &str) -> Vec<(Span, Vec<String>)>
         .enumerate()
         .filter_map(|(order, id)| {
             let evidence = ctx.facts.get(id)?.evidence.as_ref()?;
-            Some((clamp_span(evidence.span, text)?, order, *id))
+            Some((clamp_span(span_of(evidence)?, text)?, order, *id))
         })
         .collect();
     spans.sort_by(|a, b| {
@@ -568,10 +589,11 @@ fn report_view(
     ctx: &Context<'_>,
     name: &str,
     text: &str,
+    span_of: fn(&Evidence) -> Option<Span>,
     readers: &BTreeMap<&str, Vec<usize>>,
     links: &[RuleLink],
 ) -> ReportView {
-    let marks = evidence_marks(ctx, text);
+    let marks = evidence_marks(ctx, text, span_of);
     let mut segments = Vec::new();
     let mut at = 0;
     for (span, facts) in &marks {

@@ -20,6 +20,9 @@ pub struct Context<'a> {
     pub facts: &'a Facts,
     /// The report's original text (decoded), which evidence spans point into.
     pub report: Option<&'a Source>,
+    /// For a web page, its article text as the extractor read it (evidence `text_span`s point
+    /// into it): what a page for people shows instead of the markup.
+    pub article: Option<&'a Source>,
     pub info: ReportInfo,
     /// Warnings about the input (conflicting evidence, a year outside the rule set's period).
     pub warnings: &'a [Diag],
