@@ -364,6 +364,89 @@ pub fn to_json(ruleset: &RuleSet, batch: &Batch) -> serde_json::Value {
     })
 }
 
+/// The summary as Markdown, for pasting into a memo: the report table, the most common gaps, and
+/// the audit line.
+pub fn to_markdown(ruleset: &RuleSet, batch: &Batch) -> String {
+    use std::fmt::Write as _;
+    let cell = |text: &str| text.replace('|', "\\|").replace('\n', " ");
+    let mut out = format!(
+        "# 法治政府建设年度报告评分汇总\n\n共 {} 份报告",
+        batch.rows.len()
+    );
+    if !batch.failures.is_empty() {
+        let _ = write!(out, ",{} 份无法评分", batch.failures.len());
+    }
+    out.push_str("。\n\n| 报告 | 发布单位 | 年度 | 总分 | 等级 |");
+    for section in &ruleset.sections {
+        let _ = write!(
+            out,
+            " {} ({}) |",
+            cell(&section.title.text),
+            points_text(section.weight.value)
+        );
+    }
+    out.push_str("\n|---|---|---|---:|---|");
+    out.push_str(&"---:|".repeat(ruleset.sections.len()));
+    out.push('\n');
+    for row in &batch.rows {
+        let year = row.year.map(|y| y.to_string()).unwrap_or_default();
+        let _ = write!(
+            out,
+            "| {} | {} | {year} | {} | {} |",
+            cell(&row.file),
+            cell(row.issuer.as_deref().unwrap_or("")),
+            points_text(row.total),
+            row.grade
+        );
+        for score in &row.sections {
+            let _ = write!(
+                out,
+                " {} |",
+                score.map_or("未评估".to_string(), points_text)
+            );
+        }
+        out.push('\n');
+    }
+    let stats = rule_stats(ruleset, &batch.rows);
+    let gaps = common_gaps(&stats, GAPS_LISTED);
+    if !gaps.is_empty() {
+        out.push_str("\n## 最常见的差距\n\n| 规则 | 要求 | 未完全达标的报告数 |\n|---|---|---:|\n");
+        for gap in gaps {
+            let _ = writeln!(
+                out,
+                "| `{}` | {} | {} |",
+                gap.rule,
+                cell(&gap.title),
+                gap.gaps()
+            );
+        }
+    }
+    for failure in &batch.failures {
+        let errors: Vec<String> = failure
+            .diags
+            .iter()
+            .map(|d| format!("{}: {}", d.code, d.message))
+            .collect();
+        let _ = writeln!(
+            out,
+            "\n- 无法评分:{}({})",
+            cell(&failure.file),
+            cell(&errors.join(";"))
+        );
+    }
+    let audit = crate::audit::Audit::new(ruleset, "", &[]);
+    let _ = writeln!(
+        out,
+        "\n---\n\n审计记录:`{} {} · 规则集 {} {} · 规则 sha256:{}`",
+        audit.engine,
+        audit.engine_version,
+        audit.ruleset_id,
+        audit.ruleset_version,
+        audit.rules_sha256
+    );
+    out
+}
+
 /// The summary as a self-contained HTML page.
 pub fn to_html(ruleset: &RuleSet, batch: &Batch) -> Result<String, minijinja::Error> {
     let mut env = minijinja::Environment::new();

@@ -67,6 +67,7 @@ enum Summary {
     Csv,
     Html,
     Json,
+    Markdown,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -122,6 +123,9 @@ enum Command {
         /// Also warn about rules exercised by fewer than two tests.
         #[arg(long)]
         coverage: bool,
+        /// Run only the tests whose name contains this text.
+        #[arg(long)]
+        filter: Option<String>,
     },
     /// Explain a rule (title, citation, facts read, scoring in words), or every rule with `--all`.
     Explain {
@@ -238,7 +242,11 @@ where
             format,
         } => session.extract(&report, rules.as_deref(), format),
         Command::Check { path } => session.check(path.as_deref()),
-        Command::Test { path, coverage } => session.test(path.as_deref(), coverage),
+        Command::Test {
+            path,
+            coverage,
+            filter,
+        } => session.test(path.as_deref(), coverage, filter.as_deref()),
         Command::Explain {
             rule,
             all,
@@ -362,11 +370,14 @@ impl Session {
         }
     }
 
-    fn test(&mut self, path: Option<&Path>, coverage: bool) -> u8 {
+    fn test(&mut self, path: Option<&Path>, coverage: bool, filter: Option<&str>) -> u8 {
         let Some(ruleset) = self.ruleset(path) else {
             return EXIT_INPUT;
         };
-        let results = testing::run(&ruleset);
+        let mut results = testing::run(&ruleset);
+        if let Some(filter) = filter {
+            results.retain(|r| r.name.contains(filter));
+        }
         let mut failed = 0;
         for result in &results {
             if result.passed() {
@@ -558,6 +569,7 @@ impl Session {
         }
         let data = match summary {
             Summary::Csv => batch::to_csv(&ruleset, &result),
+            Summary::Markdown => batch::to_markdown(&ruleset, &result),
             Summary::Json => json_text(&batch::to_json(&ruleset, &result)),
             Summary::Html => match batch::to_html(&ruleset, &result) {
                 Ok(html) => html,

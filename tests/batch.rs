@@ -185,3 +185,40 @@ fn completions_and_quiet() {
     assert_eq!(loud.stdout, quiet.stdout);
     assert!(quiet.stderr.is_empty(), "{}", quiet.stderr);
 }
+
+#[test]
+fn a_markdown_summary_for_memos() {
+    let out = run(&["score", "reports-fixtures", "--summary", "markdown"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let rows: Vec<&str> = out
+        .stdout
+        .lines()
+        .filter(|l| l.starts_with("| reports-fixtures/"))
+        .collect();
+    assert_eq!(rows.len(), 5);
+    let wuhan = rows.iter().find(|l| l.contains("wuhan-jiangxia")).unwrap();
+    assert!(wuhan.contains(&format!(
+        "| {} |",
+        total_of("reports-fixtures/wuhan-jiangxia-2024.txt")
+    )));
+    assert!(out.stdout.contains("## 最常见的差距"));
+    assert!(out.stdout.contains("规则 sha256:"));
+}
+
+#[test]
+fn the_dsl_tests_can_be_filtered_by_name() {
+    let all = run(&["test"]);
+    let some = run(&["test", "--filter", "出庭应诉"]);
+    assert_eq!(some.code, 0);
+    let count = |text: &str| text.lines().filter(|l| l.starts_with("test ")).count();
+    assert!(count(&some.stdout) >= 2 && count(&some.stdout) < count(&all.stdout));
+    assert!(some
+        .stdout
+        .lines()
+        .filter(|l| l.starts_with("test "))
+        .all(|l| l.contains("出庭应诉")));
+    assert!(some
+        .stdout
+        .trim_end()
+        .ends_with(&format!("{} passed, 0 failed", count(&some.stdout))));
+}
