@@ -5,6 +5,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use crate::check::RuleSet;
+use crate::diagnostic::Source;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Audit {
@@ -20,17 +21,18 @@ pub struct Audit {
     pub input_sha256: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct RuleFile {
-    pub name: String,
-    pub sha256: String,
+/// The hashes of a rule set's files, computed once when the rule set is loaded.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RulesDigest {
+    /// One hash over every rule file's name and contents, in rule-set order.
+    pub rules_sha256: String,
+    pub files: Vec<RuleFile>,
 }
 
-impl Audit {
-    pub fn new(ruleset: &RuleSet, input: &str, input_bytes: &[u8]) -> Audit {
+impl RulesDigest {
+    pub fn of(sources: &[Source]) -> RulesDigest {
         let mut all = Sha256::new();
-        let rule_files = ruleset
-            .sources
+        let files = sources
             .iter()
             .map(|source| {
                 // Only the file name counts: the embedded set and a checkout of it hash the same.
@@ -47,13 +49,28 @@ impl Audit {
                 }
             })
             .collect();
+        RulesDigest {
+            rules_sha256: hex(&all.finalize()),
+            files,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RuleFile {
+    pub name: String,
+    pub sha256: String,
+}
+
+impl Audit {
+    pub fn new(ruleset: &RuleSet, input: &str, input_bytes: &[u8]) -> Audit {
         Audit {
             engine: "fazhi".into(),
             engine_version: env!("CARGO_PKG_VERSION").into(),
             ruleset_id: ruleset.id.clone(),
             ruleset_version: ruleset.version.clone(),
-            rules_sha256: hex(&all.finalize()),
-            rule_files,
+            rules_sha256: ruleset.digest.rules_sha256.clone(),
+            rule_files: ruleset.digest.files.clone(),
             input: input.into(),
             input_sha256: sha256_hex(input_bytes),
         }

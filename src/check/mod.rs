@@ -34,6 +34,8 @@ pub struct RuleSet {
     pub sources: Vec<Source>,
     /// The facts' patterns, compiled once.
     pub extractor: Extractor,
+    /// The rule files' hashes for audit records, computed once.
+    pub digest: crate::audit::RulesDigest,
 }
 
 impl RuleSet {
@@ -177,6 +179,7 @@ impl Checker<'_> {
             sections,
             tests,
             sources: self.sources.to_vec(),
+            digest: crate::audit::RulesDigest::of(self.sources),
             extractor,
         })
     }
