@@ -180,21 +180,24 @@ where
 {
     let cli = match Cli::try_parse_from(args) {
         Ok(cli) => cli,
+        // `--help` and `--version` are output, not errors.
+        Err(e) if !e.use_stderr() => {
+            let mut stdout = e.to_string();
+            if !stdout.ends_with('\n') {
+                stdout.push('\n');
+            }
+            return Output {
+                stdout,
+                stderr: String::new(),
+                code: EXIT_OK,
+            };
+        }
         Err(e) => {
-            let code = if e.use_stderr() { EXIT_INPUT } else { EXIT_OK };
-            let text = e.to_string();
-            return if e.use_stderr() {
-                Output {
-                    stdout: String::new(),
-                    stderr: text,
-                    code,
-                }
-            } else {
-                Output {
-                    stdout: text,
-                    stderr: String::new(),
-                    code,
-                }
+            let diag = usage_error(&e.render().to_string());
+            return Output {
+                stdout: String::new(),
+                stderr: render::diagnostic(&diag, terminal_color),
+                code: EXIT_INPUT,
             };
         }
     };
@@ -645,6 +648,25 @@ impl Session {
             EXIT_FAILED
         }
     }
+}
+
+/// A command-line mistake as a diagnostic like every other: clap's first line is the message, the
+/// rest (its usage line and tip) the help.
+fn usage_error(clap_text: &str) -> Diag {
+    let mut lines = clap_text.trim().lines();
+    let message = lines
+        .next()
+        .unwrap_or_default()
+        .trim_start_matches("error:")
+        .trim()
+        .to_string();
+    let rest: Vec<&str> = lines.map(str::trim).filter(|l| !l.is_empty()).collect();
+    let help = if rest.is_empty() {
+        "run `fazhi --help`".to_string()
+    } else {
+        rest.join("\n")
+    };
+    Diag::error(Code::CliUsage, message).help(help)
 }
 
 fn json_text(value: &serde_json::Value) -> String {

@@ -222,3 +222,26 @@ fn the_dsl_tests_can_be_filtered_by_name() {
         .trim_end()
         .ends_with(&format!("{} passed, 0 failed", count(&some.stdout))));
 }
+
+#[test]
+fn usage_mistakes_are_diagnostics_with_a_code_and_exit_2() {
+    for args in [
+        &["score"][..],
+        &["score", "x.txt", "--format", "toml"][..],
+        &["frob"][..],
+    ] {
+        let out = run(args);
+        assert_eq!(out.code, 2, "{args:?}");
+        assert!(
+            out.stderr.starts_with("fazhi::cli::usage"),
+            "{args:?}: {}",
+            out.stderr
+        );
+        assert!(out.stderr.contains("help:"), "{args:?}: {}", out.stderr);
+    }
+    let version = run(&["--version"]);
+    assert_eq!(
+        (version.code, version.stdout.as_str()),
+        (0, concat!("fazhi ", env!("CARGO_PKG_VERSION"), "\n"))
+    );
+}
