@@ -1,4 +1,5 @@
-//! Batch scoring, summaries, `verify` and output conventions, through the command line.
+//! Batch scoring, summaries, `verify`, and the command-line conventions (output files, --quiet,
+//! completions, usage errors), through the command line.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 fn run(args: &[&str]) -> fazhi::cli::Output {
