@@ -1,6 +1,8 @@
 //! Running the DSL's unit tests: each test's given facts are evaluated and compared with its
 //! expectations.
 
+use rust_decimal::prelude::ToPrimitive;
+
 use crate::check::RuleSet;
 use crate::eval::{evaluate, points_text, round2};
 use crate::facts::{FactValue, Facts, Origin};
@@ -42,12 +44,11 @@ pub fn given_facts(ruleset: &RuleSet, test: &Test) -> Facts {
             (LiteralValue::Percent(p), FactType::Percent) => Value::Percent(p),
             (LiteralValue::Number(n), FactType::Count) => Value::Count(n),
             (LiteralValue::Number(n), FactType::Amount) => Value::Amount(n),
-            (LiteralValue::Number(n), FactType::Year) => {
-                match i32::try_from(n.trunc().mantissa()) {
-                    Ok(y) => Value::Year(y),
-                    Err(_) => continue,
-                }
-            }
+            // `2024.0` is a year too: the value, not its written scale, counts.
+            (LiteralValue::Number(n), FactType::Year) => match n.trunc().to_i32() {
+                Some(y) => Value::Year(y),
+                None => continue,
+            },
             (LiteralValue::Date(d), FactType::Date) => Value::Date(d),
             (LiteralValue::Bool(b), FactType::Flag) => Value::Flag(b),
             _ => continue,
