@@ -127,7 +127,8 @@ enum Command {
         #[arg(long)]
         filter: Option<String>,
     },
-    /// Explain a rule (title, citation, facts read, scoring in words), or every rule with `--all`.
+    /// Explain a rule (title, citation, facts read, scoring in words) or a fact (how it is found,
+    /// which rules read it); every rule with `--all`.
     Explain {
         #[arg(required_unless_present = "all")]
         rule: Option<String>,
@@ -435,21 +436,24 @@ impl Session {
             });
             return EXIT_OK;
         }
-        let rule_id = rule_id.unwrap_or_default();
-        match crate::explain::rule(&ruleset, rule_id) {
+        let id = rule_id.unwrap_or_default();
+        match crate::explain::rule(&ruleset, id).or_else(|| crate::explain::fact(&ruleset, id)) {
             Some(text) => {
                 self.stdout.push_str(&text);
                 EXIT_OK
             }
             None => {
-                let help = match crate::diagnostic::suggest(
-                    rule_id,
-                    ruleset.rules().map(|(_, r)| r.id.name.as_str()),
-                ) {
+                let names = ruleset
+                    .rules()
+                    .map(|(_, r)| r.id.name.as_str())
+                    .chain(ruleset.facts.keys().map(String::as_str));
+                let help = match crate::diagnostic::suggest(id, names) {
                     Some(s) => format!("did you mean `{s}`?"),
                     None => "`fazhi explain --all` lists every rule".into(),
                 };
-                self.fail(&Diag::error(Code::CliUsage, format!("no rule `{rule_id}`")).help(help))
+                self.fail(
+                    &Diag::error(Code::CliUsage, format!("no rule or fact `{id}`")).help(help),
+                )
             }
         }
     }

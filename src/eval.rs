@@ -181,21 +181,7 @@ fn evaluate_rule(
     index: usize,
 ) -> RuleResult {
     let points = rule.points.map_or(Decimal::ZERO, |p| p.value);
-    let mut facts_read = Vec::new();
-    for expr in [&rule.applies, &rule.require].into_iter().flatten() {
-        expr.facts(&mut facts_read);
-    }
-    match &rule.partial {
-        Some(Partial::Linear { expr, .. }) => expr.facts(&mut facts_read),
-        Some(Partial::Tiers { tiers, .. }) => {
-            tiers.iter().for_each(|(e, _)| e.facts(&mut facts_read))
-        }
-        None => {}
-    }
-    if let Some(d) = &rule.deduct {
-        d.expr.facts(&mut facts_read);
-    }
-    let facts_read: Vec<String> = facts_read.into_iter().map(str::to_string).collect();
+    let facts_read: Vec<String> = rule.facts_read().into_iter().map(str::to_string).collect();
     let snippet = |span: Span| {
         source
             .get(span.start..span.end)

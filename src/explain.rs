@@ -80,16 +80,7 @@ fn describe(ruleset: &RuleSet, section: &Section, rule: &Rule) -> String {
         Missing::NotApplicable => "本项不适用",
     };
     let _ = writeln!(out, "报告未提及时:{silence}");
-    let mut facts = Vec::new();
-    for expr in [&rule.applies, &rule.require].into_iter().flatten() {
-        expr.facts(&mut facts);
-    }
-    if let Some(Partial::Linear { expr, .. }) = &rule.partial {
-        expr.facts(&mut facts);
-    }
-    if let Some(d) = &rule.deduct {
-        d.expr.facts(&mut facts);
-    }
+    let facts = rule.facts_read();
     if !facts.is_empty() {
         let _ = writeln!(out, "读取的事实:");
         for id in facts {
@@ -115,6 +106,42 @@ fn describe(ruleset: &RuleSet, section: &Section, rule: &Rule) -> String {
         let _ = writeln!(out, "说明:{}", note.text);
     }
     out
+}
+
+/// A fact in words: its type and label, where in a report and by which phrases it is found, and
+/// the rules that read it; `None` when no fact has that id.
+pub fn fact(ruleset: &RuleSet, id: &str) -> Option<String> {
+    let decl = ruleset.facts.get(id)?;
+    let mut out = String::new();
+    let _ = writeln!(out, "{id}  {}", decl.label.text);
+    let _ = writeln!(out, "类型:{}", decl.ty);
+    let scope = match crate::extract::default_scope(decl) {
+        crate::syntax::ast::Scope::Work => "报告中记述本年度工作的部分(含开头段落)",
+        crate::syntax::ast::Scope::Shortcomings => "存在的不足部分",
+        crate::syntax::ast::Scope::Plan => "下一年度工作安排部分",
+        crate::syntax::ast::Scope::Header => "标题、发布日期和开头段落",
+        crate::syntax::ast::Scope::Anywhere => "报告任何部分",
+    };
+    let _ = writeln!(out, "查找范围:{scope}");
+    if decl.patterns.is_empty() {
+        let _ = writeln!(out, "查找的表述:无(只能在事实文件中人工录入)");
+    } else {
+        let _ = writeln!(out, "查找的表述:");
+        for pattern in &decl.patterns {
+            let _ = writeln!(out, "  `{}`", pattern.text);
+        }
+    }
+    let readers: Vec<String> = ruleset
+        .rules()
+        .filter(|(_, rule)| rule.facts_read().contains(&id))
+        .map(|(_, rule)| format!("  {}  {}", rule.id.name, rule.title.text))
+        .collect();
+    if readers.is_empty() {
+        let _ = writeln!(out, "读取它的规则:无");
+    } else {
+        let _ = writeln!(out, "读取它的规则:\n{}", readers.join("\n"));
+    }
+    Some(out)
 }
 
 /// docs/rules.md: every rule by section, for inspectors — id, title, citation and its standing,

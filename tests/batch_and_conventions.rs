@@ -246,3 +246,15 @@ fn usage_mistakes_are_diagnostics_with_a_code_and_exit_2() {
         (0, concat!("fazhi ", env!("CARGO_PKG_VERSION"), "\n"))
     );
 }
+
+#[test]
+fn explain_takes_a_fact_too() {
+    let out = run(&["explain", "court_appearance_rate"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stdout.contains("类型:percent"));
+    assert!(out.stdout.contains("`出庭应诉率{verb}{percent}`"));
+    assert!(out.stdout.contains("court_appearance  行政机关负责人出庭应诉率达到100%"));
+    let typo = run(&["explain", "court_apearance_rate"]);
+    assert_eq!(typo.code, 2);
+    assert!(typo.stderr.contains("did you mean `court_appearance_rate`?"), "{}", typo.stderr);
+}

@@ -126,6 +126,28 @@ pub struct Rule {
     pub repeated: Vec<Span>,
 }
 
+impl Rule {
+    /// Every fact the rule reads — in its applicability, requirement, partial credit and
+    /// deductions — in order of first appearance.
+    pub fn facts_read(&self) -> Vec<&str> {
+        let mut read = Vec::new();
+        for expr in [&self.applies, &self.require].into_iter().flatten() {
+            expr.facts(&mut read);
+        }
+        match &self.partial {
+            Some(Partial::Linear { expr, .. }) => expr.facts(&mut read),
+            Some(Partial::Tiers { tiers, .. }) => {
+                tiers.iter().for_each(|(e, _)| e.facts(&mut read))
+            }
+            None => {}
+        }
+        if let Some(deduct) = &self.deduct {
+            deduct.expr.facts(&mut read);
+        }
+        read
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Cite {
     pub text: Text,
