@@ -253,8 +253,15 @@ fn explain_takes_a_fact_too() {
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert!(out.stdout.contains("类型:percent"));
     assert!(out.stdout.contains("`出庭应诉率{verb}{percent}`"));
-    assert!(out.stdout.contains("court_appearance  行政机关负责人出庭应诉率达到100%"));
+    assert!(out
+        .stdout
+        .contains("court_appearance  行政机关负责人出庭应诉率达到100%"));
     let typo = run(&["explain", "court_apearance_rate"]);
     assert_eq!(typo.code, 2);
-    assert!(typo.stderr.contains("did you mean `court_appearance_rate`?"), "{}", typo.stderr);
+    assert!(
+        typo.stderr
+            .contains("did you mean `court_appearance_rate`?"),
+        "{}",
+        typo.stderr
+    );
 }

@@ -315,14 +315,21 @@ impl Checker<'_> {
                         literals: pattern::required_literals(&text.text),
                         regex,
                     }),
-                    Err(problem) => self.error(
-                        fact.file,
-                        Code::CheckPattern,
-                        format!("pattern of `{}` {problem}", fact.id.name),
-                        text.span,
-                        "in this pattern",
-                        "see docs/dsl.md, \"Patterns\"".into(),
-                    ),
+                    Err(problem) => {
+                        let span = self.span_in_string(fact.file, text, problem.at.clone());
+                        self.error(
+                            fact.file,
+                            Code::CheckPattern,
+                            format!("pattern of `{}` {problem}", fact.id.name),
+                            span,
+                            if problem.at.is_some() {
+                                "here"
+                            } else {
+                                "in this pattern"
+                            },
+                            "see docs/dsl.md, \"Patterns\"".into(),
+                        )
+                    }
                 }
             }
         }
@@ -493,6 +500,27 @@ impl Checker<'_> {
         }
         if let Some(explain) = &rule.explain {
             self.template(file, explain, facts);
+        }
+    }
+
+    /// The span of `inner` (a byte range of a string literal's text) in the `.fz` source, when the
+    /// literal is written without escapes so the two line up; otherwise the whole literal.
+    fn span_in_string(
+        &self,
+        file: FileId,
+        literal: &Text,
+        inner: Option<std::ops::Range<usize>>,
+    ) -> Span {
+        let raw = self
+            .sources
+            .get(file.0)
+            .and_then(|s| s.text.get(literal.span.start..literal.span.end));
+        match (inner, raw) {
+            (Some(inner), Some(raw)) if raw.len() == literal.text.len() + 2 => {
+                let start = literal.span.start + 1 + inner.start;
+                Span::new(start, start + inner.len())
+            }
+            _ => literal.span,
         }
     }
 

@@ -11,6 +11,8 @@
 //! Nothing else is special, so a rule author never writes regex syntax, and the regex crate keeps
 //! matching linear-time whatever a rule file holds.
 
+use std::ops::Range;
+
 use regex::Regex;
 
 use super::quantity::{COUNT_PATTERN, DATE_PATTERN, PERCENT_PATTERN, YEAR_PATTERN};
@@ -30,43 +32,79 @@ const GAP: &str = "[^。;!?\\n]{0,20}?";
 /// is skipped), then 均/全部/都, then the verb, each optional.
 const VERB: &str = "(?:(?:、|和|及|与)[^,。;、:\\n]{1,12}?)*(?:(?:由|从)[^,。;:\\n]{1,16}?(?:提升|提高|上升|增长|增加|增|下降|降低|减少|降)(?:至|到))?(?:均|全部|都|分别)?(?:达到了|达到|达|为|是|实现|保持|提升至|提高到|提升到|提高至|上升至|上升到|增至|共计|共|累计|合计)?(?:首次)?(?:达到)?(?:[0-9一二三四五六七八九]个)?";
 
-/// Translates a pattern to a regex string; the error says what is wrong.
-pub fn translate(pattern: &str, ty: FactType) -> Result<String, String> {
+/// What is wrong with a pattern, and where in its text (a byte range) when one place is to blame.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PatternError {
+    /// Reads after "pattern of `fact` ": "has a `)` without its `(`".
+    pub message: String,
+    pub at: Option<Range<usize>>,
+}
+
+impl std::fmt::Display for PatternError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+fn error(message: impl Into<String>, at: Option<Range<usize>>) -> PatternError {
+    PatternError {
+        message: message.into(),
+        at,
+    }
+}
+
+/// Translates a pattern to a regex string; the error says what is wrong and where.
+pub fn translate(pattern: &str, ty: FactType) -> Result<String, PatternError> {
     let mut regex = String::new();
-    let mut depth = 0usize;
+    // Where each open `(` is, for "never closed".
+    let mut open: Vec<usize> = Vec::new();
     let mut values = 0usize;
-    let mut chars = pattern.chars().peekable();
+    let mut chars = pattern.char_indices().peekable();
     let mut last_open_empty = false;
     // Whether the last thing written can take a `?` (a character, a group or a placeholder).
     let mut after_atom = false;
-    while let Some(c) = chars.next() {
+    while let Some((at, c)) = chars.next() {
+        let here = Some(at..at + c.len_utf8());
         let opens = c == '(';
         let can_be_optional = after_atom;
         after_atom = !matches!(c, '(' | '|' | '?');
         match c {
             '(' => {
-                depth += 1;
+                open.push(at);
                 regex.push_str("(?:");
             }
             ')' => {
-                if depth == 0 {
-                    return Err("has a `)` without its `(`".into());
-                }
+                let Some(start) = open.pop() else {
+                    return Err(error("has a `)` without its `(`", here));
+                };
                 if last_open_empty {
-                    return Err("has an empty group `()`".into());
+                    return Err(error("has an empty group `()`", Some(start..at + 1)));
                 }
-                depth -= 1;
                 regex.push(')');
             }
             '?' if can_be_optional => {
                 regex.push('?');
                 continue;
             }
-            '?' => return Err("has a `?` with nothing before it to make optional".into()),
+            '?' => {
+                return Err(error(
+                    "has a `?` with nothing before it to make optional",
+                    here,
+                ))
+            }
             '|' => regex.push('|'),
             '…' => regex.push_str(GAP),
             '{' => {
-                let name: String = chars.by_ref().take_while(|c| *c != '}').collect();
+                let mut end = at + 1;
+                let mut name = String::new();
+                for (i, c) in chars.by_ref() {
+                    end = i + c.len_utf8();
+                    if c == '}' {
+                        break;
+                    }
+                    name.push(c);
+                }
+                let placeholder = Some(at..end);
                 let expected = match ty {
                     FactType::Percent => "percent",
                     FactType::Count => "count",
@@ -85,7 +123,11 @@ pub fn translate(pattern: &str, ty: FactType) -> Result<String, String> {
                     "count" | "amount" => COUNT_PATTERN,
                     "date" => DATE_PATTERN,
                     "year" => YEAR_PATTERN,
-                    other => return Err(format!("has an unknown placeholder `{{{other}}}`: use `{{verb}}` or the value, `{{{}}}`", if expected.is_empty() { "…" } else { expected })),
+                    other => {
+                        let value = if expected.is_empty() { "…" } else { expected };
+                        let message = format!("has an unknown placeholder `{{{other}}}`: use `{{verb}}` or the value, `{{{value}}}`");
+                        return Err(error(message, placeholder));
+                    }
                 };
                 // In a flag's phrase a value is only context (`{year}年工作安排`): not captured.
                 if ty == FactType::Flag {
@@ -94,18 +136,24 @@ pub fn translate(pattern: &str, ty: FactType) -> Result<String, String> {
                     continue;
                 }
                 if name != expected {
-                    return Err(format!(
+                    let message = format!(
                         "captures `{{{name}}}`, which cannot produce a {ty}: use `{{{expected}}}`"
-                    ));
+                    );
+                    return Err(error(message, placeholder));
                 }
                 values += 1;
                 if values > 1 {
-                    return Err("has more than one value placeholder".into());
+                    return Err(error("has more than one value placeholder", placeholder));
                 }
                 regex.push_str(&format!("(?P<{VALUE_GROUP}>{fragment})"));
             }
-            '}' => return Err("has a `}` without its `{`".into()),
-            '。' => return Err("has a `。`: evidence is looked for within one sentence".into()),
+            '}' => return Err(error("has a `}` without its `{`", here)),
+            '。' => {
+                return Err(error(
+                    "has a `。`: evidence is looked for within one sentence",
+                    here,
+                ))
+            }
             other => {
                 let mut buf = [0u8; 4];
                 regex.push_str(&regex::escape(other.encode_utf8(&mut buf)));
@@ -113,17 +161,21 @@ pub fn translate(pattern: &str, ty: FactType) -> Result<String, String> {
         }
         last_open_empty = opens;
     }
-    if depth > 0 {
-        return Err("has a `(` that is never closed".into());
-    }
-    if values == 0 && ty != FactType::Flag {
-        return Err(format!(
-            "has no value placeholder: add `{{{}}}` where the value stands",
-            ty.keyword()
+    if let Some(start) = open.pop() {
+        return Err(error(
+            "has a `(` that is never closed",
+            Some(start..start + 1),
         ));
     }
+    if values == 0 && ty != FactType::Flag {
+        let message = format!(
+            "has no value placeholder: add `{{{}}}` where the value stands",
+            ty.keyword()
+        );
+        return Err(error(message, None));
+    }
     if pattern.trim().is_empty() {
-        return Err("is empty".into());
+        return Err(error("is empty", None));
     }
     Ok(regex)
 }
@@ -133,13 +185,13 @@ pub fn translate(pattern: &str, ty: FactType) -> Result<String, String> {
 pub(crate) const DFA_SIZE_LIMIT: usize = 8 << 20;
 
 /// Translates and compiles a pattern.
-pub fn compile(pattern: &str, ty: FactType) -> Result<Regex, String> {
+pub fn compile(pattern: &str, ty: FactType) -> Result<Regex, PatternError> {
     let source = translate(pattern, ty)?;
     regex::RegexBuilder::new(&source)
         .size_limit(SIZE_LIMIT)
         .dfa_size_limit(DFA_SIZE_LIMIT)
         .build()
-        .map_err(|e| format!("does not compile: {e}"))
+        .map_err(|e| error(format!("does not compile: {e}"), None))
 }
 
 /// A compiled pattern: its fact, the literals one of which every match contains, and its regex.
@@ -283,7 +335,7 @@ fn exact_strings(node: &Node) -> Option<Vec<String>> {
 }
 
 /// Checks a pattern for a fact of type `ty`; the error says what is wrong, after "pattern of `x` ".
-pub fn validate(pattern: &str, ty: FactType) -> Result<(), String> {
+pub fn validate(pattern: &str, ty: FactType) -> Result<(), PatternError> {
     compile(pattern, ty).map(|_| ())
 }
 
@@ -412,8 +464,31 @@ mod tests {
     }
 
     #[test]
+    fn mistakes_say_where() {
+        let at = |p: &str, ty| {
+            translate(p, ty)
+                .err()
+                .and_then(|e| e.at)
+                .map(|r| p[r].to_string())
+        };
+        assert_eq!(
+            at("出庭应诉率{count}", FactType::Percent).as_deref(),
+            Some("{count}")
+        );
+        assert_eq!(at("(出庭(应诉)", FactType::Flag).as_deref(), Some("("));
+        assert_eq!(at("出庭)", FactType::Flag).as_deref(), Some(")"));
+        assert_eq!(at("出庭。", FactType::Flag).as_deref(), Some("。"));
+        assert_eq!(at("出庭应诉率", FactType::Percent), None);
+    }
+
+    #[test]
     fn mistakes_are_explained() {
-        let err = |p: &str, ty| translate(p, ty).err().unwrap_or_default();
+        let err = |p: &str, ty| {
+            translate(p, ty)
+                .err()
+                .map(|e| e.message)
+                .unwrap_or_default()
+        };
         assert!(err("出庭应诉率{count}", FactType::Percent).contains("use `{percent}`"));
         assert!(err("出庭应诉率", FactType::Percent).contains("no value placeholder"));
         assert!(err("(出庭", FactType::Flag).contains("never closed"));
