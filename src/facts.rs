@@ -477,14 +477,10 @@ fn raw_from_json(source: &Source, diags: &mut Vec<Diag>) -> Option<(ReportMeta, 
             J::Object(_) => Raw::Other("table"),
         }
     };
-    // JSON carries no positions; point at the key's first occurrence in the text.
-    let key_span = |key: &str| {
-        let quoted = format!("\"{key}\"");
-        source
-            .text
-            .find(&quoted)
-            .map_or(Span::default(), |s| Span::new(s, s + quoted.len()))
-    };
+    // serde_json keeps no positions: find each entry (inside the `facts` object) and its fields
+    // in the text, so diagnostics point at the value that is wrong.
+    let text = &source.text;
+    let facts_object = json_field(text, 0..text.len(), "facts").map(|(_, value)| value);
     let report = doc.get("report");
     let meta = ReportMeta {
         issuer: report
@@ -503,7 +499,18 @@ fn raw_from_json(source: &Source, diags: &mut Vec<Diag>) -> Option<(ReportMeta, 
     let mut entries = Vec::new();
     if let Some(facts) = doc.get("facts").and_then(J::as_object) {
         for (id, item) in facts {
-            let id_span = key_span(id);
+            let located = facts_object
+                .clone()
+                .and_then(|within| json_field(text, within, id));
+            let id_span = located
+                .as_ref()
+                .map_or(Span::default(), |(key, _)| Span::new(key.start, key.end));
+            let body = located.map(|(_, value)| value);
+            let field_span = |name: &str| {
+                body.clone()
+                    .and_then(|within| json_field(text, within, name))
+                    .map_or(id_span, |(_, value)| Span::new(value.start, value.end))
+            };
             let mut entry = RawEntry {
                 id: id.clone(),
                 id_span,
@@ -515,26 +522,128 @@ fn raw_from_json(source: &Source, diags: &mut Vec<Diag>) -> Option<(ReportMeta, 
             };
             match item {
                 J::Object(fields) => {
-                    entry.value = fields.get("value").map(|v| (scalar(v), id_span));
+                    entry.value = fields
+                        .get("value")
+                        .map(|v| (scalar(v), field_span("value")));
                     entry.qualifier = fields
                         .get("qualifier")
                         .and_then(J::as_str)
-                        .map(|q| (q.to_string(), id_span));
+                        .map(|q| (q.to_string(), field_span("qualifier")));
                     entry.quote = fields
                         .get("quote")
                         .and_then(J::as_str)
-                        .map(|q| (q.to_string(), id_span));
+                        .map(|q| (q.to_string(), field_span("quote")));
                     entry.span = fields
                         .get("span")
                         .and_then(J::as_array)
-                        .map(|a| (a.iter().filter_map(J::as_i64).collect(), id_span));
+                        .map(|a| (a.iter().filter_map(J::as_i64).collect(), field_span("span")));
                 }
-                other => entry.value = Some((scalar(other), id_span)),
+                other => {
+                    let span = body.clone().map_or(id_span, |v| Span::new(v.start, v.end));
+                    entry.value = Some((scalar(other), span));
+                }
             }
             entries.push(entry);
         }
     }
     Some((meta, entries))
+}
+
+/// The key and value byte ranges of the first `"key": value` directly inside the JSON object or
+/// text range `within` (nested objects are skipped over, strings are respected).
+fn json_field(
+    text: &str,
+    within: std::ops::Range<usize>,
+    key: &str,
+) -> Option<(std::ops::Range<usize>, std::ops::Range<usize>)> {
+    let bytes = text.as_bytes();
+    let quoted = format!("\"{key}\"");
+    let mut at = within.start;
+    while at < within.end && bytes[at].is_ascii_whitespace() {
+        at += 1;
+    }
+    // Step over the object's own opening brace, so nesting depth 0 is its members.
+    if bytes.get(at) == Some(&b'{') {
+        at += 1;
+    }
+    let mut depth = 0usize;
+    while at < within.end {
+        match bytes[at] {
+            b'"' => {
+                let end = json_value_end(bytes, at)?;
+                if depth == 0 && text.get(at..end) == Some(quoted.as_str()) {
+                    let mut value = end;
+                    while value < within.end
+                        && matches!(bytes[value], b' ' | b'\t' | b'\n' | b'\r' | b':')
+                    {
+                        value += 1;
+                    }
+                    if value > end && value < within.end {
+                        return Some((
+                            at..end,
+                            value..json_value_end(bytes, value)?.min(within.end),
+                        ));
+                    }
+                }
+                at = end;
+            }
+            b'{' | b'[' => {
+                depth += 1;
+                at += 1;
+            }
+            b'}' | b']' => {
+                depth = depth.checked_sub(1)?;
+                at += 1;
+            }
+            _ => at += 1,
+        }
+    }
+    None
+}
+
+/// Where the JSON value starting at `start` ends (exclusive).
+fn json_value_end(bytes: &[u8], start: usize) -> Option<usize> {
+    match bytes.get(start)? {
+        b'"' => {
+            let mut at = start + 1;
+            while at < bytes.len() {
+                match bytes[at] {
+                    b'\\' => at += 2,
+                    b'"' => return Some(at + 1),
+                    _ => at += 1,
+                }
+            }
+            None
+        }
+        b'{' | b'[' => {
+            let mut depth = 0usize;
+            let mut at = start;
+            while at < bytes.len() {
+                match bytes[at] {
+                    b'"' => {
+                        at = json_value_end(bytes, at)?;
+                        continue;
+                    }
+                    b'{' | b'[' => depth += 1,
+                    b'}' | b']' => {
+                        depth = depth.checked_sub(1)?;
+                        if depth == 0 {
+                            return Some(at + 1);
+                        }
+                    }
+                    _ => {}
+                }
+                at += 1;
+            }
+            None
+        }
+        _ => Some(
+            bytes[start..]
+                .iter()
+                .position(|b| matches!(b, b',' | b'}' | b']' | b' ' | b'\n' | b'\r' | b'\t'))
+                .map_or(bytes.len(), |n| start + n),
+        ),
+    }
 }
 
 fn offset_of_line_col(text: &str, line: usize, column: usize) -> usize {

@@ -300,9 +300,10 @@ fn json_facts_are_read_in_the_extract_shape() {
 }
 
 #[test]
-fn json_value_errors_are_labelled_on_the_entry_key() {
-    // JSON carries no positions; the label is on the entry's key (documented in facts.rs).
-    let text = "{\"facts\": {\"court_appearance_rate\": {\"value\": \"130\"}, \"admin_litigation_cases\": {\"value\": \"x\"}}}";
+fn json_value_errors_are_labelled_on_the_value() {
+    // serde_json keeps no positions; facts.rs finds each entry's fields in the text. A key that
+    // also occurs earlier (in `report`) must not mislead it.
+    let text = "{\"report\": {\"court_appearance_rate\": 1}, \"facts\": {\"court_appearance_rate\": {\"value\": \"130\"}, \"admin_litigation_cases\": {\"value\": \"x\"}}}";
     let (file, diags) = parse("f.json", text);
     assert!(file.is_none());
     let found: Vec<(Code, &str)> = diags
@@ -315,8 +316,8 @@ fn json_value_errors_are_labelled_on_the_entry_key() {
     assert_eq!(
         found,
         [
-            (Code::FactsOutOfRange, "\"court_appearance_rate\""),
-            (Code::FactsBadValue, "\"admin_litigation_cases\"")
+            (Code::FactsOutOfRange, "\"130\""),
+            (Code::FactsBadValue, "\"x\"")
         ]
     );
 }
