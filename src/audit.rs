@@ -90,6 +90,23 @@ impl Audit {
     }
 }
 
+/// The engine version of this build, `fazhi 0.1.0`.
+pub fn engine() -> String {
+    format!("fazhi {}", env!("CARGO_PKG_VERSION"))
+}
+
+/// The audit line of outputs about many inputs (batch summaries): the engine and the rule set,
+/// without an input hash.
+pub fn ruleset_line(ruleset: &RuleSet) -> String {
+    format!(
+        "{} · 规则集 {} {} · 规则 sha256:{}",
+        engine(),
+        ruleset.id,
+        ruleset.version,
+        ruleset.digest.rules_sha256
+    )
+}
+
 pub fn sha256_hex(bytes: &[u8]) -> String {
     hex(&Sha256::digest(bytes))
 }

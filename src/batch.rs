@@ -268,9 +268,8 @@ pub fn to_csv(ruleset: &RuleSet, batch: &Batch) -> String {
     out.push_str(&csv_line(&header));
     // The audit record on every row, so that any row copied out of the table still says what
     // produced it.
-    let audit = crate::audit::Audit::new(ruleset, "", &[]);
-    let engine = format!("{} {}", audit.engine, audit.engine_version);
-    let ruleset_version = format!("{} {}", audit.ruleset_id, audit.ruleset_version);
+    let engine = crate::audit::engine();
+    let ruleset_version = format!("{} {}", ruleset.id, ruleset.version);
     for row in &batch.rows {
         let mut cells = vec![
             row.file.clone(),
@@ -294,7 +293,7 @@ pub fn to_csv(ruleset: &RuleSet, batch: &Batch) -> String {
         cells.extend([
             engine.clone(),
             ruleset_version.clone(),
-            audit.rules_sha256.clone(),
+            ruleset.digest.rules_sha256.clone(),
         ]);
         out.push_str(&csv_line(&cells));
     }
@@ -347,7 +346,6 @@ fn csv_line(cells: &[String]) -> String {
 /// The summary as JSON (docs/json.md, "Batch summary").
 pub fn to_json(ruleset: &RuleSet, batch: &Batch) -> serde_json::Value {
     let stats = rule_stats(ruleset, &batch.rows);
-    let audit = crate::audit::Audit::new(ruleset, "", &[]);
     let gaps: Vec<_> = common_gaps(&stats, GAPS_LISTED)
         .into_iter()
         .map(|s| serde_json::json!({ "rule": s.rule, "title": s.title, "reports": s.gaps() }))
@@ -355,7 +353,7 @@ pub fn to_json(ruleset: &RuleSet, batch: &Batch) -> serde_json::Value {
     serde_json::json!({
         "schema_version": crate::render::json::SCHEMA_VERSION,
         "engine": { "name": "fazhi", "version": env!("CARGO_PKG_VERSION") },
-        "ruleset": { "id": ruleset.id, "version": ruleset.version, "rules_sha256": audit.rules_sha256 },
+        "ruleset": { "id": ruleset.id, "version": ruleset.version, "rules_sha256": ruleset.digest.rules_sha256 },
         "sections": ruleset.sections.iter().map(|s| serde_json::json!({ "id": s.id.name, "title": s.title.text, "weight": points_text(s.weight.value) })).collect::<Vec<_>>(),
         "reports": batch.rows,
         "rules": stats,
@@ -434,15 +432,10 @@ pub fn to_markdown(ruleset: &RuleSet, batch: &Batch) -> String {
             cell(&errors.join(";"))
         );
     }
-    let audit = crate::audit::Audit::new(ruleset, "", &[]);
     let _ = writeln!(
         out,
-        "\n---\n\n审计记录:`{} {} · 规则集 {} {} · 规则 sha256:{}`",
-        audit.engine,
-        audit.engine_version,
-        audit.ruleset_id,
-        audit.ruleset_version,
-        audit.rules_sha256
+        "\n---\n\n审计记录:`{}`",
+        crate::audit::ruleset_line(ruleset)
     );
     out
 }

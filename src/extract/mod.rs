@@ -21,7 +21,7 @@ use crate::facts::{Evidence, FactValue, Facts, Origin};
 use crate::read::Document;
 use crate::syntax::ast::{FactDecl, Scope};
 use crate::value::{FactType, Qualifier, Value};
-use structure::{Fixed, Part, Structure};
+use structure::{Fixed, Structure};
 
 /// The compiled patterns of a rule set, with one Aho-Corasick automaton over the literals that
 /// every match of a pattern must contain: a pattern's regex runs only on the lines where one of
@@ -111,7 +111,6 @@ impl Extractor {
 pub struct Extraction {
     pub facts: Facts,
     pub diags: Vec<Diag>,
-    pub structure: Option<Structure>,
 }
 
 /// How much a candidate statement speaks for the whole government.
@@ -288,11 +287,7 @@ pub fn extract(ruleset: &RuleSet, document: &Document) -> Extraction {
             },
         );
     }
-    Extraction {
-        facts,
-        diags,
-        structure: Some(structure),
-    }
+    Extraction { facts, diags }
 }
 
 fn to_source(document: &Document, range: Range<usize>) -> Span {
@@ -539,17 +534,6 @@ pub fn to_toml(ruleset: &RuleSet, facts: &Facts, report: &Source) -> String {
 /// What the extractor looked for, for "the report is silent" explanations.
 pub fn searched(decl: &FactDecl) -> Vec<&str> {
     decl.patterns.iter().map(|p| p.text.as_str()).collect()
-}
-
-impl Part {
-    pub fn keyword(self) -> &'static str {
-        match self {
-            Part::Header => "header",
-            Part::Work => "work",
-            Part::Shortcomings => "shortcomings",
-            Part::Plan => "plan",
-        }
-    }
 }
 
 #[cfg(test)]
