@@ -60,10 +60,9 @@ pub fn score_path(
     let name = input.display().to_string();
     let mut diags = Vec::new();
     let (mut facts, report, article, meta) = if is_facts_file(input) {
-        let facts_source = utf8_source(&name, &bytes)?;
-        let (file, found) = facts::parse(&facts_source, ruleset);
-        diags.extend(found);
-        let Some(file) = file else { return Err(diags) };
+        let Some((file, facts_source)) = facts_file(ruleset, &name, &bytes, &mut diags) else {
+            return Err(diags);
+        };
         let mut facts = file.facts;
         let report = match &file.meta.file {
             Some(report_name) => {
@@ -78,9 +77,7 @@ pub fn score_path(
             }
             None => None,
         };
-        if let Some(report) = &report {
-            diags.extend(facts::check_evidence(&mut facts, report, &facts_source));
-        }
+        check_evidence(&mut facts, report.as_ref(), &facts_source, &mut diags);
         (facts, report, None, file.meta)
     } else {
         let document = read::read_bytes(&name, &bytes).map_err(|e| vec![Diag::from(&e)])?;
@@ -102,14 +99,12 @@ pub fn score_path(
     };
     if let Some(path) = corrections {
         let bytes = read::read_path_bytes(path).map_err(|e| vec![Diag::from(&e)])?;
-        let facts_source = utf8_source(&path.display().to_string(), &bytes)?;
-        let (file, found) = facts::parse(&facts_source, ruleset);
-        diags.extend(found);
-        let Some(file) = file else { return Err(diags) };
+        let name = path.display().to_string();
+        let Some((file, facts_source)) = facts_file(ruleset, &name, &bytes, &mut diags) else {
+            return Err(diags);
+        };
         let mut manual = file.facts;
-        if let Some(report) = &report {
-            diags.extend(facts::check_evidence(&mut manual, report, &facts_source));
-        }
+        check_evidence(&mut manual, report.as_ref(), &facts_source, &mut diags);
         facts.override_with(manual);
     }
     if diags.iter().any(Diag::is_error) {
@@ -145,6 +140,37 @@ pub fn score_path(
         warnings: diags,
         audit,
     })
+}
+
+/// Reads a facts file's bytes, adding its diagnostics to `diags`; `None` when it has errors.
+fn facts_file(
+    ruleset: &RuleSet,
+    name: &str,
+    bytes: &[u8],
+    diags: &mut Vec<Diag>,
+) -> Option<(facts::FactsFile, Source)> {
+    let source = match utf8_source(name, bytes) {
+        Ok(source) => source,
+        Err(errors) => {
+            diags.extend(errors);
+            return None;
+        }
+    };
+    let (file, found) = facts::parse(&source, ruleset);
+    diags.extend(found);
+    Some((file?, source))
+}
+
+/// Checks hand-written evidence against the report, when there is one to check it against.
+fn check_evidence(
+    facts: &mut Facts,
+    report: Option<&Source>,
+    facts_source: &Source,
+    diags: &mut Vec<Diag>,
+) {
+    if let Some(report) = report {
+        diags.extend(facts::check_evidence(facts, report, facts_source));
+    }
 }
 
 fn utf8_source(name: &str, bytes: &[u8]) -> Result<Source, Vec<Diag>> {
