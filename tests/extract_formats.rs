@@ -114,3 +114,119 @@ fn every_format_gives_the_same_total() {
         assert_eq!(total, &totals[0], "{}", path.display());
     }
 }
+
+/// The report as a web page: one `<p>` per line, text escaped.
+fn as_html(text: &str) -> String {
+    let mut page = String::from("<html><head><meta charset=\"utf-8\"></head><body>\n");
+    for line in text.lines() {
+        let escaped = line
+            .replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;");
+        page.push_str(&format!("<p>{escaped}</p>\n"));
+    }
+    page.push_str("</body></html>\n");
+    page
+}
+
+/// The report as a minimal docx: one `<w:p>` per line.
+fn as_docx(text: &str) -> Vec<u8> {
+    use std::io::Write;
+    let mut body = String::new();
+    for line in text.lines() {
+        let escaped = line
+            .replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;");
+        body.push_str(&format!(
+            "<w:p><w:r><w:t xml:space=\"preserve\">{escaped}</w:t></w:r></w:p>"
+        ));
+    }
+    let document = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\
+         <w:document xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\"><w:body>{body}</w:body></w:document>"
+    );
+    let mut writer = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default();
+    for (path, content) in [
+        ("[Content_Types].xml", "<Types/>"),
+        ("word/document.xml", document.as_str()),
+    ] {
+        if writer.start_file(path, options).is_err() || writer.write_all(content.as_bytes()).is_err() {
+            panic!("cannot build a docx");
+        }
+    }
+    match writer.finish() {
+        Ok(cursor) => cursor.into_inner(),
+        Err(e) => panic!("cannot build a docx: {e}"),
+    }
+}
+
+/// (id, value, qualifier) of every fact extracted from `bytes` read as `name`.
+fn fact_values(ruleset: &RuleSet, name: &str, bytes: &[u8]) -> Vec<(String, String)> {
+    let document =
+        fazhi::read::read_bytes(name, bytes).unwrap_or_else(|e| panic!("{name}: {e}"));
+    let extraction = fazhi::extract::extract(ruleset, &document);
+    extraction
+        .facts
+        .values
+        .iter()
+        .map(|(id, f)| (id.clone(), format!("{} {:?}", f.value, f.qualifier)))
+        .collect()
+}
+
+#[test]
+fn all_five_reports_give_the_same_facts_as_html_and_docx() {
+    let ruleset = ruleset();
+    for name in [
+        "chenzhou-2024",
+        "guangzhou-conghua-justice-bureau-2024",
+        "shijiazhuang-xinhua-2024",
+        "wuhan-jiangxia-2024",
+        "xiamen-huli-2024",
+    ] {
+        let path = fixtures().join(format!("{name}.txt"));
+        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let want = fact_values(&ruleset, &format!("{name}.txt"), text.as_bytes());
+        let html = fact_values(&ruleset, &format!("{name}.html"), as_html(&text).as_bytes());
+        assert_eq!(html, want, "{name}.html");
+        let docx = fact_values(&ruleset, &format!("{name}.docx"), &as_docx(&text));
+        assert_eq!(docx, want, "{name}.docx");
+    }
+}
+
+#[test]
+fn a_paragraph_without_final_punctuation_ends_its_sentence_in_html_and_docx() {
+    let ruleset = ruleset();
+    // The first paragraph is long (not a heading) and ends without `。`; joined to the next, it
+    // would read `行政复议案件12件` as the year's reconsideration cases.
+    let first = "全区持续加强行政复议规范化建设,不断提升办案质量和效率,充分发挥行政复议化解行政争议的主渠道作用,全年办理行政复议案件";
+    let second = "12件典型案例汇编成册,供各单位学习参考。";
+    let text = format!("某区2024年法治政府建设情况报告\n一、主要工作\n{first}。\n{second}\n");
+    let want = fact_values(&ruleset, "r.txt", text.as_bytes());
+    assert!(!want.iter().any(|(id, _)| id == "reconsideration_cases"), "{want:?}");
+    let unpunctuated = text.replace(&format!("{first}。"), first);
+    let html = as_html(&unpunctuated);
+    assert_eq!(fact_values(&ruleset, "r.html", html.as_bytes()), want, "html");
+    let docx = as_docx(&unpunctuated);
+    assert_eq!(fact_values(&ruleset, "r.docx", &docx), want, "docx");
+    let with_br = format!(
+        "<body><div>某区2024年法治政府建设情况报告<br>一、主要工作<br>{first}<br>{second}</div></body>"
+    );
+    assert_eq!(fact_values(&ruleset, "r.html", with_br.as_bytes()), want, "<br>");
+    let document = fazhi::read::read_bytes("r.html", with_br.as_bytes())
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(document.text.contains(&format!("{first}\n12件")), "{}", document.text);
+}
+
+#[test]
+fn line_breaks_inside_pre_are_kept() {
+    let page = "<body><pre>一、主要工作\n全区持续加强行政复议规范化建设,依法审理行政复议案件\n12件典型案例汇编成册。</pre></body>";
+    let document =
+        fazhi::read::read_bytes("r.html", page.as_bytes()).unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        document.text.contains("行政复议案件\n12件"),
+        "{:?}",
+        document.text
+    );
+}

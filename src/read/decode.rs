@@ -47,7 +47,14 @@ pub(crate) fn decode(name: &str, bytes: &[u8]) -> Result<Decoded, ReadError> {
         Ok(text) => return found(text.to_string(), "UTF-8"),
         // Only an incomplete character at the very end: a truncated UTF-8 file, not another encoding.
         Err(e) if e.error_len().is_none() => return found(lossy(UTF_8, bytes), "UTF-8"),
-        Err(_) => {}
+        // A damaged byte or two in a UTF-8 report: replaced (and warned about by the reader), as
+        // GB18030 tolerates them, when the rest is valid UTF-8 with Chinese in it; GB18030 would
+        // decode such bytes as mojibake.
+        Err(_) => {
+            if let Some(text) = utf8_with_damage(bytes) {
+                return found(text, "UTF-8");
+            }
+        }
     }
     let labelled = meta_charset(sample).and_then(|label| Encoding::for_label(label.as_bytes()));
     for encoding in labelled.into_iter().chain([GB18030]) {
@@ -67,6 +74,16 @@ pub(crate) fn decode(name: &str, bytes: &[u8]) -> Result<Decoded, ReadError> {
     Err(ReadError::BadEncoding {
         name: name.to_string(),
     })
+}
+
+/// Bytes that are not valid UTF-8 decoded as UTF-8 text with a few damaged bytes: Chinese in
+/// multi-byte UTF-8 sequences and at most one replacement per ten Chinese characters (a byte
+/// inside a character costs up to three; text in another encoding has almost no Chinese).
+fn utf8_with_damage(bytes: &[u8]) -> Option<String> {
+    let text = lossy(UTF_8, bytes);
+    let wide = text.chars().filter(|c| ('\u{4E00}'..='\u{9FFF}').contains(c)).count();
+    let bad = text.chars().filter(|&c| c == char::REPLACEMENT_CHARACTER).count();
+    (wide >= 2 && bad * 10 <= wide).then_some(text)
 }
 
 /// Control bytes that never occur in text in any of our encodings (tab, LF, FF, CR and ESC may).
@@ -94,25 +111,29 @@ fn mostly_clean(encoding: &'static Encoding, bytes: &[u8]) -> Option<String> {
     Some(text.into_owned())
 }
 
-/// UTF-16 without a BOM: ASCII characters put their NUL byte always at the same parity, and the
-/// decoded text must look like text (few controls, few undecodable units).
+/// UTF-16 without a BOM: of the two byte orders, the one whose sample decodes to plausible
+/// characters (ASCII, CJK, CJK and full-width punctuation) for at least nine in ten; the other
+/// order turns `法` into Hangul and `A` into a rare ideograph. (NUL parity alone misleads: `一`
+/// is U+4E00, a NUL at the other parity, and it is frequent in Chinese.)
 fn utf16_without_bom(bytes: &[u8]) -> Option<Decoded> {
     let sample = &bytes[..bytes.len().min(SNIFF_LEN) & !1];
-    let zeros = |parity| {
-        sample
-            .iter()
-            .skip(parity)
-            .step_by(2)
-            .filter(|&&b| b == 0)
-            .count()
+    let plausible = |encoding: &'static Encoding| {
+        let (text, _) = encoding.decode_without_bom_handling(sample);
+        let (mut good, mut all) = (0usize, 0usize);
+        for c in text.chars() {
+            all += 1;
+            if matches!(c, ' '..='~' | '\t' | '\n' | '\r' | '\u{3000}'..='\u{303F}' | '\u{4E00}'..='\u{9FFF}' | '\u{FF00}'..='\u{FFEF}' | '\u{2010}'..='\u{2027}')
+            {
+                good += 1;
+            }
+        }
+        (good * 10 >= all * 9).then_some(good)
     };
-    let (even, odd) = (zeros(0), zeros(1));
-    let (encoding, name) = if odd >= 9 * even.max(1) {
-        (UTF_16LE, "UTF-16LE")
-    } else if even >= 9 * odd.max(1) {
-        (UTF_16BE, "UTF-16BE")
-    } else {
-        return None;
+    let (encoding, name) = match (plausible(UTF_16LE), plausible(UTF_16BE)) {
+        (Some(le), Some(be)) if be > le => (UTF_16BE, "UTF-16BE"),
+        (Some(_), _) => (UTF_16LE, "UTF-16LE"),
+        (None, Some(_)) => (UTF_16BE, "UTF-16BE"),
+        (None, None) => return None,
     };
     let text = mostly_clean(encoding, bytes)?;
     let chars = text.chars().count();
@@ -190,6 +211,48 @@ mod tests {
         assert_eq!(check(&le), Ok((text.into(), "UTF-16LE")));
         let be: Vec<u8> = text.encode_utf16().flat_map(u16::to_be_bytes).collect();
         assert_eq!(check(&be), Ok((text.into(), "UTF-16BE")));
+    }
+
+    #[test]
+    fn detects_utf16_without_bom_in_all_five_reports() {
+        // `一` is U+4E00: frequent, with a NUL at the parity opposite to ASCII's.
+        for name in [
+            "chenzhou-2024",
+            "guangzhou-conghua-justice-bureau-2024",
+            "shijiazhuang-xinhua-2024",
+            "wuhan-jiangxia-2024",
+            "xiamen-huli-2024",
+        ] {
+            let path = format!("{}/reports-fixtures/{name}.txt", env!("CARGO_MANIFEST_DIR"));
+            let text = std::fs::read_to_string(&path).unwrap_or_default();
+            assert!(!text.is_empty(), "{path}");
+            let le: Vec<u8> = text.encode_utf16().flat_map(u16::to_le_bytes).collect();
+            assert_eq!(check(&le), Ok((text.clone(), "UTF-16LE")), "{name} LE");
+            let be: Vec<u8> = text.encode_utf16().flat_map(u16::to_be_bytes).collect();
+            assert_eq!(check(&be), Ok((text.clone(), "UTF-16BE")), "{name} BE");
+        }
+        let ones = "一一一一一一一一一一一一一一一一一一一一,办结12件。\n";
+        let le: Vec<u8> = ones.encode_utf16().flat_map(u16::to_le_bytes).collect();
+        assert_eq!(check(&le), Ok((ones.into(), "UTF-16LE")));
+    }
+
+    #[test]
+    fn one_invalid_byte_in_utf8_is_replaced_like_in_gb18030() {
+        let text = "2024年,全区办理行政复议案件12件,出庭应诉率100%。".repeat(20);
+        let mut bytes = text.clone().into_bytes();
+        bytes.insert("2024年,".len(), 0xFF);
+        let (decoded, encoding) = check(&bytes).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(encoding, "UTF-8");
+        assert_eq!(decoded.matches('\u{FFFD}').count(), 1);
+        assert_eq!(decoded.replace('\u{FFFD}', ""), text);
+        // Inside a character: that character is lost, the rest is read.
+        let mut bytes = text.clone().into_bytes();
+        bytes.insert(30, 0xFF);
+        assert!(matches!(check(&bytes), Ok((_, "UTF-8"))));
+        // GB18030 tolerates the same damage.
+        let (mut gb, _, _) = GB18030.encode(&text);
+        gb.to_mut().insert(GB18030.encode("2024年,").0.len(), 0xFF);
+        assert!(matches!(check(&gb), Ok((_, "GB18030"))));
     }
 
     #[test]

@@ -75,7 +75,7 @@ fn runs_text(xml: &[u8]) -> Result<String, quick_xml::Error> {
             Event::End(_) if name == b"r" => in_run = in_run.saturating_sub(1),
             Event::Start(_) if name == b"t" => in_text = true,
             Event::End(_) if name == b"t" => in_text = false,
-            Event::End(_) if name == b"p" => out.push('\n'),
+            Event::End(_) | Event::Empty(_) if name == b"p" => out.push('\n'),
             Event::Start(_) | Event::Empty(_) if in_run > 0 => match name {
                 b"tab" => out.push('\t'),
                 b"br" | b"cr" => out.push('\n'),

@@ -73,6 +73,7 @@ pub(crate) fn extract(source: &str) -> (String, OffsetMap) {
         out: MapBuilder::default(),
         skip: None,
         may_skip: true,
+        pre: 0,
     };
     let mut pos = 0;
     while pos < source.len() {
@@ -101,6 +102,8 @@ struct Scanner<'a> {
     out: MapBuilder,
     skip: Option<Skip>,
     may_skip: bool,
+    /// How many `<pre>` elements are open: inside one, a line break is kept.
+    pre: usize,
 }
 
 impl Scanner<'_> {
@@ -179,6 +182,9 @@ impl Scanner<'_> {
                 content_start: tag.end,
             });
         } else if is_one_of(&BLOCKS, name) {
+            if name.eq_ignore_ascii_case("pre") && !self_closing {
+                self.pre += 1;
+            }
             self.emit_break(tag.clone());
         } else if is_one_of(&CELLS, name) {
             self.emit_space(tag.clone());
@@ -195,6 +201,9 @@ impl Scanner<'_> {
                 }
             }
         } else if is_one_of(&BLOCKS, name) {
+            if name.eq_ignore_ascii_case("pre") {
+                self.pre = self.pre.saturating_sub(1);
+            }
             self.emit_break(tag.clone());
         } else if is_one_of(&CELLS, name) {
             self.emit_space(tag.clone());
@@ -202,7 +211,8 @@ impl Scanner<'_> {
         tag.end
     }
 
-    /// Copies text, collapsing each run of HTML whitespace to one space.
+    /// Copies text, collapsing each run of HTML whitespace to one space (a line break inside
+    /// `<pre>` stays a line break).
     fn emit_text(&mut self, range: Range<usize>) {
         let Some(text) = self.src.get(range.clone()) else {
             return;
@@ -212,7 +222,11 @@ impl Scanner<'_> {
             if is_html_space(c) {
                 self.out
                     .copy(self.src, range.start + run_start..range.start + i);
-                self.emit_space(range.start + i..range.start + i + 1);
+                if c == '\n' && self.pre > 0 {
+                    self.emit_break(range.start + i..range.start + i + 1);
+                } else {
+                    self.emit_space(range.start + i..range.start + i + 1);
+                }
                 run_start = i + 1;
             }
         }

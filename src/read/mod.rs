@@ -109,13 +109,13 @@ pub fn read_bytes(name: &str, bytes: &[u8]) -> Result<Document, ReadError> {
     let extension = extension.as_deref().unwrap_or("");
     if bytes.starts_with(b"PK\x03\x04") || extension == "docx" {
         let source = docx::body_text(name, bytes)?;
-        let (text, map) = normalize::normalize(&source);
+        let (text, map) = normalize::normalize_paragraphs(&source);
         return document(name, Format::Docx, "UTF-8", source, text, vec![map]);
     }
     let decoded = decode::decode(name, bytes)?;
     if matches!(extension, "html" | "htm" | "xhtml" | "shtml") || looks_like_html(&decoded.text) {
         let (stripped, page_map) = html::extract(&decoded.text);
-        let (text, map) = normalize::normalize(&stripped);
+        let (text, map) = normalize::normalize_paragraphs(&stripped);
         return document(
             name,
             Format::Html,

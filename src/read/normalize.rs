@@ -18,6 +18,17 @@ const HEADING_MAX_CHARS: usize = 40;
 const RESIDUE_MAX_CHARS: usize = 60;
 
 pub(crate) fn normalize(source: &str) -> (String, OffsetMap) {
+    normalize_lines(source, false)
+}
+
+/// Like [`normalize`] for text whose line breaks are paragraph ends by construction (an HTML
+/// block tag, a docx `<w:p>`): every one is kept, so a paragraph without a final `。` still ends
+/// its sentence and the same report reads the same in every format.
+pub(crate) fn normalize_paragraphs(source: &str) -> (String, OffsetMap) {
+    normalize_lines(source, true)
+}
+
+fn normalize_lines(source: &str, paragraphs: bool) -> (String, OffsetMap) {
     let mut out = MapBuilder::default();
     let mut line = MapBuilder::default();
     let mut prev: Option<LineInfo> = None;
@@ -34,7 +45,10 @@ pub(crate) fn normalize(source: &str) -> (String, OffsetMap) {
             continue;
         }
         if let Some(prev) = &prev {
-            out.replace(gap_start..span.start, separator(prev, line.text(), blank));
+            out.replace(
+                gap_start..span.start,
+                separator(prev, line.text(), blank, paragraphs),
+            );
         }
         out.append(&line);
         gap_start = span.end;
@@ -219,7 +233,8 @@ impl LineInfo {
 }
 
 /// What replaces the line break(s) between the previous line and `next` (see module doc).
-fn separator(prev: &LineInfo, next: &str, blank: bool) -> &'static str {
+/// Between `paragraphs` only a number cut from its unit is joined.
+fn separator(prev: &LineInfo, next: &str, blank: bool, paragraphs: bool) -> &'static str {
     let first = next.chars().next().unwrap_or(' ');
     if blank {
         "\n\n"
@@ -230,7 +245,7 @@ fn separator(prev: &LineInfo, next: &str, blank: bool) -> &'static str {
     {
         // `785\n人`: a number cut from its unit, even on a short line.
         ""
-    } else if prev.heading_like {
+    } else if prev.heading_like || paragraphs {
         "\n"
     } else if prev.last.is_ascii_alphanumeric() && first.is_ascii_alphanumeric() {
         " "
