@@ -1,6 +1,7 @@
 //! The command line: argument parsing, loading, and writing results. The only module that prints
 //! or decides exit codes; everything else returns values and diagnostics.
 
+use std::collections::BTreeMap;
 use std::io::{IsTerminal as _, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -21,6 +22,8 @@ pub const EXIT_OK: u8 = 0;
 pub const EXIT_FAILED: u8 = 1;
 /// Bad usage, unreadable input, or a rule set with errors when scoring.
 pub const EXIT_INPUT: u8 = 2;
+/// How many diagnostics one source file shows; the rest are counted in one more diagnostic.
+const SHOWN_PER_FILE: usize = 50;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -103,6 +106,9 @@ enum Command {
         /// Write the output to this file (atomically) instead of standard output.
         #[arg(long, short)]
         output: Option<PathBuf>,
+        /// Let a facts file's `[report] file` name a report outside the facts file's folder.
+        #[arg(long)]
+        allow_report_outside: bool,
     },
     /// Print the facts found in a report.
     Extract {
@@ -213,6 +219,7 @@ where
         color,
         quiet: cli.quiet,
         terminal: terminal_color,
+        options: score::Options::default(),
     };
     let code = match cli.command {
         Command::Score {
@@ -224,7 +231,9 @@ where
             verbose,
             summary,
             output,
+            allow_report_outside,
         } => {
+            session.options.report_outside = allow_report_outside;
             let batch = summary.is_some() || inputs.len() > 1 || inputs.iter().any(|p| p.is_dir());
             let produced = if batch {
                 session.batch(&inputs, rules.as_deref(), summary.unwrap_or(Summary::Csv))
@@ -289,6 +298,7 @@ struct Session {
     quiet: bool,
     /// Whether standard error is a terminal (for the progress bar).
     terminal: bool,
+    options: score::Options,
 }
 
 /// What a scoring command produced: the data to deliver and the exit code so far.
@@ -298,9 +308,26 @@ struct Produced {
 }
 
 impl Session {
+    /// Prints diagnostics, at most [`SHOWN_PER_FILE`] per source file, then one that counts the
+    /// rest: 8,000 mistakes in one file must not become a gigabyte of output.
     fn report(&mut self, diags: &[Diag]) {
+        let mut shown: BTreeMap<&str, usize> = BTreeMap::new();
         for diag in diags.iter().filter(|d| d.is_error() || !self.quiet) {
-            self.stderr.push_str(&render::diagnostic(diag, self.color));
+            let count = shown.entry(diag.source_name()).or_default();
+            *count += 1;
+            if *count <= SHOWN_PER_FILE {
+                self.stderr.push_str(&render::diagnostic(diag, self.color));
+                self.stderr.push('\n');
+            }
+        }
+        for (name, count) in shown.into_iter().filter(|(_, n)| *n > SHOWN_PER_FILE) {
+            let file = if name.is_empty() { String::new() } else { format!("{name} ") };
+            let more = Diag::advice(
+                Code::CliMoreDiagnostics,
+                format!("{file}还有{}条诊断未显示", count - SHOWN_PER_FILE),
+            )
+            .help("先改正上面显示的问题,再运行一次以查看其余的诊断");
+            self.stderr.push_str(&render::diagnostic(&more, self.color));
             self.stderr.push('\n');
         }
     }
@@ -501,7 +528,7 @@ impl Session {
         verbose: bool,
     ) -> Option<Produced> {
         let ruleset = self.ruleset(rules)?;
-        let scored = match score::score_path(&ruleset, input, corrections) {
+        let scored = match score::score_path_with(&ruleset, input, corrections, self.options) {
             Ok(scored) => scored,
             Err(diags) => {
                 self.report(&diags);

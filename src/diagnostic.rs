@@ -5,7 +5,7 @@
 //! carry on, so a user sees every problem in a file at once.
 
 use std::fmt;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use miette::{LabeledSpan, NamedSource, Severity, SourceSpan};
 
@@ -111,6 +111,7 @@ pub enum Code {
     TestFailed,
     CliIo,
     CliUsage,
+    CliMoreDiagnostics,
     ReadEmpty,
     ReadBinary,
     ReadTooLarge,
@@ -163,6 +164,7 @@ impl Code {
         Code::TestFailed,
         Code::CliIo,
         Code::CliUsage,
+        Code::CliMoreDiagnostics,
         Code::ReadEmpty,
         Code::ReadBinary,
         Code::ReadTooLarge,
@@ -215,6 +217,7 @@ impl Code {
             Code::TestFailed => "fazhi::test::failed",
             Code::CliIo => "fazhi::cli::io",
             Code::CliUsage => "fazhi::cli::usage",
+            Code::CliMoreDiagnostics => "fazhi::cli::more-diagnostics",
             Code::ReadEmpty => "fazhi::read::empty",
             Code::ReadBinary => "fazhi::read::binary",
             Code::ReadTooLarge => "fazhi::read::too-large",
@@ -240,9 +243,8 @@ pub struct Diag {
     pub code: Code,
     pub severity: Severity,
     pub message: String,
-    /// The source as miette shows it: its name carries the primary label's line and character
-    /// column (miette's own header counts bytes, which is wrong for CJK text).
-    source: Option<NamedSource<Arc<str>>>,
+    /// The source and labels as miette shows them, built on first use (see [`Shown`]).
+    shown: OnceLock<Option<Shown>>,
     source_text: Option<Arc<str>>,
     source_name: String,
     /// Whether `source_name` already says where the text is (an evidence window).
@@ -270,7 +272,7 @@ impl Diag {
             code,
             severity,
             message: message.into(),
-            source: None,
+            shown: OnceLock::new(),
             source_text: None,
             source_name: String::new(),
             named_position: false,
@@ -285,7 +287,7 @@ impl Diag {
         self.source_name = source.name.clone();
         self.source_text = Some(Arc::clone(&source.text));
         self.named_position = false;
-        self.name_source();
+        self.shown = OnceLock::new();
         self
     }
 
@@ -294,7 +296,7 @@ impl Diag {
         self.source_name = name;
         self.source_text = Some(text);
         self.named_position = true;
-        self.name_source();
+        self.shown = OnceLock::new();
         self
     }
 
@@ -302,7 +304,7 @@ impl Diag {
     /// source when rendered, so the order of `label` and `in_source` calls does not matter.
     pub fn label(mut self, span: Span, text: impl Into<String>) -> Diag {
         self.labels.push((span, text.into()));
-        self.name_source();
+        self.shown = OnceLock::new();
         self
     }
 
@@ -363,25 +365,43 @@ impl Diag {
         .label(local, label)
     }
 
-    fn name_source(&mut self) {
-        let Some(text) = &self.source_text else {
-            return;
-        };
-        let name = match self.labels.first() {
-            Some((span, _)) if !self.named_position => {
-                let at = span.start.min(text.len());
-                let at = (0..=at)
-                    .rev()
-                    .find(|i| text.is_char_boundary(*i))
-                    .unwrap_or(0);
-                let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
-                let line = text[..at].matches('\n').count() + 1;
-                let column = text[line_start..at].chars().count() + 1;
-                format!("{}:{line}:{column}", self.source_name)
-            }
-            _ => self.source_name.clone(),
-        };
-        self.source = Some(NamedSource::new(name, Arc::clone(text)).with_language("fazhi"));
+    /// What miette is given, built once: the source named with the primary label's line and
+    /// character column (miette's own header counts bytes, which is wrong for CJK text), control
+    /// characters made harmless, and, when a labelled line is long, only windows of it.
+    fn shown(&self) -> Option<&Shown> {
+        self.shown
+            .get_or_init(|| {
+                let text = self.source_text.as_ref()?;
+                let name = match self.labels.first() {
+                    Some((span, _)) if !self.named_position => {
+                        let at = floor_boundary(text, span.start);
+                        let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+                        let line = text.as_bytes()[..at]
+                            .iter()
+                            .filter(|b| **b == b'\n')
+                            .count()
+                            + 1;
+                        let column = text[line_start..at].chars().count() + 1;
+                        format!("{}:{line}:{column}", self.source_name)
+                    }
+                    _ => self.source_name.clone(),
+                };
+                let (text, labels) = excerpt(text, &self.labels);
+                let labels = labels
+                    .into_iter()
+                    .map(|(span, label)| (span.to_source_span(&text), harmless(&label)))
+                    .collect();
+                Some(Shown {
+                    source: NamedSource::new(harmless(&name), text).with_language("fazhi"),
+                    labels,
+                })
+            })
+            .as_ref()
+    }
+
+    /// The name of the source the labels point into (a file name, or a window's name).
+    pub fn source_name(&self) -> &str {
+        &self.source_name
     }
 
     pub fn help(mut self, help: impl Into<String>) -> Diag {
@@ -406,8 +426,158 @@ impl Diag {
 
 impl fmt::Display for Diag {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)
+        f.write_str(&harmless(&self.message))
     }
+}
+
+/// A diagnostic's source and labels as given to miette.
+#[derive(Debug, Clone)]
+struct Shown {
+    source: NamedSource<Arc<str>>,
+    labels: Vec<(SourceSpan, String)>,
+}
+
+/// A labelled line longer than this many characters is shown only in windows around its labels:
+/// miette never shortens a line, and panics on a column past 65,535.
+const LONG_LINE_CHARS: usize = 300;
+/// Characters kept on each side of a label in a window of a long line.
+const WINDOW_CHARS: usize = 30;
+
+fn floor_boundary(text: &str, i: usize) -> usize {
+    let mut i = i.min(text.len());
+    while !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+fn ceil_boundary(text: &str, i: usize) -> usize {
+    let mut i = i.min(text.len());
+    while !text.is_char_boundary(i) {
+        i += 1;
+    }
+    i
+}
+
+/// The text miette is given and the labels shifted into it. Unchanged (with control characters
+/// made harmless) when every labelled line is short; otherwise one line per window of ±30
+/// characters around each label (overlapping windows merged), with `…` where a line was cut.
+/// Work is bounded by the windows and the labelled lines, never by the whole file per label.
+fn excerpt(text: &str, labels: &[(Span, String)]) -> (Arc<str>, Vec<(Span, String)>) {
+    let line_of = |at: usize| {
+        let at = floor_boundary(text, at);
+        let start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+        let end = text[at..].find('\n').map_or(text.len(), |i| at + i);
+        (start, end)
+    };
+    let is_long = |(start, end): (usize, usize)| {
+        end - start > LONG_LINE_CHARS && text[start..end].chars().nth(LONG_LINE_CHARS).is_some()
+    };
+    // miette shows the line before and after a label too.
+    let long = labels.iter().any(|(span, _)| {
+        let (start, end) = line_of(span.start);
+        is_long((start, end))
+            || (start > 0 && is_long(line_of(start - 1)))
+            || (end < text.len() && is_long(line_of(end + 1)))
+    });
+    if !long {
+        return (Arc::from(harmless_same_length(text)), labels.to_vec());
+    }
+    // Windows in text order, each clamped to its label's line, overlapping ones merged.
+    let mut windows: Vec<(usize, usize, usize, usize)> = labels
+        .iter()
+        .map(|(span, _)| {
+            let start = floor_boundary(text, span.start);
+            let end = ceil_boundary(text, span.end.max(span.start)).min(start + 4 * WINDOW_CHARS);
+            let end = ceil_boundary(text, end);
+            let (line_start, _) = line_of(start);
+            let (_, line_end) = line_of(end.max(start));
+            let from = text[line_start..start]
+                .char_indices()
+                .rev()
+                .nth(WINDOW_CHARS - 1)
+                .map_or(line_start, |(i, _)| line_start + i);
+            let to = text[end.min(line_end)..line_end]
+                .char_indices()
+                .nth(WINDOW_CHARS)
+                .map_or(line_end, |(i, _)| end.min(line_end) + i);
+            (from, to, line_start, line_end)
+        })
+        .collect();
+    windows.sort_unstable();
+    let mut merged: Vec<(usize, usize, usize, usize)> = Vec::new();
+    for w in windows {
+        match merged.last_mut() {
+            Some(last) if w.0 <= last.1 => {
+                last.1 = last.1.max(w.1);
+                last.3 = last.3.max(w.3);
+            }
+            _ => merged.push(w),
+        }
+    }
+    let mut shown = String::new();
+    // (original start, original end, shown start) of each window, to shift the labels.
+    let mut shifts = Vec::new();
+    for (n, (from, to, line_start, line_end)) in merged.iter().enumerate() {
+        if n > 0 {
+            shown.push('\n');
+        }
+        if from > line_start {
+            shown.push('…');
+        }
+        shifts.push((*from, *to, shown.len()));
+        shown.push_str(&harmless_same_length(&text[*from..*to]));
+        if to < line_end {
+            shown.push('…');
+        }
+    }
+    let labels = labels
+        .iter()
+        .map(|(span, label)| {
+            let start = floor_boundary(text, span.start);
+            let end = ceil_boundary(text, span.end.max(start));
+            let shifted = shifts
+                .iter()
+                .find(|(from, to, _)| start >= *from && start <= *to)
+                .map_or(Span::new(0, 0), |(from, to, at)| {
+                    Span::new(start - from + at, end.min(*to) - from + at)
+                });
+            (shifted, label.clone())
+        })
+        .collect();
+    (Arc::from(shown), labels)
+}
+
+/// Control characters (the start of every terminal escape sequence among them) replaced by `�`,
+/// for text that reaches a terminal; tabs, line feeds and carriage returns stay.
+pub fn harmless(text: &str) -> String {
+    if !text.chars().any(is_control) {
+        return text.to_string();
+    }
+    text.chars()
+        .map(|c| if is_control(c) { '\u{FFFD}' } else { c })
+        .collect()
+}
+
+/// Like [`harmless`] but keeping every byte offset: each control character becomes as many
+/// spaces as its UTF-8 length, so spans still point at the same text.
+fn harmless_same_length(text: &str) -> String {
+    if !text.chars().any(is_control) {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if is_control(c) {
+            out.extend(std::iter::repeat(' ').take(c.len_utf8()));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+fn is_control(c: char) -> bool {
+    c.is_control() && !matches!(c, '\n' | '\t' | '\r')
 }
 
 impl std::error::Error for Diag {}
@@ -424,25 +594,24 @@ impl miette::Diagnostic for Diag {
     fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
         self.help
             .as_ref()
-            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
+            .map(|h| Box::new(harmless(h)) as Box<dyn fmt::Display>)
     }
 
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
-        self.source.as_ref().map(|s| s as &dyn miette::SourceCode)
+        self.shown().map(|s| &s.source as &dyn miette::SourceCode)
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        let text = self.source_text.as_ref()?;
-        if self.labels.is_empty() {
+        let shown = self.shown()?;
+        if shown.labels.is_empty() {
             return None;
         }
-        Some(Box::new(self.labels.iter().enumerate().map(
-            move |(i, (span, label))| {
-                let span = span.to_source_span(text);
+        Some(Box::new(shown.labels.iter().enumerate().map(
+            |(i, (span, label))| {
                 if i == 0 {
-                    LabeledSpan::new_primary_with_span(Some(label.clone()), span)
+                    LabeledSpan::new_primary_with_span(Some(label.clone()), *span)
                 } else {
-                    LabeledSpan::new_with_span(Some(label.clone()), span)
+                    LabeledSpan::new_with_span(Some(label.clone()), *span)
                 }
             },
         )))
@@ -478,9 +647,12 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
 
 /// The closest candidate within a third of the name's length, for "did you mean `x`?".
 pub fn suggest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    let limit = (name.chars().count() / 3).max(1);
+    let length = name.chars().count();
+    let limit = (length / 3).max(1);
     candidates
         .into_iter()
+        // The distance is at least the difference in length: skip the candidates it rules out.
+        .filter(|c| c.chars().count().abs_diff(length) <= limit)
         .map(|c| (edit_distance(name, c), c))
         .filter(|(d, _)| *d <= limit)
         .min()

@@ -45,9 +45,9 @@ impl ReportInfo {
         if let Some(year) = self.year {
             title.push_str(&format!(" {year}年度"));
         }
-        format!("{} ({})", title.trim(), self.name)
-            .trim()
-            .to_string()
+        // The issuer is read from the report and the name is a file name: either may hold a
+        // terminal escape sequence.
+        crate::diagnostic::harmless(format!("{} ({})", title.trim(), self.name).trim())
     }
 }
 
