@@ -51,6 +51,12 @@ impl FactType {
     }
 }
 
+/// The values a rate can take, wherever it comes from: a facts file refuses others, extraction
+/// ignores them (`出庭应诉率150%` is a misprint or a growth figure, never full marks).
+pub fn rate_in_range(rate: Decimal) -> bool {
+    (Decimal::ZERO..=Decimal::ONE_HUNDRED).contains(&rate)
+}
+
 impl fmt::Display for FactType {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.keyword())

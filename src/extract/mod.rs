@@ -9,6 +9,7 @@ pub mod pattern;
 pub mod quantity;
 pub mod structure;
 
+use std::collections::HashSet;
 use std::ops::Range;
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
@@ -20,7 +21,7 @@ use crate::diagnostic::{Code, Diag, Source, Span};
 use crate::facts::{Evidence, FactValue, Facts, Origin};
 use crate::read::Document;
 use crate::syntax::ast::{FactDecl, Scope};
-use crate::value::{FactType, Qualifier, Value};
+use crate::value::{rate_in_range, FactType, Qualifier, Value};
 use structure::{Fixed, Structure};
 
 /// The compiled patterns of a rule set, with one Aho-Corasick automaton over the literals that
@@ -44,9 +45,12 @@ impl Extractor {
         let mut always = Vec::new();
         for (i, compiled) in patterns.iter().enumerate() {
             match &compiled.literals {
-                Some(literals) => literals
-                    .iter()
-                    .for_each(|l| index.entry(l.as_str()).or_default().push(i)),
+                Some(literals) => literals.iter().for_each(|l| {
+                    let admits = index.entry(literal_prefix(l)).or_default();
+                    if admits.last() != Some(&i) {
+                        admits.push(i);
+                    }
+                }),
                 None => always.push(i),
             }
         }
@@ -104,6 +108,18 @@ impl Extractor {
             .filter(|(_, yes)| **yes)
             .map(|(i, _)| i)
     }
+}
+
+/// The longest literal the prefilter looks for, in characters. A prefix of a literal every match
+/// contains is one too, and the automaton's build time grows with the square of a literal's
+/// length (one 4,000-character pattern took 12 s to check).
+const MAX_LITERAL_CHARS: usize = 16;
+
+fn literal_prefix(literal: &str) -> &str {
+    literal
+        .char_indices()
+        .nth(MAX_LITERAL_CHARS)
+        .map_or(literal, |(i, _)| &literal[..i])
 }
 
 /// Facts found in a report, and warnings about conflicting evidence.
@@ -174,6 +190,8 @@ pub fn extract(ruleset: &RuleSet, document: &Document) -> Extraction {
     // regex only over the sentences holding one of its literals: a small fraction of running it
     // over whole paragraphs, which in reports are often 500–2000 characters on one line.
     let mut admitted = Vec::new();
+    // (fact, quote start) of every candidate kept: one statement counts once per fact.
+    let mut seen: HashSet<(&str, usize)> = HashSet::new();
     let mut line_start = 0;
     for line in text.split_inclusive(['\n', '。']) {
         let offset = line_start;
@@ -233,9 +251,11 @@ pub fn extract(ruleset: &RuleSet, document: &Document) -> Extraction {
                 };
                 match (candidate, value) {
                     (Some(candidate), _) => {
-                        let list = candidates.entry(compiled.fact.as_str()).or_default();
-                        if !list.iter().any(|c| c.quote.start == candidate.quote.start) {
-                            list.push(candidate);
+                        if seen.insert((compiled.fact.as_str(), candidate.quote.start)) {
+                            candidates
+                                .entry(compiled.fact.as_str())
+                                .or_default()
+                                .push(candidate);
                         }
                     }
                     (None, Some(value)) if retries < MAX_RETRIES => {
@@ -332,9 +352,15 @@ fn conflict(
         .help(format!("the first whole-government statement is used; if it is wrong, correct it with `--facts` (`fazhi extract {} --format toml` writes a file to edit)", document.name))
 }
 
-/// The sentence or clause before `at`, for context checks.
+/// How far back context checks look: a sentence longer than this is cut to its last part, so a
+/// check costs at most this much per match whatever the sentence's length (a report of one
+/// 400 KB sentence would otherwise make every match rescan it: quadratic time).
+const MAX_CONTEXT_BYTES: usize = 1500;
+
+/// The sentence or clause before `at` (at most [`MAX_CONTEXT_BYTES`] of it), for context checks.
 fn clause_before<'t>(text: &'t str, at: usize, stops: &[char]) -> &'t str {
-    let before = &text[..at];
+    let from = text.floor_char_boundary_compat(at.saturating_sub(MAX_CONTEXT_BYTES));
+    let before = &text[from..at];
     let start = before.rfind(stops).map_or(0, |i| {
         i + before[i..].chars().next().map_or(1, char::len_utf8)
     });
@@ -374,7 +400,7 @@ fn read_value(
     let raw = &text[value.clone()];
     let (typed, mut qualifier) = match ty {
         FactType::Percent => {
-            let q = quantity::parse_percent(raw)?;
+            let q = quantity::parse_percent(raw).filter(|q| rate_in_range(q.value))?;
             (Value::Percent(q.value), q.qualifier)
         }
         FactType::Count | FactType::Amount => {
