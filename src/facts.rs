@@ -1,6 +1,8 @@
 //! Facts of one report: typed values with their provenance, read from a facts file (TOML or JSON)
 //! or produced by the extractor.
 
+use std::collections::HashSet;
+use std::ops::Range;
 use std::str::FromStr;
 
 use indexmap::IndexMap;
@@ -300,7 +302,7 @@ fn parse_value(raw: &Raw, ty: FactType) -> Result<Value, ValueError> {
                 return Err(range("negative", "values are never negative"));
             }
             match ty {
-                FactType::Percent if number > Decimal::ONE_HUNDRED => {
+                FactType::Percent if !crate::value::rate_in_range(number) => {
                     Err(range("over 100%", "a rate is between 0 and 100"))
                 }
                 FactType::Percent => Ok(Value::Percent(number)),
@@ -375,18 +377,28 @@ fn raw_from_toml(source: &Source, diags: &mut Vec<Diag>) -> Option<(ReportMeta, 
     };
     let mut meta = ReportMeta::default();
     if let Some(report) = doc.get("report").and_then(Item::as_table_like) {
-        meta.issuer = report
-            .get("issuer")
-            .and_then(Item::as_str)
-            .map(str::to_string);
-        meta.year = report
-            .get("year")
-            .and_then(Item::as_integer)
-            .and_then(|y| i32::try_from(y).ok());
-        meta.file = report
-            .get("file")
-            .and_then(Item::as_str)
-            .map(str::to_string);
+        let at = |key: &str| report.get(key).map(|item| span_of(item.span()));
+        let text_of = |key: &str, diags: &mut Vec<Diag>| match report.get(key) {
+            None => None,
+            Some(item) => {
+                let text = item.as_str().map(str::to_string);
+                if text.is_none() {
+                    diags.push(meta_error(key, "不是字符串", at(key)));
+                }
+                text
+            }
+        };
+        meta.issuer = text_of("issuer", diags);
+        meta.file = text_of("file", diags);
+        if let Some(year) = report.get("year") {
+            meta.year = year
+                .as_integer()
+                .and_then(|y| i32::try_from(y).ok())
+                .filter(|y| YEARS.contains(y));
+            if meta.year.is_none() {
+                diags.push(meta_error("year", "不是1949至2100之间的年份", at("year")));
+            }
+        }
     }
     let mut entries = Vec::new();
     let Some(facts) = doc.get("facts") else {
@@ -424,8 +436,14 @@ fn raw_from_toml(source: &Source, diags: &mut Vec<Diag>) -> Option<(ReportMeta, 
                     };
                     match key {
                         "value" => entry.value = Some((scalar(value), field_span)),
+                        // A qualifier of the wrong kind is shown as written and refused when typed.
                         "qualifier" => {
-                            entry.qualifier = value.as_str().map(|q| (q.to_string(), field_span))
+                            entry.qualifier = Some((
+                                value
+                                    .as_str()
+                                    .map_or_else(|| value.to_string().trim().to_string(), str::to_string),
+                                field_span,
+                            ))
                         }
                         "quote" => {
                             entry.quote = value.as_str().map(|q| (q.to_string(), field_span))
@@ -438,14 +456,10 @@ fn raw_from_toml(source: &Source, diags: &mut Vec<Diag>) -> Option<(ReportMeta, 
                             entry.span = Some((numbers, field_span));
                         }
                         "occurrence" | "origin" | "note" => {}
-                        other => diags.push(
-                            Diag::warning(
-                                Code::FactsParse,
-                                format!("unknown field `{other}` ignored"),
-                            )
-                            .label(span_of(fields.key(other).and_then(|k| k.span())), "ignored")
-                            .help("entries have `value`, `qualifier`, `quote` and `span`"),
-                        ),
+                        other => diags.push(unknown_field(
+                            other,
+                            span_of(fields.key(other).and_then(|k| k.span())),
+                        )),
                     }
                 }
             }
@@ -477,40 +491,87 @@ fn raw_from_json(source: &Source, diags: &mut Vec<Diag>) -> Option<(ReportMeta, 
             J::Object(_) => Raw::Other("table"),
         }
     };
-    // serde_json keeps no positions: find each entry (inside the `facts` object) and its fields
-    // in the text, so diagnostics point at the value that is wrong.
-    let text = &source.text;
-    let facts_object = json_field(text, 0..text.len(), "facts").map(|(_, value)| value);
-    let report = doc.get("report");
-    let meta = ReportMeta {
-        issuer: report
-            .and_then(|r| r.get("issuer"))
-            .and_then(J::as_str)
-            .map(str::to_string),
-        year: report
-            .and_then(|r| r.get("year"))
-            .and_then(|y| y.as_i64().or_else(|| y.as_str()?.parse().ok()))
-            .and_then(|y| i32::try_from(y).ok()),
-        file: report
-            .and_then(|r| r.get("file"))
-            .and_then(J::as_str)
-            .map(str::to_string),
+    let J::Object(top) = &doc else {
+        diags.push(
+            Diag::error(Code::FactsParse, "JSON 事实文件应是一个对象")
+                .label(Span::new(0, source.text.len()), "不是对象")
+                .help("facts JSON has the shape of `fazhi extract --format json`: {\"facts\": {id: {\"value\": …}}}"),
+        );
+        return None;
     };
+    // serde_json keeps no positions, and keeps only the last of duplicate keys: the members of
+    // each object that matters are found in the text in one pass, so diagnostics point at the
+    // value that is wrong and a key written twice is an error, not a silent choice.
+    let text = &source.text;
+    let members_of = |within: Option<Range<usize>>, diags: &mut Vec<Diag>| -> Members {
+        let members = within.map(|w| json_members(text, w)).unwrap_or_default();
+        let mut seen: HashSet<&str> = HashSet::new();
+        for (key, range, _) in &members {
+            if !seen.insert(key.as_str()) {
+                diags.push(
+                    Diag::error(Code::FactsParse, format!("键 `{key}` 重复出现"))
+                        .label(Span::new(range.start, range.end), "第二次出现")
+                        .help("JSON 只会保留其中一个:每个键只写一次"),
+                );
+            }
+        }
+        members
+            .into_iter()
+            .map(|(key, k, v)| (key, (Span::new(k.start, k.end), v)))
+            .collect()
+    };
+    let top_members = members_of(Some(0..text.len()), diags);
+    for (key, (span, _)) in &top_members {
+        if key != "facts" && key != "report" {
+            diags.push(
+                Diag::warning(Code::FactsParse, format!("未知的键 `{key}`,已忽略"))
+                    .label(*span, "已忽略")
+                    .help("事实文件只有 `report` 和 `facts` 两部分"),
+            );
+        }
+    }
+    let at = |members: &Members, key: &str| members.get(key).map(|(_, v)| Span::new(v.start, v.end));
+    let report = top.get("report");
+    let report_members = members_of(top_members.get("report").map(|(_, v)| v.clone()), diags);
+    let mut meta = ReportMeta::default();
+    if let Some(report) = report {
+        let text_of = |key: &str, diags: &mut Vec<Diag>| match report.get(key) {
+            None => None,
+            Some(J::String(s)) => Some(s.clone()),
+            Some(_) => {
+                diags.push(meta_error(key, "不是字符串", at(&report_members, key)));
+                None
+            }
+        };
+        meta.issuer = text_of("issuer", diags);
+        meta.file = text_of("file", diags);
+        meta.year = match report.get("year") {
+            None => None,
+            Some(y) => {
+                let year = y
+                    .as_i64()
+                    .or_else(|| y.as_str()?.parse().ok())
+                    .and_then(|y| i32::try_from(y).ok())
+                    .filter(|y| YEARS.contains(y));
+                if year.is_none() {
+                    diags.push(meta_error("year", "不是1949至2100之间的年份", at(&report_members, "year")));
+                }
+                year
+            }
+        };
+    }
+    let facts_members = members_of(top_members.get("facts").map(|(_, v)| v.clone()), diags);
     let mut entries = Vec::new();
-    if let Some(facts) = doc.get("facts").and_then(J::as_object) {
+    if let Some(facts) = top.get("facts").and_then(J::as_object) {
         for (id, item) in facts {
-            let located = facts_object
-                .clone()
-                .and_then(|within| json_field(text, within, id));
-            let id_span = located
-                .as_ref()
-                .map_or(Span::default(), |(key, _)| Span::new(key.start, key.end));
-            let body = located.map(|(_, value)| value);
-            let field_span = |name: &str| {
-                body.clone()
-                    .and_then(|within| json_field(text, within, name))
-                    .map_or(id_span, |(_, value)| Span::new(value.start, value.end))
+            let (id_span, body) = facts_members
+                .get(id.as_str())
+                .map_or((Span::default(), None), |(k, v)| (*k, Some(v.clone())));
+            let fields = match item {
+                J::Object(_) => members_of(body.clone(), diags),
+                _ => Members::new(),
             };
+            let field_span = |name: &str| at(&fields, name).unwrap_or(id_span);
             let mut entry = RawEntry {
                 id: id.clone(),
                 id_span,
@@ -521,84 +582,112 @@ fn raw_from_json(source: &Source, diags: &mut Vec<Diag>) -> Option<(ReportMeta, 
                 whole: id_span,
             };
             match item {
-                J::Object(fields) => {
-                    entry.value = fields
+                J::Object(object) => {
+                    // A field of the wrong kind is shown as written and refused when typed.
+                    let written = |v: &J| v.as_str().map_or_else(|| v.to_string(), str::to_string);
+                    entry.value = object
                         .get("value")
                         .map(|v| (scalar(v), field_span("value")));
-                    entry.qualifier = fields
+                    entry.qualifier = object
                         .get("qualifier")
-                        .and_then(J::as_str)
-                        .map(|q| (q.to_string(), field_span("qualifier")));
-                    entry.quote = fields
+                        .map(|q| (written(q), field_span("qualifier")));
+                    entry.quote = object
                         .get("quote")
                         .and_then(J::as_str)
                         .map(|q| (q.to_string(), field_span("quote")));
-                    entry.span = fields
+                    entry.span = object
                         .get("span")
-                        .and_then(J::as_array)
-                        .map(|a| (a.iter().filter_map(J::as_i64).collect(), field_span("span")));
+                        .map(|a| (json_span(a), field_span("span")));
+                    for key in object.keys() {
+                        if !ENTRY_FIELDS.contains(&key.as_str()) {
+                            diags.push(unknown_field(key, field_span(key)));
+                        }
+                    }
                 }
                 other => {
-                    let span = body.clone().map_or(id_span, |v| Span::new(v.start, v.end));
+                    let span = body.map_or(id_span, |v| Span::new(v.start, v.end));
                     entry.value = Some((scalar(other), span));
                 }
             }
             entries.push(entry);
         }
+    } else if let Some(span) = at(&top_members, "facts") {
+        diags.push(
+            Diag::error(Code::FactsParse, "`facts` 应是一个对象")
+                .label(span, "不是对象")
+                .help("写成 `\"facts\": {\"court_appearance_rate\": {\"value\": \"100\"}}`"),
+        );
     }
     Some((meta, entries))
 }
 
-/// The key and value byte ranges of the first `"key": value` directly inside the JSON object or
-/// text range `within` (nested objects are skipped over, strings are respected).
-fn json_field(
-    text: &str,
-    within: std::ops::Range<usize>,
-    key: &str,
-) -> Option<(std::ops::Range<usize>, std::ops::Range<usize>)> {
-    let bytes = text.as_bytes();
-    let quoted = format!("\"{key}\"");
-    let mut at = within.start;
-    while at < within.end && bytes[at].is_ascii_whitespace() {
-        at += 1;
-    }
-    // Step over the object's own opening brace, so nesting depth 0 is its members.
-    if bytes.get(at) == Some(&b'{') {
-        at += 1;
-    }
-    let mut depth = 0usize;
-    while at < within.end {
-        match bytes[at] {
-            b'"' => {
-                let end = json_value_end(bytes, at)?;
-                if depth == 0 && text.get(at..end) == Some(quoted.as_str()) {
-                    let mut value = end;
-                    while value < within.end
-                        && matches!(bytes[value], b' ' | b'\t' | b'\n' | b'\r' | b':')
-                    {
-                        value += 1;
-                    }
-                    if value > end && value < within.end {
-                        return Some((
-                            at..end,
-                            value..json_value_end(bytes, value)?.min(within.end),
-                        ));
-                    }
-                }
-                at = end;
-            }
-            b'{' | b'[' => {
-                depth += 1;
-                at += 1;
-            }
-            b'}' | b']' => {
-                depth = depth.checked_sub(1)?;
-                at += 1;
-            }
-            _ => at += 1,
+/// The members of one JSON object: key → (key span, value range).
+type Members = IndexMap<String, (Span, Range<usize>)>;
+
+/// Years a facts file may state.
+const YEARS: std::ops::RangeInclusive<i32> = 1949..=2100;
+
+/// The fields an entry may have; others are warned about and ignored.
+const ENTRY_FIELDS: [&str; 7] = ["value", "qualifier", "quote", "span", "occurrence", "origin", "note"];
+
+fn unknown_field(key: &str, span: Span) -> Diag {
+    Diag::warning(Code::FactsParse, format!("unknown field `{key}` ignored"))
+        .label(span, "ignored")
+        .help("entries have `value`, `qualifier`, `quote` and `span`")
+}
+
+/// A `[report]` field of the wrong kind.
+fn meta_error(key: &str, problem: &str, span: Option<Span>) -> Diag {
+    Diag::error(Code::FactsBadValue, format!("`report.{key}` {problem}"))
+        .label(span.unwrap_or_default(), problem)
+        .help("`[report]` 中 `file`、`issuer` 为字符串,`year` 为年份,如 `year = 2024`")
+}
+
+/// A JSON span as numbers; anything else gives an empty list, which is refused when typed.
+fn json_span(value: &serde_json::Value) -> Vec<i64> {
+    match value.as_array() {
+        Some(items) if items.iter().all(serde_json::Value::is_i64) => {
+            items.iter().filter_map(serde_json::Value::as_i64).collect()
         }
+        _ => Vec::new(),
     }
-    None
+}
+
+/// Every member directly inside the JSON object at `within`, in order: the key (unescaped), its
+/// range and its value's range. One pass over the object; the text is valid JSON (serde_json
+/// read it first), so a malformed shape only ends the list early.
+fn json_members(text: &str, within: Range<usize>) -> Vec<(String, Range<usize>, Range<usize>)> {
+    let bytes = text.as_bytes();
+    let end = within.end.min(bytes.len());
+    let skip = |mut at: usize, also: &[u8]| {
+        while at < end && (bytes[at].is_ascii_whitespace() || also.contains(&bytes[at])) {
+            at += 1;
+        }
+        at
+    };
+    let mut members = Vec::new();
+    let mut at = skip(within.start, &[]);
+    if bytes.get(at) != Some(&b'{') {
+        return members;
+    }
+    at += 1;
+    loop {
+        at = skip(at, b",");
+        if at >= end || bytes[at] != b'"' {
+            return members;
+        }
+        let Some(key_end) = json_value_end(bytes, at).filter(|e| *e <= end) else {
+            return members;
+        };
+        let key = serde_json::from_str::<String>(&text[at..key_end])
+            .unwrap_or_else(|_| text[at..key_end].to_string());
+        let value = skip(key_end, b":");
+        let Some(value_end) = json_value_end(bytes, value).map(|e| e.min(end)) else {
+            return members;
+        };
+        members.push((key, at..key_end, value..value_end));
+        at = value_end;
+    }
 }
 
 /// Where the JSON value starting at `start` ends (exclusive).

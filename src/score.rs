@@ -6,7 +6,7 @@ use std::path::Path;
 
 use crate::audit::Audit;
 use crate::check::RuleSet;
-use crate::diagnostic::{Code, Diag, Source};
+use crate::diagnostic::{Code, Diag, Source, Span};
 use crate::eval::{advice, evaluate, Scorecard};
 use crate::facts::{self, Facts};
 use crate::render::{Context, ReportInfo};
@@ -48,6 +48,14 @@ pub fn is_facts_file(path: &Path) -> bool {
     path.extension().is_some_and(|e| e == "toml" || e == "json")
 }
 
+/// What scoring may do beyond the defaults.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Options {
+    /// A facts file's `[report] file` may name a report outside the facts file's folder (by
+    /// default it may not: a shared facts file could otherwise quote `/etc/passwd` in a page).
+    pub report_outside: bool,
+}
+
 /// Scores a report (.txt, .html, .docx, anything readable) or a facts file (.toml, .json);
 /// `corrections` are facts entered by hand that override extraction. Errors are returned as
 /// diagnostics, with any warnings found before them.
@@ -55,6 +63,16 @@ pub fn score_path(
     ruleset: &RuleSet,
     input: &Path,
     corrections: Option<&Path>,
+) -> Result<Scored, Vec<Diag>> {
+    score_path_with(ruleset, input, corrections, Options::default())
+}
+
+/// [`score_path`] with [`Options`].
+pub fn score_path_with(
+    ruleset: &RuleSet,
+    input: &Path,
+    corrections: Option<&Path>,
+    options: Options,
 ) -> Result<Scored, Vec<Diag>> {
     let bytes = read::read_path_bytes(input).map_err(|e| vec![Diag::from(&e)])?;
     let name = input.display().to_string();
@@ -65,6 +83,16 @@ pub fn score_path(
         };
         let mut facts = file.facts;
         let report = match &file.meta.file {
+            Some(report_name) if !options.report_outside && !inside_folder(report_name) => {
+                diags.push(
+                    Diag::warning(
+                        Code::FactsReport,
+                        format!("`[report] file` 指向事实文件所在文件夹之外的 `{report_name}`,未读取"),
+                    )
+                    .help("请写事实文件所在文件夹内的相对路径;如信任该事实文件,可加 `--allow-report-outside`"),
+                );
+                None
+            }
             Some(report_name) => {
                 let path = input.parent().unwrap_or(Path::new(".")).join(report_name);
                 match read::read_path(&path) {
@@ -81,6 +109,7 @@ pub fn score_path(
         (facts, report, None, file.meta)
     } else {
         let document = read::read_bytes(&name, &bytes).map_err(|e| vec![Diag::from(&e)])?;
+        diags.extend(damaged_bytes(&document));
         let extraction = extract::extract(ruleset, &document);
         diags.extend(extraction.diags);
         let meta = facts::ReportMeta {
@@ -140,6 +169,32 @@ pub fn score_path(
         warnings: diags,
         audit,
     })
+}
+
+/// A warning when decoding replaced bytes it could not read (a damaged byte in a UTF-8 or
+/// GB18030 file, a truncated tail): the report is read, but what stood there is lost.
+fn damaged_bytes(document: &read::Document) -> Option<Diag> {
+    let first = document.source.find(char::REPLACEMENT_CHARACTER)?;
+    let count = document.source.matches(char::REPLACEMENT_CHARACTER).count();
+    let report = Source::new(document.name.clone(), document.source.clone());
+    Some(
+        Diag::warning(
+            Code::ReadBadEncoding,
+            format!("报告中有{count}处无法按 {} 解码的字节,已替换为 �", document.encoding),
+        )
+        .in_window(&report, Span::new(first, first + 3), None, "无法解码")
+        .help("文件可能已损坏;如替换处有数字,请核对原件,必要时用 `--facts` 更正"),
+    )
+}
+
+/// Whether a path written in a facts file stays inside the facts file's folder: relative, and
+/// without `..`.
+fn inside_folder(name: &str) -> bool {
+    use std::path::Component;
+    !name.is_empty()
+        && Path::new(name)
+            .components()
+            .all(|c| matches!(c, Component::Normal(_) | Component::CurDir))
 }
 
 /// Reads a facts file's bytes, adding its diagnostics to `diags`; `None` when it has errors.
