@@ -6,6 +6,8 @@
 
 use std::path::{Path, PathBuf};
 
+mod common;
+
 use fazhi::check::RuleSet;
 use fazhi::facts::Facts;
 
@@ -178,13 +180,8 @@ fn fact_values(ruleset: &RuleSet, name: &str, bytes: &[u8]) -> Vec<(String, Stri
 #[test]
 fn all_five_reports_give_the_same_facts_as_html_and_docx() {
     let ruleset = ruleset();
-    for name in [
-        "chenzhou-2024",
-        "guangzhou-conghua-justice-bureau-2024",
-        "shijiazhuang-xinhua-2024",
-        "wuhan-jiangxia-2024",
-        "xiamen-huli-2024",
-    ] {
+    for txt in common::FIXTURES {
+        let name = txt.trim_start_matches("reports-fixtures/").trim_end_matches(".txt");
         let path = fixtures().join(format!("{name}.txt"));
         let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{name}: {e}"));
         let want = fact_values(&ruleset, &format!("{name}.txt"), text.as_bytes());

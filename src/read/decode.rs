@@ -170,6 +170,7 @@ fn meta_charset(sample: &[u8]) -> Option<String> {
 }
 
 #[cfg(test)]
+#[allow(clippy::panic)]
 mod tests {
     use super::*;
 
@@ -216,13 +217,7 @@ mod tests {
     #[test]
     fn detects_utf16_without_bom_in_all_five_reports() {
         // `一` is U+4E00: frequent, with a NUL at the parity opposite to ASCII's.
-        for name in [
-            "chenzhou-2024",
-            "guangzhou-conghua-justice-bureau-2024",
-            "shijiazhuang-xinhua-2024",
-            "wuhan-jiangxia-2024",
-            "xiamen-huli-2024",
-        ] {
+        for name in crate::read::tests::REPORTS {
             let path = format!("{}/reports-fixtures/{name}.txt", env!("CARGO_MANIFEST_DIR"));
             let text = std::fs::read_to_string(&path).unwrap_or_default();
             assert!(!text.is_empty(), "{path}");

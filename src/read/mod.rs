@@ -217,7 +217,7 @@ fn looks_like_html(text: &str) -> bool {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use std::path::PathBuf;
 
@@ -318,15 +318,18 @@ mod tests {
         .any(|m| text.starts_with(m))
     }
 
+    /// The five real reports of reports-fixtures/, by stem.
+    pub(crate) const REPORTS: [&str; 5] = [
+        "chenzhou-2024",
+        "guangzhou-conghua-justice-bureau-2024",
+        "shijiazhuang-xinhua-2024",
+        "wuhan-jiangxia-2024",
+        "xiamen-huli-2024",
+    ];
+
     #[test]
     fn real_reports_keep_headings_on_their_own_lines() -> Result<(), ReadError> {
-        for name in [
-            "chenzhou-2024",
-            "guangzhou-conghua-justice-bureau-2024",
-            "shijiazhuang-xinhua-2024",
-            "wuhan-jiangxia-2024",
-            "xiamen-huli-2024",
-        ] {
+        for name in REPORTS {
             let doc = fixture(&format!("{name}.txt"))?;
             assert_eq!((doc.format, doc.encoding), (Format::Text, "UTF-8"));
             let lines: Vec<&str> = doc.text.lines().collect();
