@@ -1,0 +1,19 @@
+//! The rule language: parse and check one file, then render every diagnostic as the terminal
+//! would (the renderer once panicked on long lines).
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let source = fazhi::diagnostic::Source::new("fuzz.fz", text);
+    let (ruleset, diags) = fazhi::check::load(vec![source]);
+    for diag in diags.iter().take(20) {
+        let _ = fazhi::render::diagnostic(diag, false);
+    }
+    if let Some(ruleset) = ruleset {
+        let _ = fazhi::testing::run(&ruleset);
+    }
+});
