@@ -312,3 +312,15 @@ fn a_damaged_byte_is_read_with_a_warning() {
     assert!(out.stderr.contains("fazhi::read::bad-encoding"), "{}", out.stderr);
     assert!(out.stderr.contains("1处无法按 UTF-8 解码"), "{}", out.stderr);
 }
+
+#[test]
+fn a_long_chinese_word_where_the_grammar_expects_a_keyword_is_named_not_a_panic() {
+    // Found by the `dsl` fuzz target: the word was cut at byte 40, inside a character.
+    let dir = tempfile::tempdir().unwrap();
+    let word = "法治政府建设年度报告".repeat(3);
+    let rules = write(dir.path(), "w.fz", format!("{word} x\n"));
+    let out = run(&["check", arg(&rules)]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(out.stderr.contains("fazhi::syntax::parse"), "{}", out.stderr);
+    assert!(out.stderr.contains("found `法治政府建设年度报告法治"), "{}", out.stderr);
+}

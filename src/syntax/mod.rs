@@ -162,7 +162,12 @@ fn token_at(rest: &str) -> &str {
         .find(|(_, c)| !(c.is_alphanumeric() || *c == '_'))
         .map_or(rest.len(), |(i, _)| i);
     if word_end > 0 {
-        return &rest[..word_end.min(40)];
+        // At most 40 characters (not bytes: a word of Chinese characters is one word here).
+        let end = rest[..word_end]
+            .char_indices()
+            .nth(40)
+            .map_or(word_end, |(i, _)| i);
+        return &rest[..end];
     }
     rest.chars().next().map_or("", |c| &rest[..c.len_utf8()])
 }
