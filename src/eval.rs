@@ -72,6 +72,10 @@ pub struct SectionResult {
     pub possible: Decimal,
     /// weight × earned ÷ possible, unrounded; `None` when no rule in it applies.
     pub score: Option<Decimal>,
+    /// The section's share of the three numbers: points addressed ÷ points that apply, and
+    /// earned ÷ possible over what is addressed (`None` when nothing applies or is addressed).
+    pub coverage: Option<Decimal>,
+    pub performance: Option<Decimal>,
 }
 
 /// The three numbers of the scoring model, each a share from 0 to 1 (unrounded), and what they
@@ -216,12 +220,15 @@ fn section_results(ruleset: &RuleSet, rules: &[RuleResult]) -> Vec<SectionResult
                 (e + r.earned, p + r.points)
             });
             let weight = section.weight.value;
+            let part = Part::of(rules.iter().filter(|r| r.section == si));
             SectionResult {
                 section: si,
                 weight,
                 earned,
                 possible,
                 score: (!possible.is_zero()).then(|| weight * earned / possible),
+                coverage: part.coverage(),
+                performance: part.performance(),
             }
         })
         .collect()
@@ -258,50 +265,67 @@ fn unrounded_total(ruleset: &RuleSet, rules: &[RuleResult]) -> Decimal {
     }
 }
 
-/// The three numbers from the rules' results. Rule points are in total-score units (a section's
-/// points equal its weight), so pooling points weighs each requirement by its section's weight.
+/// Coverage and performance over some rules' results. Rule points are in total-score units (a
+/// section's points equal its weight), so pooling points weighs each requirement by its
+/// section's weight.
+#[derive(Default)]
+struct Part {
+    addressed: Decimal,
+    applicable: Decimal,
+    earned: Decimal,
+    possible: Decimal,
+}
+
+impl Part {
+    fn of<'r>(results: impl Iterator<Item = &'r RuleResult>) -> Part {
+        let mut part = Part::default();
+        for r in results {
+            let level = r.level.unwrap_or(Level::Silent);
+            // Not applicable, and deductions with no violation stated, are neutral: they
+            // neither cover a requirement nor show performance.
+            if r.outcome == Outcome::NotApplicable || level == Level::NoViolationStated {
+                continue;
+            }
+            part.applicable += r.points;
+            if level.addresses() {
+                part.addressed += r.points;
+                part.earned += r.earned;
+                part.possible += r.points;
+            }
+        }
+        part
+    }
+
+    fn coverage(&self) -> Option<Decimal> {
+        (!self.applicable.is_zero()).then(|| self.addressed / self.applicable)
+    }
+
+    fn performance(&self) -> Option<Decimal> {
+        (!self.possible.is_zero()).then(|| self.earned / self.possible)
+    }
+}
+
+/// The three numbers from the rules' results.
 fn numbers(combination: &crate::check::Combination, rules: &[RuleResult]) -> Numbers {
-    let share = |earned: Decimal, possible: Decimal| (!possible.is_zero()).then(|| earned / possible);
-    let pool = |keep: &dyn Fn(&RuleResult) -> bool, value: &dyn Fn(&RuleResult) -> Decimal| -> (Decimal, Decimal) {
-        rules
-            .iter()
-            .filter(|r| keep(r))
-            .fold((Decimal::ZERO, Decimal::ZERO), |(v, p), r| (v + value(r), p + r.points))
-    };
-    let statutory = |r: &RuleResult| r.section == combination.statutory_section;
-    let level = |r: &RuleResult| r.level.unwrap_or(Level::Silent);
+    let in_statutory = |r: &&RuleResult| r.section == combination.statutory_section;
     // 待核实: what the text cannot show (no publication date on the page) leaves the statutory
     // denominator; a statutory content the report leaves out (missing fail) stays in it.
-    let (s_earned, s_possible) = pool(
-        &|r| statutory(r) && !matches!(r.outcome, Outcome::NotApplicable | Outcome::Unknown),
-        &|r| r.earned,
-    );
-    let assessed = |r: &RuleResult| {
-        !statutory(r) && r.outcome != Outcome::NotApplicable && level(r) != Level::NoViolationStated
-    };
-    let (addressed, applicable) = pool(&assessed, &|r| {
-        if level(r).addresses() {
-            r.points
-        } else {
-            Decimal::ZERO
-        }
-    });
-    // A deduction rule the report states no violation on keeps its full points in its own line
-    // but is neutral here: it neither covers a requirement nor shows performance.
-    let (earned, possible) = pool(
-        &|r| !statutory(r) && r.outcome != Outcome::NotApplicable && level(r).addresses(),
-        &|r| r.earned,
-    );
-    let coverage = share(addressed, applicable);
+    let (s_earned, s_possible) = rules
+        .iter()
+        .filter(in_statutory)
+        .filter(|r| !matches!(r.outcome, Outcome::NotApplicable | Outcome::Unknown))
+        .fold((Decimal::ZERO, Decimal::ZERO), |(e, p), r| (e + r.earned, p + r.points));
+    let rest = Part::of(rules.iter().filter(|r| !in_statutory(r)));
+    let coverage = rest.coverage();
     let performance_scale = match (combination.performance_full_from(), coverage) {
         (Some(from), Some(c)) if c < from => c / from,
         (Some(_), None) => Decimal::ZERO,
         _ => Decimal::ONE,
     };
     Numbers {
-        statutory: share(s_earned, s_possible),
+        statutory: (!s_possible.is_zero()).then(|| s_earned / s_possible),
         coverage,
-        performance: share(earned, possible),
+        performance: rest.performance(),
         performance_scale,
     }
 }

@@ -24,6 +24,8 @@ pub fn score(ctx: &Context<'_>) -> J {
                 "score": s.score.map(points_text),
                 "earned": points_text(s.earned),
                 "possible": points_text(s.possible),
+                "coverage": s.coverage.map(|c| points_text(c * rust_decimal::Decimal::ONE_HUNDRED)),
+                "performance": s.performance.map(|p| points_text(p * rust_decimal::Decimal::ONE_HUNDRED)),
             }))
         })
         .collect();
