@@ -7,7 +7,7 @@ use crate::check::RuleSet;
 use crate::diagnostic::Span;
 use crate::facts::{Evidence, Facts};
 use crate::syntax::ast::*;
-use crate::value::{Date, Value};
+use crate::value::{Date, FactType, Value};
 
 /// The result of one rule for one report.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -433,7 +433,20 @@ fn evaluate_rule(
                 .as_ref()
                 .is_some_and(|c| c.statutory_section == section_index);
             let stated_something = facts_read.iter().any(|f| facts.get(f).is_some());
-            if outcome != Outcome::Pass
+            let (scope_share, scope_declared) = credit(CreditedLevel::Described);
+            let partial_scope = facts_read
+                .iter()
+                .find_map(|f| facts.partial_scope.get(f).map(|words| (f, words)));
+            if let Some((fact, words)) = partial_scope.filter(|_| earned > points * scope_share) {
+                let capped = points * scope_share;
+                let why = format!(
+                    "{reasoning};但{}只是「{words}」的数据,不是全域的数据,至多{},{}",
+                    label(fact),
+                    share_text(scope_share, scope_declared),
+                    of(capped)
+                );
+                result(Outcome::Partial, capped, why, Some(Level::Stated), None)
+            } else if outcome != Outcome::Pass
                 && rule.deduct.is_none()
                 && !statutory
                 && stated_something
@@ -470,8 +483,14 @@ fn evaluate_rule(
         _ if description.is_some() => {
             let (share, declared) = credit(CreditedLevel::Described);
             let earned = points * share;
+            // A silent figure is "not given"; a silent statement is "not said in so many words".
+            let figure = facts_read.iter().any(|f| {
+                facts.get(f).is_none()
+                    && ruleset.facts.get(f).is_some_and(|d| d.ty != FactType::Flag)
+            });
+            let missing = if figure { "未给出" } else { "没有明确写明" };
             let why = format!(
-                "报告写了相关举措,但未给出{}(仅文字表述):{},{}",
+                "报告写到了相关举措,但{missing}{}(仅文字表述):{},{}",
                 silent_or(&silent, "规则要求的数据"),
                 share_text(share, declared),
                 of(earned)

@@ -90,6 +90,9 @@ pub struct Facts {
     pub admissions: IndexMap<String, Evidence>,
     /// Whose report it is, when known: a people's government or one of its departments.
     pub issuer_kind: Option<IssuerKind>,
+    /// Rates stated for part of the government's scope (`241个涉企服务事项100%全程网办`), by fact
+    /// id, with the words naming the part: at most the credit of a description.
+    pub partial_scope: IndexMap<String, String>,
 }
 
 /// A rule's subject named in words, with the sentence that names it.
@@ -121,6 +124,10 @@ impl Facts {
 
     /// Entries of `other` replace those of `self` (hand corrections over extraction).
     pub fn override_with(&mut self, other: Facts) {
+        // A corrected value is the whole government's unless the correction says otherwise.
+        for id in other.values.keys() {
+            self.partial_scope.shift_remove(id);
+        }
         for (id, value) in other.values {
             self.values.insert(id, value);
         }

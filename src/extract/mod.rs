@@ -308,6 +308,14 @@ pub fn extract(ruleset: &RuleSet, document: &Document) -> Extraction {
         }) {
             diags.push(conflict(document, &source, id, decl, &best, other));
         }
+        if let Some(scope) = best
+            .value_range
+            .as_ref()
+            .filter(|_| decl.ty == FactType::Percent)
+            .and_then(|v| sub_scope(text, best.quote.start.min(v.start), v.start))
+        {
+            facts.partial_scope.insert(id.clone(), scope);
+        }
         let span = to_source(document, best.quote.clone());
         facts.insert(
             id.clone(),
@@ -409,6 +417,22 @@ fn is_heading(line: &str) -> bool {
 /// A part number that opens a heading: `一、`, `(四)`, `（二）`.
 static HEADING_START: Fixed =
     Fixed::new(|| Regex::new("^\\s*(?:[一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）])").ok());
+
+/// A rate stated for a counted subset of items (`241个涉企服务事项100%全程网办`, `其中…`) or for one
+/// street or village: the words that name the subset.
+static SUB_SCOPE: Fixed = Fixed::new(|| {
+    Regex::new("[0-9一二三四五六七八九十百千]+(?:个|项|类)[^,;。]{0,12}(?:事项|业务|服务)|其中[^,;。]{0,12}|[^,;。]{1,8}(?:街道|镇|村|社区)(?:的)?")
+        .ok()
+});
+
+/// The subset a rate's clause names before the value, if any.
+fn sub_scope(text: &str, clause_from: usize, value: usize) -> Option<String> {
+    let clause = clause_before(text, value, &CLAUSE_STOPS);
+    let start = (value - clause.len()).min(clause_from);
+    let before = text.get(start..value)?;
+    let before = clause_before(before, before.len(), &CLAUSE_STOPS);
+    SUB_SCOPE.captures(before)?.get(0).map(|m| m.as_str().to_string())
+}
 
 /// Clause stops: a statement's polarity and quote do not reach past them.
 const CLAUSE_STOPS: [char; 6] = ['。', '\n', ';', ',', '!', '?'];
