@@ -166,7 +166,7 @@ pub fn all_markdown(ruleset: &RuleSet) -> String {
         .map(|(name, t)| format!("{name} ≥ {}", t.normalize()))
         .collect();
     let _ = writeln!(out, "等级:{}。\n", bands.join(","));
-    let _ = writeln!(out, "依据可信度:已核对(verified)= 已对照官方文本核对;据原文回忆(recalled)= 条款号与内容据原文回忆,待核对;地方考核惯例(local)= 中央文件未以此量化形式规定,是地方考核或报告的惯例。\n");
+    let _ = writeln!(out, "依据可信度:已核对原文(verified)= 已对照法律法规或中央文件的正式文本逐条核对,条文支持本项要求;条文出处待核对(recalled)= 尚未找到可供核对的正式文本,条款号与内容有待核对;计分标准为地方考核惯例(local)= 法律依据已核对,但计分的数值标准是地方考核的惯例,中央文件未以此量化形式规定。各条依据的核对出处和原文见 docs/citations.md。\n");
     for section in &ruleset.sections {
         let _ = writeln!(
             out,
