@@ -427,3 +427,33 @@ fn graded_variants_of_a_real_report_keep_their_order() {
     assert!(score(&both) < score(&weaker_figures));
     assert!(score(&both) < score(&admitted));
 }
+
+// ------------------------------------------------------------------ calibration, as a check
+
+/// The five real reports against two blind evaluators' grades: every total within 10 points of
+/// their mean and every grade within one band of the mean's (docs/fixtures-review.md). The grades
+/// are read from the shared calibration file beside the repository; without it the test says so.
+#[test]
+fn totals_stay_near_the_evaluators_grades() {
+    let path = std::path::Path::new("../shared/calibration/expert-grades.json");
+    let Ok(text) = std::fs::read_to_string(path) else {
+        eprintln!("skipped: {} is not beside the repository", path.display());
+        return;
+    };
+    let grades: serde_json::Value = serde_json::from_str(&text).expect("valid JSON");
+    let bands = ["不合格", "合格", "良好", "优秀"];
+    let band_of = |grade: &str| bands.iter().position(|b| *b == grade).expect("a known grade");
+    let reports = grades["reports"].as_object().expect("reports");
+    assert_eq!(reports.len(), 5);
+    for (file, entry) in reports {
+        let mean = Decimal::try_from(entry["mean"].as_f64().expect("a mean")).expect("decimal");
+        let mean = mean.round_dp(1);
+        let text = std::fs::read_to_string(format!("reports-fixtures/{file}")).expect("the fixture");
+        let (_, card) = score_text(&text);
+        let distance = (card.total - mean).abs();
+        assert!(distance <= Decimal::TEN, "{file}: {} is {distance} from the evaluators' {mean}", card.total);
+        let expected = RULES.grade(mean).to_string();
+        let apart = band_of(&card.grade).abs_diff(band_of(&expected));
+        assert!(apart <= 1, "{file}: {} against the evaluators' {expected}", card.grade);
+    }
+}
