@@ -438,7 +438,12 @@ impl Checker<'_> {
             return None;
         };
         let Some(index) = sections.iter().position(|s| s.id.name == statutory.name) else {
-            self.error(header.file, Code::CheckUnknownRule, format!("`statutory` 指向的部分 `{}` 不存在", statutory.name), statutory.span, "未声明的部分", "写一个已声明的 section id".into());
+            let ids: Vec<&str> = sections.iter().map(|s| s.id.name.as_str()).collect();
+            let help = match suggest(&statutory.name, ids.iter().copied()) {
+                Some(near) => format!("是不是 `{near}`?写一个已声明的 section id"),
+                None => "写一个已声明的 section id".into(),
+            };
+            self.error(header.file, Code::CheckScoringModel, format!("`statutory` 指向的部分 `{}` 不存在", statutory.name), statutory.span, "未声明的部分", help);
             return None;
         };
         let sum: Decimal = header.combine.iter().map(|c| c.weight.value).sum();
