@@ -149,6 +149,14 @@ static SUB_CATEGORY: Fixed = Fixed::new(|| Regex::new("其中|协助|部分|个�
 /// Words before a value that make it a shortfall, not an achievement: `未达到执法人员5%`.
 static SHORTFALL: Fixed =
     Fixed::new(|| Regex::new("未达到|未达|不足|低于|尚未|没有达到|差距").ok());
+/// A figure for several years, not the report's year: `新行政诉讼法实施两年来…受理16830件`,
+/// `五年来`, `近三年`. (`2024年以来` is the year itself and does not match.)
+static SEVERAL_YEARS: Fixed = Fixed::new(|| {
+    Regex::new("(?:^|[^0-9])(?:[两二三四五六七八九十]|[2-9])年(?:来|间|以来)|近(?:[两二三四五六七八九十]|[2-9])年").ok()
+});
+/// A date labelled as the day the document was signed or generated, which gives way to the day
+/// it was published: `成文日期: 2015-04-29 … 发布日期: 2015-05-06`.
+static SIGNED_DATE: Fixed = Fixed::new(|| Regex::new("^(?:成文|发文|生成|印发|签发)日期").ok());
 /// A value that is the previous year's: `由2023年的85%提升至98%` (85 is the old value).
 static PREVIOUS_YEAR_BEFORE: Fixed = Fixed::new(|| {
     Regex::new(
@@ -402,6 +410,9 @@ fn read_value(
         FactType::Flag => (Value::Flag(true), None),
     };
     if ty != FactType::Date && ty != FactType::Year {
+        if SEVERAL_YEARS.is_match(clause_before(text, value.start, &['。', '\n'])) {
+            return None;
+        }
         if SHORTFALL.is_match(clause_before(
             text,
             value.start,
@@ -424,7 +435,11 @@ fn read_value(
                 .and_then(|w| quantity::suffix_qualifier(w));
         }
     }
-    let rank = rank(text, whole.start, Some(value.start));
+    let rank = if ty == FactType::Date && SIGNED_DATE.is_match(&text[whole.clone()]) {
+        Rank::Part
+    } else {
+        rank(text, whole.start, Some(value.start))
+    };
     Some(Candidate {
         value: typed,
         qualifier,
@@ -602,6 +617,24 @@ mod tests {
         assert_eq!(value(&text, "normative_docs_filed").as_deref(), Some("12"));
         let text = format!("{INTRO}全区调解案件7077件,其中,人民调解案件6280件。\n");
         assert_eq!(value(&text, "mediation_cases").as_deref(), Some("7077"));
+    }
+
+    #[test]
+    fn a_figure_for_several_years_is_not_the_years() {
+        let text = format!("{INTRO}新法实施两年来,全市共收到行政复议申请1683件。\n");
+        assert_eq!(value(&text, "reconsideration_cases"), None);
+        let text = format!("{INTRO}近三年累计调解矛盾纠纷9000件。\n");
+        assert_eq!(value(&text, "mediation_cases"), None);
+        let text = format!("{INTRO}2024年以来,全市共收到行政复议申请168件。\n");
+        assert_eq!(value(&text, "reconsideration_cases").as_deref(), Some("168"));
+    }
+
+    #[test]
+    fn the_publication_date_beats_the_signing_date() {
+        let text = "成文日期:2025-01-10 发布日期:2025-01-15\n2024年法治政府建设情况报告\n";
+        assert_eq!(value(text, "published_on").as_deref(), Some("2025-01-15"));
+        let text = "成文日期:2025-01-10\n2024年法治政府建设情况报告\n";
+        assert_eq!(value(text, "published_on").as_deref(), Some("2025-01-10"));
     }
 
     #[test]
