@@ -194,7 +194,8 @@ fn is_pinyin_syllable(s: &str) -> bool {
     let count = s.chars().count();
     (1..=6).contains(&count)
         && s.chars().any(|c| TONED.contains(c))
-        && s.chars().all(|c| c.is_ascii_lowercase() || TONED.contains(c) || c == 'ü')
+        && s.chars()
+            .all(|c| c.is_ascii_lowercase() || TONED.contains(c) || c == 'ü')
 }
 
 /// Decides whether a run of `run` spaces between `prev` and `next` stays (as one space).
@@ -440,17 +441,29 @@ mod tests {
     #[test]
     fn reads_traditional_characters_as_simplified() {
         assert_eq!(check("新收行政複議申請393件"), "新收行政复议申请393件");
-        assert_eq!(check("調解矛盾糾紛1.1萬件,發布日期"), "调解矛盾纠纷1.1万件,发布日期");
+        assert_eq!(
+            check("調解矛盾糾紛1.1萬件,發布日期"),
+            "调解矛盾纠纷1.1万件,发布日期"
+        );
         // Simplified text is left as it is.
-        assert_eq!(check("全区行政复议案件审结率达100%"), "全区行政复议案件审结率达100%");
+        assert_eq!(
+            check("全区行政复议案件审结率达100%"),
+            "全区行政复议案件审结率达100%"
+        );
     }
 
     #[test]
     fn drops_mirror_site_pinyin_glosses() {
-        assert_eq!(check("行政復(fù)議,全區(qū)調(diào)解"), "行政复议,全区调解");
+        assert_eq!(
+            check("行政復(fù)議,全區(qū)調(diào)解"),
+            "行政复议,全区调解"
+        );
         assert_eq!(check("發(fā)布日期:2024-01-02"), "发布日期:2024-01-02");
         // Not glosses: an enumeration, a Latin word, text in parentheses.
-        assert_eq!(check("(一)强化,办理(a)项,局(ABC)"), "(一)强化,办理(a)项,局(ABC)");
+        assert_eq!(
+            check("(一)强化,办理(a)项,局(ABC)"),
+            "(一)强化,办理(a)项,局(ABC)"
+        );
         assert_eq!(check("复议(含调解)"), "复议(含调解)");
     }
 
