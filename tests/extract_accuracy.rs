@@ -47,7 +47,7 @@ fn the_edge_cases_are_all_correct() {
 
 /// The floor on the real development corpus: (correct, wrong) when last measured. Raise it when
 /// extraction improves; never lower it to make a change pass.
-const REAL_DEV_FLOOR: (usize, usize) = (102, 6);
+const REAL_DEV_FLOOR: (usize, usize) = (102, 5);
 
 #[test]
 fn the_real_development_corpus_does_not_regress() {

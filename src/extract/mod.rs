@@ -147,6 +147,10 @@ static WHOLE_GOVERNMENT: Fixed = Fixed::new(|| {
 static VALUE_CLAUSE_PART: Fixed =
     Fixed::new(|| Regex::new("其中|下级|县市区|各县|各乡镇|各街道").ok());
 static SUB_CATEGORY: Fixed = Fixed::new(|| Regex::new("其中|协助|部分|个别|分别|重大疑难").ok());
+/// Villages and communities as the subject: `17427个村(居)实现法律顾问全覆盖` is about village
+/// legal advisers, not the government's own bodies. Such a flag is not evidence; such a count is
+/// a part.
+static VILLAGE_SCOPE: Fixed = Fixed::new(|| Regex::new("村\\((?:居|社区)\\)|村居|村级|社区").ok());
 /// Words before a value that make it a shortfall, not an achievement: `未达到执法人员5%`.
 static SHORTFALL: Fixed =
     Fixed::new(|| Regex::new("未达到|未达|不足|低于|尚未|没有达到|差距").ok());
@@ -253,7 +257,12 @@ pub fn extract(ruleset: &RuleSet, document: &Document) -> Extraction {
                             text,
                             whole_range.start,
                             &['。', '\n', ';', ',', ':'],
-                        )) || NEGATED_INSIDE.is_match(&text[whole_range.clone()])) =>
+                        )) || NEGATED_INSIDE.is_match(&text[whole_range.clone()])
+                            || VILLAGE_SCOPE.is_match(clause_before(
+                                text,
+                                whole_range.start,
+                                &['。', '\n', ';', ','],
+                            ))) =>
                     {
                         None
                     }
@@ -394,6 +403,7 @@ fn rank(text: &str, at: usize, value: Option<usize>) -> Rank {
     // `全区调解案件7077件,其中,人民调解案件6280件,行政调解案件436件`: every figure after 其中
     // in the same sentence is a part of the one before it.
     if SUB_CATEGORY.is_match(clause)
+        || VILLAGE_SCOPE.is_match(clause)
         || sentence.contains("其中")
         || VALUE_CLAUSE_PART.is_match(value_clause)
     {
@@ -690,6 +700,14 @@ mod tests {
             .facts
             .get("legal_adviser_full_coverage")
             .is_none());
+    }
+
+    #[test]
+    fn villages_are_not_the_government() {
+        let text = format!("{INTRO}全区1200个村(社区)实现法律顾问全覆盖。\n");
+        assert!(facts_of(&text).facts.get("legal_adviser_full_coverage").is_none());
+        let text = format!("{INTRO}全区党政机关法律顾问实现全覆盖,300个村(居)实现法律顾问全覆盖。\n");
+        assert!(facts_of(&text).facts.get("legal_adviser_full_coverage").is_some());
     }
 
     #[test]
