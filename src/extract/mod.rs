@@ -478,10 +478,12 @@ fn read_value(
                 .and_then(|w| quantity::suffix_qualifier(w));
         }
     }
-    let rank = if ty == FactType::Date && SIGNED_DATE.is_match(&text[whole.clone()]) {
-        Rank::Part
-    } else {
-        rank(text, whole.start, Some(value.start))
+    // Who a sentence speaks for says nothing about which year or day a report is: the first
+    // statement wins (a 区政府常务会议审议《…2022年度…报告》 later on is not a headline year).
+    let rank = match ty {
+        FactType::Date if SIGNED_DATE.is_match(&text[whole.clone()]) => Rank::Part,
+        FactType::Date | FactType::Year => Rank::Plain,
+        _ => rank(text, whole.start, Some(value.start)),
     };
     Some(Candidate {
         value: typed,
@@ -700,6 +702,12 @@ mod tests {
             .facts
             .get("legal_adviser_full_coverage")
             .is_none());
+    }
+
+    #[test]
+    fn the_first_year_wins_whoever_speaks_later() {
+        let text = "某区2024年度法治政府建设情况报告\n2024年,某区坚持依法行政。\n一、主要工作\n区政府常务会议审议《某区2023年度法治政府建设情况报告》。\n";
+        assert_eq!(value(text, "report_year").as_deref(), Some("2024"));
     }
 
     #[test]
