@@ -9,6 +9,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 use rust_decimal::Decimal;
 
+use crate::syntax::ast::IssuerKind;
 use crate::check::{self, RuleSet};
 use crate::diagnostic::{Code, Diag, Source};
 use crate::eval::points_text;
@@ -79,6 +80,24 @@ enum ExplainFormat {
     Markdown,
 }
 
+/// `--issuer-kind`: whose report it is.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum IssuerKindArg {
+    /// 人民政府
+    Government,
+    /// 政府部门(司法局等),只按其职责范围评分
+    Department,
+}
+
+impl From<IssuerKindArg> for IssuerKind {
+    fn from(kind: IssuerKindArg) -> IssuerKind {
+        match kind {
+            IssuerKindArg::Government => IssuerKind::Government,
+            IssuerKindArg::Department => IssuerKind::Department,
+        }
+    }
+}
+
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Score a report (.txt, .html, .docx) or a facts file (.toml, .json); several files or a
@@ -97,6 +116,9 @@ enum Command {
         /// Exit 1 when the total is below this.
         #[arg(long)]
         fail_under: Option<Decimal>,
+        /// 报告出自人民政府(government)还是政府部门(department);默认从标题和开头判断。
+        #[arg(long, value_enum)]
+        issuer_kind: Option<IssuerKindArg>,
         /// Show passing and not-applicable rules too.
         #[arg(long, short)]
         verbose: bool,
@@ -228,12 +250,14 @@ where
             facts,
             format,
             fail_under,
+            issuer_kind,
             verbose,
             summary,
             output,
             allow_report_outside,
         } => {
             session.options.report_outside = allow_report_outside;
+            session.options.issuer_kind = issuer_kind.map(IssuerKind::from);
             let batch = summary.is_some() || inputs.len() > 1 || inputs.iter().any(|p| p.is_dir());
             let produced = if batch {
                 session.batch(&inputs, rules.as_deref(), summary.unwrap_or(Summary::Csv))

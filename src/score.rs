@@ -10,6 +10,7 @@ use crate::diagnostic::{Code, Diag, Source, Span};
 use crate::eval::{advice, evaluate, Scorecard};
 use crate::facts::{self, Facts};
 use crate::render::{Context, ReportInfo};
+use crate::syntax::ast::IssuerKind;
 use crate::value::Value;
 use crate::{extract, read};
 
@@ -54,6 +55,8 @@ pub struct Options {
     /// A facts file's `[report] file` may name a report outside the facts file's folder (by
     /// default it may not: a shared facts file could otherwise quote `/etc/passwd` in a page).
     pub report_outside: bool,
+    /// The issuer kind given rather than read from the report (`--issuer-kind`).
+    pub issuer_kind: Option<IssuerKind>,
 }
 
 /// Scores a report (.txt, .html, .docx, anything readable) or a facts file (.toml, .json);
@@ -65,6 +68,20 @@ pub fn score_path(
     corrections: Option<&Path>,
 ) -> Result<Scored, Vec<Diag>> {
     score_path_with(ruleset, input, corrections, Options::default())
+}
+
+/// [`score_path`] with the issuer kind given rather than read from the report (`--issuer-kind`).
+pub fn score_path_as(
+    ruleset: &RuleSet,
+    input: &Path,
+    corrections: Option<&Path>,
+    issuer_kind: Option<IssuerKind>,
+) -> Result<Scored, Vec<Diag>> {
+    let options = Options {
+        issuer_kind,
+        ..Options::default()
+    };
+    score_path_with(ruleset, input, corrections, options)
 }
 
 /// [`score_path`] with [`Options`].
@@ -153,6 +170,12 @@ pub fn score_path_with(
             );
         }
     }
+    // Whose report it is decides which rules apply: the command line, else what the report or
+    // its facts file names.
+    facts.issuer_kind = options
+        .issuer_kind
+        .or(facts.issuer_kind)
+        .or_else(|| meta.issuer.as_deref().map(extract::issuer::kind));
     let card = evaluate(ruleset, &facts);
     let info = ReportInfo {
         name: report.as_ref().map_or(name.clone(), |r| r.name.clone()),

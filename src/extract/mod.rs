@@ -15,14 +15,15 @@ use std::ops::Range;
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use indexmap::IndexMap;
 use regex::Regex;
+use rust_decimal::Decimal;
 
 use crate::check::RuleSet;
 use crate::diagnostic::{Code, Diag, Source, Span};
-use crate::facts::{Evidence, FactValue, Facts, Origin};
+use crate::facts::{Evidence, FactValue, Facts, Mention, Origin};
 use crate::read::Document;
-use crate::syntax::ast::{FactDecl, Scope};
+use crate::syntax::ast::{CreditedLevel, FactDecl, Scope};
 use crate::value::{rate_in_range, FactType, Qualifier, Value};
-use structure::{Fixed, Structure};
+use structure::{Fixed, Part, Structure};
 
 /// The compiled patterns of a rule set, with one Aho-Corasick automaton over the literals that
 /// every match of a pattern must contain: a pattern's regex runs only on the lines where one of
@@ -155,16 +156,47 @@ pub fn default_scope(decl: &FactDecl) -> Scope {
 }
 
 static WHOLE_GOVERNMENT: Fixed = Fixed::new(|| {
-    Regex::new("全区|全市|全县|全旗|全州|全省|全镇|我区|我市|我县|区政府|市政府|县政府|全年").ok()
+    // Not 全年: it says when, not who (`全年共审结135件` is not a headline over `新受理151件`).
+    Regex::new("全区|全市|全县|全旗|全州|全省|全镇|全国|我区|我市|我县|本区|本市|本县|区政府|市政府|县政府").ok()
 });
 /// In the clause of the value itself (when the match began in an earlier clause): figures of
 /// lower governments or a sub-category.
 static VALUE_CLAUSE_PART: Fixed =
     Fixed::new(|| Regex::new("其中|下级|县市区|各县|各乡镇|各街道").ok());
 static SUB_CATEGORY: Fixed = Fixed::new(|| Regex::new("其中|协助|部分|个别|分别|重大疑难").ok());
+/// Villages and communities as the subject: `17427个村(居)实现法律顾问全覆盖` is about village
+/// legal advisers, not the government's own bodies. Such a flag is not evidence; such a count is
+/// a part.
+static VILLAGE_SCOPE: Fixed = Fixed::new(|| Regex::new("村\\((?:居|社区)\\)|村居|村级|社区").ok());
 /// Words before a value that make it a shortfall, not an achievement: `未达到执法人员5%`.
 static SHORTFALL: Fixed =
     Fixed::new(|| Regex::new("未达到|未达|不足|低于|尚未|没有达到|差距").ok());
+/// Words right before a flag's phrase that deny it: `尚未全面落实`, `未建立`, `没有实现`.
+static NEGATED_BEFORE: Fixed = Fixed::new(|| {
+    Regex::new("(?:尚未|仍未|未能|未|没有|从未)(?:全面|完全|有效|真正|严格|按要求)?(?:落实|执行|实行|推行|建立|实现|履行|开展|编制|公布|做到)?$").ok()
+});
+/// A denial inside a flag's phrase, where a gap let it in: `法律顾问没有实现全覆盖`.
+static NEGATED_INSIDE: Fixed =
+    Fixed::new(|| Regex::new("尚未|仍未|未能|没有|从未|未(?:全面|实现|建立|落实|达到|做到)").ok());
+/// A figure for several years, not the report's year: `新行政诉讼法实施两年来…受理16830件`,
+/// `五年来`, `近三年`. (`2024年以来` is the year itself and does not match.)
+static SEVERAL_YEARS: Fixed = Fixed::new(|| {
+    Regex::new("(?:^|[^0-9])(?:[两二三四五六七八九十]|[2-9])年(?:来|间|以来)|近(?:[两二三四五六七八九十]|[2-9])年").ok()
+});
+/// A date labelled as the day the document was signed or generated, which gives way to the day
+/// it was published: `成文日期: 2015-04-29 … 发布日期: 2015-05-06`.
+static SIGNED_DATE: Fixed = Fixed::new(|| Regex::new("^(?:成文|发文|生成|印发|签发)日期").ok());
+/// A line that starts a news page's list of links to other articles: their titles carry other
+/// places' and other years' figures (`上半年…纠错率13.7%`).
+const RELATED_ARTICLES: [&str; 7] = [
+    "相关阅读",
+    "相关新闻",
+    "相关文章",
+    "相关链接",
+    "推荐阅读",
+    "延伸阅读",
+    "热点推荐",
+];
 /// A value that is the previous year's: `由2023年的85%提升至98%` (85 is the old value).
 static PREVIOUS_YEAR_BEFORE: Fixed = Fixed::new(|| {
     Regex::new(
@@ -175,6 +207,21 @@ static PREVIOUS_YEAR_BEFORE: Fixed = Fixed::new(|| {
 static RISES_TO_AFTER: Fixed = Fixed::new(|| {
     Regex::new("^(?:件|次|个|项|人次|人)?(?:提升|提高|上升|增长|下降|降低|增加|减少)(?:至|到)").ok()
 });
+
+/// Wording that turns a statement into an admitted shortfall when it stands in the same clause:
+/// `部分单位尚未落实三项制度`, `三项制度落实不到位`, `法制审核把关不严`. Not a bare `未` or `不`,
+/// which also say good things (`未发生`, `不断`).
+static NEGATION: Fixed = Fixed::new(|| {
+    Regex::new(
+        "尚未|未能|未全面|未完全|未有效|未充分|未建立|未落实|未开展|未实现|未形成|未达到|未按|没有|不够|不到位|不足|不严|不力|不高|不强|不深|不实|不细|不精准|不规范|不健全|不完善|不平衡|不充分|薄弱|欠缺|缺乏|有待|仍需|亟待|差距|滞后|偏低|较低|偏少|较少",
+    )
+    .ok()
+});
+
+/// The one computed fact: how many requirements the shortcomings part names (through the rules'
+/// `mention` patterns). A specific shortcoming points at a requirement; "存在一些问题和不足"
+/// points at none. Filled when the rule set declares it as a count.
+pub const SHORTCOMINGS_NAMED: &str = "shortcomings_specific";
 
 /// How often one pattern retries an anchor on one line after rejecting its value.
 const MAX_RETRIES: usize = 8;
@@ -192,12 +239,21 @@ pub fn extract(ruleset: &RuleSet, document: &Document) -> Extraction {
     let mut admitted = Vec::new();
     // (fact, quote start) of every candidate kept: one statement counts once per fact.
     let mut seen: HashSet<(&str, usize)> = HashSet::new();
+    // Rules' subjects named in words, and flags stated in the negative, in text order.
+    let mut facts_in_words: Vec<(&str, CreditedLevel, Range<usize>)> = Vec::new();
+    let mut negated_flags: Vec<(&str, Range<usize>)> = Vec::new();
+    // Rules whose subject the shortcomings part names, with the first clause naming each.
+    let mut named_in_shortcomings: Vec<(&str, Range<usize>)> = Vec::new();
     let mut line_start = 0;
     for line in text.split_inclusive(['\n', '。']) {
         let offset = line_start;
         line_start += line.len();
         if line.trim().is_empty() {
             continue;
+        }
+        // A news page's list of other articles (相关阅读) ends what the page states.
+        if RELATED_ARTICLES.contains(&line.trim()) {
+            break;
         }
         // Parts start at sentence starts, so the whole sentence is in one part.
         let part = structure.part_at(offset);
@@ -206,6 +262,17 @@ pub fn extract(ruleset: &RuleSet, document: &Document) -> Extraction {
             let Some(compiled) = extractor.patterns.get(index) else {
                 continue;
             };
+            if compiled.mention {
+                if let Some((level, quote)) = mention_in(text, part, compiled, line, offset) {
+                    if part == Part::Shortcomings
+                        && !named_in_shortcomings.iter().any(|(r, _)| *r == compiled.fact)
+                    {
+                        named_in_shortcomings.push((compiled.fact.as_str(), quote.clone()));
+                    }
+                    facts_in_words.push((compiled.fact.as_str(), level, quote));
+                }
+                continue;
+            }
             let Some(decl) = ruleset.facts.get(&compiled.fact) else {
                 continue;
             };
@@ -233,7 +300,31 @@ pub fn extract(ruleset: &RuleSet, document: &Document) -> Extraction {
                 if !structure.part_at(whole_range.start).within(scope) {
                     continue;
                 }
+                // A statement of the work said in the negative is an admission, not the fact;
+                // facts looked for in the shortcomings are about shortfalls to begin with.
+                if decl.ty == FactType::Flag
+                    && scope == Scope::Work
+                    && negated(text, whole_range.clone())
+                {
+                    negated_flags.push((compiled.fact.as_str(), clause_around(text, whole_range)));
+                    continue;
+                }
                 let candidate = match &value {
+                    // `尚未全面落实行政执法三项制度` says the opposite of the flag.
+                    None if decl.ty == FactType::Flag
+                        && (NEGATED_BEFORE.is_match(clause_before(
+                            text,
+                            whole_range.start,
+                            &['。', '\n', ';', ',', ':'],
+                        )) || NEGATED_INSIDE.is_match(&text[whole_range.clone()])
+                            || VILLAGE_SCOPE.is_match(clause_before(
+                                text,
+                                whole_range.start,
+                                &['。', '\n', ';', ','],
+                            ))) =>
+                    {
+                        None
+                    }
                     None if decl.ty == FactType::Flag => Some(Candidate {
                         value: Value::Flag(true),
                         qualifier: None,
@@ -287,6 +378,14 @@ pub fn extract(ruleset: &RuleSet, document: &Document) -> Extraction {
         }) {
             diags.push(conflict(document, &source, id, decl, &best, other));
         }
+        if let Some(scope) = best
+            .value_range
+            .as_ref()
+            .filter(|_| decl.ty == FactType::Percent)
+            .and_then(|v| sub_scope(text, best.quote.start.min(v.start), v.start))
+        {
+            facts.partial_scope.insert(id.clone(), scope);
+        }
         let span = to_source(document, best.quote.clone());
         facts.insert(
             id.clone(),
@@ -307,7 +406,124 @@ pub fn extract(ruleset: &RuleSet, document: &Document) -> Extraction {
             },
         );
     }
+    let evidence = |range: Range<usize>| {
+        let span = to_source(document, range.clone());
+        Evidence {
+            quote: document
+                .source
+                .get(span.start..span.end)
+                .unwrap_or_default()
+                .to_string(),
+            span,
+            value_span: None,
+            text_span: Some(Span::new(range.start, range.end)),
+        }
+    };
+    for (rule, level, range) in facts_in_words {
+        facts.mention(rule, Mention { level, evidence: evidence(range) });
+    }
+    for (fact, range) in negated_flags {
+        if facts.get(fact).is_none() && !facts.admissions.contains_key(fact) {
+            facts.admissions.insert(fact.to_string(), evidence(range));
+        }
+    }
+    if let (Some(decl), Some((_, first))) = (
+        ruleset.facts.get(SHORTCOMINGS_NAMED),
+        named_in_shortcomings.first(),
+    ) {
+        if decl.ty == FactType::Count && facts.get(SHORTCOMINGS_NAMED).is_none() {
+            facts.insert(
+                SHORTCOMINGS_NAMED,
+                FactValue {
+                    value: Value::Count(Decimal::from(named_in_shortcomings.len())),
+                    qualifier: None,
+                    evidence: Some(evidence(first.clone())),
+                    origin: Origin::Extracted,
+                },
+            );
+        }
+    }
+    facts.issuer_kind = issuer::issuer(text).as_deref().map(issuer::kind);
     Extraction { facts, diags }
+}
+
+/// A rule's `mention` in this line: in the account of the work it describes the subject, unless
+/// the clause is negative; in the shortcomings it admits a shortfall. The quote is the clause.
+fn mention_in(
+    text: &str,
+    part: Part,
+    compiled: &pattern::Compiled,
+    line: &str,
+    offset: usize,
+) -> Option<(CreditedLevel, Range<usize>)> {
+    // A heading names a subject without saying anything done about it: `(四)强化执法监督`.
+    if is_heading(line) {
+        return None;
+    }
+    let found = compiled.regex.find(line)?;
+    let range = offset + found.start()..offset + found.end();
+    let clause = clause_around(text, range.clone());
+    if HEADING_START.is_match(&text[clause.clone()]) && text[clause].chars().count() <= 24 {
+        return None;
+    }
+    let level = match part {
+        Part::Shortcomings => CreditedLevel::Admitted,
+        Part::Work if negated(text, range.clone()) => CreditedLevel::Admitted,
+        Part::Work => CreditedLevel::Described,
+        Part::Header | Part::Plan => return None,
+    };
+    Some((level, clause_around(text, range)))
+}
+
+/// A short line without a full stop, or one that opens with a part number (`一、`, `(四)`) and
+/// ends without a full stop: a heading.
+fn is_heading(line: &str) -> bool {
+    let trimmed = line.trim();
+    let sentence_end = trimmed.ends_with(['。', ';', ';']);
+    let short = trimmed.chars().count() <= 40;
+    !sentence_end && short
+}
+
+/// A part number that opens a heading: `一、`, `(四)`, `（二）`.
+static HEADING_START: Fixed =
+    Fixed::new(|| Regex::new("^\\s*(?:[一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）])").ok());
+
+/// A rate stated for a counted subset of items (`241个涉企服务事项100%全程网办`, `其中…`) or for one
+/// street or village: the words that name the subset.
+static SUB_SCOPE: Fixed = Fixed::new(|| {
+    Regex::new("[0-9一二三四五六七八九十百千]+(?:个|项|类)[^,;。]{0,12}(?:事项|业务|服务)|其中[^,;。]{0,12}|[^,;。]{1,8}(?:街道|镇|村|社区)(?:的)?")
+        .ok()
+});
+
+/// The subset a rate's clause names before the value, if any.
+fn sub_scope(text: &str, clause_from: usize, value: usize) -> Option<String> {
+    let clause = clause_before(text, value, &CLAUSE_STOPS);
+    let start = (value - clause.len()).min(clause_from);
+    let before = text.get(start..value)?;
+    let before = clause_before(before, before.len(), &CLAUSE_STOPS);
+    SUB_SCOPE.captures(before)?.get(0).map(|m| m.as_str().to_string())
+}
+
+/// Clause stops: a statement's polarity and quote do not reach past them.
+const CLAUSE_STOPS: [char; 6] = ['。', '\n', ';', ',', '!', '?'];
+
+/// Whether the clause holding `range` says the thing was not done or falls short.
+fn negated(text: &str, range: Range<usize>) -> bool {
+    NEGATION.is_match(&text[clause_around(text, range)])
+}
+
+/// The clause that holds `range`, for quoting words without a figure.
+fn clause_around(text: &str, range: Range<usize>) -> Range<usize> {
+    let start = range.start - clause_before(text, range.start, &CLAUSE_STOPS).len();
+    let end = text[range.end..]
+        .find(CLAUSE_STOPS)
+        .map_or(text.len(), |i| range.end + i);
+    // Close the quote with the sentence's own stop when it is a full stop.
+    let end = match text[end..].chars().next() {
+        Some(c @ ('。' | ';')) => end + c.len_utf8(),
+        _ => end,
+    };
+    start..end
 }
 
 fn to_source(document: &Document, range: Range<usize>) -> Span {
@@ -379,6 +595,7 @@ fn rank(text: &str, at: usize, value: Option<usize>) -> Rank {
     // `全区调解案件7077件,其中,人民调解案件6280件,行政调解案件436件`: every figure after 其中
     // in the same sentence is a part of the one before it.
     if SUB_CATEGORY.is_match(clause)
+        || VILLAGE_SCOPE.is_match(clause)
         || sentence.contains("其中")
         || VALUE_CLAUSE_PART.is_match(value_clause)
     {
@@ -428,6 +645,9 @@ fn read_value(
         FactType::Flag => (Value::Flag(true), None),
     };
     if ty != FactType::Date && ty != FactType::Year {
+        if SEVERAL_YEARS.is_match(clause_before(text, value.start, &['。', '\n'])) {
+            return None;
+        }
         if SHORTFALL.is_match(clause_before(
             text,
             value.start,
@@ -450,7 +670,13 @@ fn read_value(
                 .and_then(|w| quantity::suffix_qualifier(w));
         }
     }
-    let rank = rank(text, whole.start, Some(value.start));
+    // Who a sentence speaks for says nothing about which year or day a report is: the first
+    // statement wins (a 区政府常务会议审议《…2022年度…报告》 later on is not a headline year).
+    let rank = match ty {
+        FactType::Date if SIGNED_DATE.is_match(&text[whole.clone()]) => Rank::Part,
+        FactType::Date | FactType::Year => Rank::Plain,
+        _ => rank(text, whole.start, Some(value.start)),
+    };
     Some(Candidate {
         value: typed,
         qualifier,
@@ -628,6 +854,86 @@ mod tests {
         assert_eq!(value(&text, "normative_docs_filed").as_deref(), Some("12"));
         let text = format!("{INTRO}全区调解案件7077件,其中,人民调解案件6280件。\n");
         assert_eq!(value(&text, "mediation_cases").as_deref(), Some("7077"));
+    }
+
+    #[test]
+    fn a_figure_for_several_years_is_not_the_years() {
+        let text = format!("{INTRO}新法实施两年来,全市共收到行政复议申请1683件。\n");
+        assert_eq!(value(&text, "reconsideration_cases"), None);
+        let text = format!("{INTRO}近三年累计调解矛盾纠纷9000件。\n");
+        assert_eq!(value(&text, "mediation_cases"), None);
+        let text = format!("{INTRO}2024年以来,全市共收到行政复议申请168件。\n");
+        assert_eq!(
+            value(&text, "reconsideration_cases").as_deref(),
+            Some("168")
+        );
+    }
+
+    #[test]
+    fn the_publication_date_beats_the_signing_date() {
+        let text = "成文日期:2025-01-10 发布日期:2025-01-15\n2024年法治政府建设情况报告\n";
+        assert_eq!(value(text, "published_on").as_deref(), Some("2025-01-15"));
+        let text = "成文日期:2025-01-10\n2024年法治政府建设情况报告\n";
+        assert_eq!(value(text, "published_on").as_deref(), Some("2025-01-10"));
+    }
+
+    #[test]
+    fn a_denied_flag_is_not_evidence() {
+        let text = format!("{INTRO}部分单位尚未全面落实行政执法三项制度。\n");
+        assert!(facts_of(&text)
+            .facts
+            .get("enforcement_three_systems")
+            .is_none());
+        let text = format!("{INTRO}全区全面落实行政执法三项制度。\n");
+        assert!(facts_of(&text)
+            .facts
+            .get("enforcement_three_systems")
+            .is_some());
+        let text = format!("{INTRO}党政机关法律顾问没有实现全覆盖。\n");
+        assert!(facts_of(&text)
+            .facts
+            .get("legal_adviser_full_coverage")
+            .is_none());
+    }
+
+    #[test]
+    fn the_first_year_wins_whoever_speaks_later() {
+        let text = "某区2024年度法治政府建设情况报告\n2024年,某区坚持依法行政。\n一、主要工作\n区政府常务会议审议《某区2023年度法治政府建设情况报告》。\n";
+        assert_eq!(value(text, "report_year").as_deref(), Some("2024"));
+    }
+
+    #[test]
+    fn villages_are_not_the_government() {
+        let text = format!("{INTRO}全区1200个村(社区)实现法律顾问全覆盖。\n");
+        assert!(facts_of(&text).facts.get("legal_adviser_full_coverage").is_none());
+        let text = format!("{INTRO}全区党政机关法律顾问实现全覆盖,300个村(居)实现法律顾问全覆盖。\n");
+        assert!(facts_of(&text).facts.get("legal_adviser_full_coverage").is_some());
+    }
+
+    #[test]
+    fn links_to_other_articles_are_not_the_pages_statements() {
+        let text = format!("{INTRO}全市行政复议机关新收案件70件。\n相关阅读\n上半年纠错率13.7%\n");
+        let extraction = facts_of(&text);
+        assert!(extraction
+            .facts
+            .get("reconsideration_correction_rate")
+            .is_none());
+        assert_eq!(value(&text, "reconsideration_cases").as_deref(), Some("70"));
+    }
+
+    #[test]
+    fn when_is_not_who() {
+        // 全年 says when; 以市政府为被申请人 is a subset even though it names the city government.
+        let text = format!("{INTRO}2024年新受理行政复议案件151件。全年共审结行政复议申请135件。\n");
+        assert_eq!(
+            value(&text, "reconsideration_cases").as_deref(),
+            Some("151")
+        );
+        let text = format!("{INTRO}全年本市各级行政复议机关共收到行政复议申请620件。全年以市政府为被申请人的复议案件60件。\n");
+        assert_eq!(
+            value(&text, "reconsideration_cases").as_deref(),
+            Some("620")
+        );
     }
 
     #[test]
