@@ -111,6 +111,12 @@ fn score_one(ruleset: &RuleSet, path: &Path) -> Result<Row, Failure> {
         file: file.clone(),
         diags,
     })?;
+    Ok(row(ruleset, file, &scored))
+}
+
+/// Reduces a scored report to its summary row (also used by `fazhi serve` for reports held in
+/// memory).
+pub fn row(ruleset: &RuleSet, file: String, scored: &crate::score::Scored) -> Row {
     let advice = crate::eval::advice(ruleset, &scored.card)
         .into_iter()
         .take(ADVICE_PER_REPORT)
@@ -127,12 +133,12 @@ fn score_one(ruleset: &RuleSet, path: &Path) -> Result<Row, Failure> {
             })
         })
         .collect();
-    Ok(Row {
+    Row {
         file,
-        issuer: scored.info.issuer,
+        issuer: scored.info.issuer.clone(),
         year: scored.info.year,
         total: scored.card.total,
-        grade: scored.card.grade,
+        grade: scored.card.grade.clone(),
         sections: scored
             .card
             .sections
@@ -141,8 +147,8 @@ fn score_one(ruleset: &RuleSet, path: &Path) -> Result<Row, Failure> {
             .collect(),
         outcomes: scored.card.rules.iter().map(|r| r.outcome).collect(),
         advice,
-        input_sha256: scored.audit.input_sha256,
-    })
+        input_sha256: scored.audit.input_sha256.clone(),
+    }
 }
 
 /// How one rule fared across the batch.

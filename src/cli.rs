@@ -148,6 +148,19 @@ enum Command {
         #[arg(long)]
         facts: Option<PathBuf>,
     },
+    /// Open the workbench in the browser: upload reports, rank them, correct facts, download.
+    Serve {
+        #[arg(long, default_value_t = crate::serve::DEFAULT_PORT)]
+        port: u16,
+        /// Listen on this address instead of 127.0.0.1 (other machines can then reach it).
+        #[arg(long)]
+        bind: Option<std::net::IpAddr>,
+        /// Open the start page in the default browser.
+        #[arg(long)]
+        open: bool,
+        #[arg(long)]
+        rules: Option<PathBuf>,
+    },
     /// Print shell completions.
     Completions { shell: clap_complete::Shell },
 }
@@ -263,6 +276,12 @@ where
             rules,
             facts,
         } => session.verify(&output, &report, rules.as_deref(), facts.as_deref()),
+        Command::Serve {
+            port,
+            bind,
+            open,
+            rules,
+        } => session.serve(port, bind, open, rules.as_deref()),
         Command::Completions { shell } => {
             let mut buffer = Vec::new();
             clap_complete::generate(
@@ -597,6 +616,46 @@ impl Session {
         Some(Produced { data, code })
     }
 
+    /// Runs the workbench until the process is stopped. Messages are printed at once, since the
+    /// command does not return while it serves.
+    fn serve(
+        &mut self,
+        port: u16,
+        bind: Option<std::net::IpAddr>,
+        open: bool,
+        rules: Option<&Path>,
+    ) -> u8 {
+        let Some(ruleset) = self.ruleset(rules) else {
+            return EXIT_INPUT;
+        };
+        let ip = bind.unwrap_or(std::net::IpAddr::V4(std::net::Ipv4Addr::LOCALHOST));
+        let addr = std::net::SocketAddr::new(ip, port);
+        if !crate::serve::is_local(ip) {
+            self.report(&[crate::serve::exposed_warning(addr)]);
+        }
+        let listener = match crate::serve::bind(addr) {
+            Ok(listener) => listener,
+            Err(diag) => return self.fail(&diag),
+        };
+        let shown = listener.local_addr().unwrap_or(addr);
+        let url = if ip.is_unspecified() {
+            format!("http://127.0.0.1:{}/", shown.port())
+        } else {
+            format!("http://{shown}/")
+        };
+        self.stderr.push_str(&format!(
+            "fazhi 评分工作台:{url}\n报告只保存在内存中,重启后清空。按 Ctrl-C 停止。\n"
+        ));
+        let _ = std::io::stderr().write_all(std::mem::take(&mut self.stderr).as_bytes());
+        if open {
+            open_browser(&url);
+        }
+        match crate::serve::run(ruleset, listener) {
+            Ok(()) => EXIT_OK,
+            Err(diag) => self.fail(&diag),
+        }
+    }
+
     fn verify(
         &mut self,
         output: &Path,
@@ -654,6 +713,20 @@ impl Session {
     }
 }
 
+/// Opens `url` in the default browser; failing that, the printed address is enough.
+fn open_browser(url: &str) {
+    let command = if cfg!(target_os = "windows") {
+        std::process::Command::new("cmd")
+            .args(["/C", "start", "", url])
+            .spawn()
+    } else if cfg!(target_os = "macos") {
+        std::process::Command::new("open").arg(url).spawn()
+    } else {
+        std::process::Command::new("xdg-open").arg(url).spawn()
+    };
+    let _ = command;
+}
+
 /// A command-line mistake as a diagnostic like every other: clap's first line is the message, the
 /// rest (its usage line and tip) the help.
 fn usage_error(clap_text: &str) -> Diag {
@@ -673,7 +746,7 @@ fn usage_error(clap_text: &str) -> Diag {
     Diag::error(Code::CliUsage, message).help(help)
 }
 
-fn json_text(value: &serde_json::Value) -> String {
+pub(crate) fn json_text(value: &serde_json::Value) -> String {
     format!(
         "{}\n",
         serde_json::to_string_pretty(value).unwrap_or_default()

@@ -118,6 +118,10 @@ pub enum Code {
     ReadBadDocx,
     ReadDocxTooLarge,
     ReadIo,
+    ServeExposed,
+    ServeBind,
+    ServeRequest,
+    ServeBusy,
 }
 
 impl Code {
@@ -170,6 +174,10 @@ impl Code {
         Code::ReadBadDocx,
         Code::ReadDocxTooLarge,
         Code::ReadIo,
+        Code::ServeExposed,
+        Code::ServeBind,
+        Code::ServeRequest,
+        Code::ServeBusy,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -222,6 +230,10 @@ impl Code {
             Code::ReadBadDocx => "fazhi::read::bad-docx",
             Code::ReadDocxTooLarge => "fazhi::read::docx-too-large",
             Code::ReadIo => "fazhi::read::io",
+            Code::ServeExposed => "fazhi::serve::exposed",
+            Code::ServeBind => "fazhi::serve::bind",
+            Code::ServeRequest => "fazhi::serve::request",
+            Code::ServeBusy => "fazhi::serve::busy",
         }
     }
 }

@@ -57,30 +57,63 @@ pub fn score_path(
     corrections: Option<&Path>,
 ) -> Result<Scored, Vec<Diag>> {
     let bytes = read::read_path_bytes(input).map_err(|e| vec![Diag::from(&e)])?;
-    let name = input.display().to_string();
+    let corrections = match corrections {
+        Some(path) => Some((
+            path.display().to_string(),
+            read::read_path_bytes(path).map_err(|e| vec![Diag::from(&e)])?,
+        )),
+        None => None,
+    };
+    let dir = input.parent().unwrap_or(Path::new("."));
+    let find_report = |file: &str| {
+        let path = dir.join(file);
+        read::read_path(&path)
+            .map(|doc| Source::new(path.display().to_string(), doc.source))
+            .map_err(|e| format!("cannot read the report `{}`: {e}", path.display()))
+    };
+    score_bytes(
+        ruleset,
+        &input.display().to_string(),
+        &bytes,
+        corrections.as_ref().map(|(n, b)| (n.as_str(), b.as_slice())),
+        &find_report,
+    )
+}
+
+/// Finds the report a facts file names in its `[report] file`: its decoded text, or why not.
+pub type FindReport<'a> = dyn Fn(&str) -> Result<Source, String> + 'a;
+
+/// [`score_path`] on bytes in memory: `name` is the input's name (its extension chooses a facts
+/// file or a report, and it is the name outputs show), `corrections` a facts file's name and
+/// bytes, and `find_report` looks up the report a facts-file input names.
+pub fn score_bytes(
+    ruleset: &RuleSet,
+    name: &str,
+    bytes: &[u8],
+    corrections: Option<(&str, &[u8])>,
+    find_report: &FindReport<'_>,
+) -> Result<Scored, Vec<Diag>> {
+    let name = name.to_string();
     let mut diags = Vec::new();
-    let (mut facts, report, article, meta) = if is_facts_file(input) {
-        let Some((file, facts_source)) = facts_file(ruleset, &name, &bytes, &mut diags) else {
+    let (mut facts, report, article, meta) = if is_facts_file(Path::new(&name)) {
+        let Some((file, facts_source)) = facts_file(ruleset, &name, bytes, &mut diags) else {
             return Err(diags);
         };
         let mut facts = file.facts;
         let report = match &file.meta.file {
-            Some(report_name) => {
-                let path = input.parent().unwrap_or(Path::new(".")).join(report_name);
-                match read::read_path(&path) {
-                    Ok(doc) => Some(Source::new(path.display().to_string(), doc.source)),
-                    Err(e) => {
-                        diags.push(Diag::warning(Code::FactsReport, format!("cannot read the report `{}`: {e}", path.display())).help("evidence is shown as quotes only; fix `[report] file` to show it in the report"));
-                        None
-                    }
+            Some(report_name) => match find_report(report_name) {
+                Ok(source) => Some(source),
+                Err(why) => {
+                    diags.push(Diag::warning(Code::FactsReport, why).help("evidence is shown as quotes only; fix `[report] file` to show it in the report"));
+                    None
                 }
-            }
+            },
             None => None,
         };
         check_evidence(&mut facts, report.as_ref(), &facts_source, &mut diags);
         (facts, report, None, file.meta)
     } else {
-        let document = read::read_bytes(&name, &bytes).map_err(|e| vec![Diag::from(&e)])?;
+        let document = read::read_bytes(&name, bytes).map_err(|e| vec![Diag::from(&e)])?;
         let extraction = extract::extract(ruleset, &document);
         diags.extend(extraction.diags);
         let meta = facts::ReportMeta {
@@ -97,10 +130,10 @@ pub fn score_path(
             meta,
         )
     };
-    if let Some(path) = corrections {
-        let bytes = read::read_path_bytes(path).map_err(|e| vec![Diag::from(&e)])?;
-        let name = path.display().to_string();
-        let Some((file, facts_source)) = facts_file(ruleset, &name, &bytes, &mut diags) else {
+    if let Some((corrections_name, corrections_bytes)) = corrections {
+        let Some((file, facts_source)) =
+            facts_file(ruleset, corrections_name, corrections_bytes, &mut diags)
+        else {
             return Err(diags);
         };
         let mut manual = file.facts;
@@ -130,7 +163,7 @@ pub fn score_path(
         issuer: meta.issuer,
         year,
     };
-    let audit = Audit::new(ruleset, &name, &bytes);
+    let audit = Audit::new(ruleset, &name, bytes);
     Ok(Scored {
         card,
         facts,

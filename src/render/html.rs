@@ -357,7 +357,8 @@ impl Page {
                                     quote: fact
                                         .and_then(|f| f.evidence.as_ref())
                                         .map(|e| e.quote.clone()),
-                                    manual: fact.is_some_and(|f| f.origin == Origin::Manual),
+                                    manual: fact.is_some_and(|f| f.origin == Origin::Manual)
+                                        || ctx.facts.is_silent(id),
                                     anchor: marked.contains(&&anchor).then_some(anchor),
                                 }
                             })

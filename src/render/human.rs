@@ -154,6 +154,11 @@ pub fn rule_diagnostic(
                     .map(crate::extract::searched)
                     .unwrap_or_default();
                 let mut message = format!("报告未提及「{label}」({fact_id})");
+                if facts.is_silent(fact_id) {
+                    message.push_str("(人工录入)");
+                    diag = diag.related(Diag::advice(code, message));
+                    continue;
+                }
                 if !searched.is_empty() {
                     let _ = write!(message, ";查找的表述:{}", searched.join(";"));
                 }

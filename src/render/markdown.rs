@@ -149,6 +149,9 @@ pub fn score(ctx: &Context<'_>) -> String {
                         }
                     }
                 }
+                None if ctx.facts.is_silent(fact_id) => {
+                    let _ = writeln!(out, "- 证据:报告未提及「{}」(人工录入)", text(label));
+                }
                 None if result.reasoning.contains(&format!("报告未提及{label}")) => {}
                 None => {
                     let _ = writeln!(out, "- 证据:报告未提及「{}」", text(label));
