@@ -206,6 +206,8 @@ struct BatchRow {
     counts: Vec<u64>,
     /// The filtered rule's outcome in this report, when filtering by a rule.
     rule_outcome: Option<&'static str>,
+    /// Whether an inspector corrected facts of this report (its scores include 人工录入 facts).
+    corrected: bool,
     #[serde(skip)]
     keys: HashMap<String, Decimal>,
 }
@@ -358,6 +360,7 @@ fn batch_row(entry: &Entry, rule: Option<&str>) -> BatchRow {
         rule_outcome: rule
             .and_then(|r| rule_result(json, r))
             .map(|(o, _)| outcome_label(o)),
+        corrected: !entry.corrections.is_empty(),
         keys,
     }
 }
