@@ -262,7 +262,8 @@ pub struct AuditView {
     pub input_sha256: String,
 }
 
-const OUTCOMES: [Outcome; 5] = [
+/// Every outcome, in the order pages list them.
+pub const OUTCOMES: [Outcome; 5] = [
     Outcome::Pass,
     Outcome::Partial,
     Outcome::Fail,

@@ -21,7 +21,7 @@ use super::store::{App, Correction, Entry};
 use crate::batch::{self, Batch};
 use crate::check::RuleSet;
 use crate::diagnostic::Diag;
-use crate::syntax::ast::Outcome;
+use crate::render::html::OUTCOMES;
 
 const LAYOUT: &str = include_str!("../../templates/serve/layout.html");
 const START: &str = include_str!("../../templates/serve/start.html");
@@ -37,13 +37,6 @@ const JS: &str = include_str!("../../assets/serve.js");
 /// the workbook for a rule set and batch) and the batch page offers it next to the CSV.
 const XLSX: Option<fn(&RuleSet, &Batch) -> Vec<u8>> = None;
 
-const OUTCOMES: [Outcome; 5] = [
-    Outcome::Pass,
-    Outcome::Partial,
-    Outcome::Fail,
-    Outcome::Unknown,
-    Outcome::NotApplicable,
-];
 
 fn outcome_label(keyword: &str) -> &'static str {
     OUTCOMES
