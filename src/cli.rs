@@ -8,6 +8,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 use rust_decimal::Decimal;
 
+use crate::syntax::ast::IssuerKind;
 use crate::check::{self, RuleSet};
 use crate::diagnostic::{Code, Diag, Source};
 use crate::eval::points_text;
@@ -76,6 +77,24 @@ enum ExplainFormat {
     Markdown,
 }
 
+/// `--issuer-kind`: whose report it is.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum IssuerKindArg {
+    /// 人民政府
+    Government,
+    /// 政府部门(司法局等),只按其职责范围评分
+    Department,
+}
+
+impl From<IssuerKindArg> for IssuerKind {
+    fn from(kind: IssuerKindArg) -> IssuerKind {
+        match kind {
+            IssuerKindArg::Government => IssuerKind::Government,
+            IssuerKindArg::Department => IssuerKind::Department,
+        }
+    }
+}
+
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Score a report (.txt, .html, .docx) or a facts file (.toml, .json); several files or a
@@ -94,6 +113,9 @@ enum Command {
         /// Exit 1 when the total is below this.
         #[arg(long)]
         fail_under: Option<Decimal>,
+        /// 报告出自人民政府(government)还是政府部门(department);默认从标题和开头判断。
+        #[arg(long, value_enum)]
+        issuer_kind: Option<IssuerKindArg>,
         /// Show passing and not-applicable rules too.
         #[arg(long, short)]
         verbose: bool,
@@ -234,6 +256,7 @@ where
             facts,
             format,
             fail_under,
+            issuer_kind,
             verbose,
             summary,
             output,
@@ -248,6 +271,7 @@ where
                     facts.as_deref(),
                     format,
                     fail_under,
+                    issuer_kind.map(IssuerKind::from),
                     verbose,
                 )
             };
@@ -517,10 +541,11 @@ impl Session {
         corrections: Option<&Path>,
         format: Format,
         fail_under: Option<Decimal>,
+        issuer_kind: Option<IssuerKind>,
         verbose: bool,
     ) -> Option<Produced> {
         let ruleset = self.ruleset(rules)?;
-        let scored = match score::score_path(&ruleset, input, corrections) {
+        let scored = match score::score_path_as(&ruleset, input, corrections, issuer_kind) {
             Ok(scored) => scored,
             Err(diags) => {
                 self.report(&diags);

@@ -10,6 +10,7 @@ use crate::diagnostic::{Code, Diag, Source};
 use crate::eval::{advice, evaluate, Scorecard};
 use crate::facts::{self, Facts};
 use crate::render::{Context, ReportInfo};
+use crate::syntax::ast::IssuerKind;
 use crate::value::Value;
 use crate::{extract, read};
 
@@ -56,6 +57,16 @@ pub fn score_path(
     input: &Path,
     corrections: Option<&Path>,
 ) -> Result<Scored, Vec<Diag>> {
+    score_path_as(ruleset, input, corrections, None)
+}
+
+/// [`score_path`] with the issuer kind given rather than read from the report (`--issuer-kind`).
+pub fn score_path_as(
+    ruleset: &RuleSet,
+    input: &Path,
+    corrections: Option<&Path>,
+    issuer_kind: Option<IssuerKind>,
+) -> Result<Scored, Vec<Diag>> {
     let bytes = read::read_path_bytes(input).map_err(|e| vec![Diag::from(&e)])?;
     let corrections = match corrections {
         Some(path) => Some((
@@ -76,6 +87,7 @@ pub fn score_path(
         &input.display().to_string(),
         &bytes,
         corrections.as_ref().map(|(n, b)| (n.as_str(), b.as_slice())),
+        issuer_kind,
         &find_report,
     )
 }
@@ -85,12 +97,14 @@ pub type FindReport<'a> = dyn Fn(&str) -> Result<Source, String> + 'a;
 
 /// [`score_path`] on bytes in memory: `name` is the input's name (its extension chooses a facts
 /// file or a report, and it is the name outputs show), `corrections` a facts file's name and
-/// bytes, and `find_report` looks up the report a facts-file input names.
+/// bytes, `issuer_kind` as for [`score_path_as`], and `find_report` looks up the report a
+/// facts-file input names.
 pub fn score_bytes(
     ruleset: &RuleSet,
     name: &str,
     bytes: &[u8],
     corrections: Option<(&str, &[u8])>,
+    issuer_kind: Option<IssuerKind>,
     find_report: &FindReport<'_>,
 ) -> Result<Scored, Vec<Diag>> {
     let name = name.to_string();
@@ -157,6 +171,11 @@ pub fn score_bytes(
             );
         }
     }
+    // Whose report it is decides which rules apply: the command line, else what the report or
+    // its facts file names.
+    facts.issuer_kind = issuer_kind
+        .or(facts.issuer_kind)
+        .or_else(|| meta.issuer.as_deref().map(extract::issuer::kind));
     let card = evaluate(ruleset, &facts);
     let info = ReportInfo {
         name: report.as_ref().map_or(name.clone(), |r| r.name.clone()),

@@ -4,6 +4,7 @@
 use regex::Regex;
 
 use super::structure::Fixed;
+use crate::syntax::ast::IssuerKind;
 
 /// `江夏区人民政府关于2024年度…`, `石家庄市新华区人民政府2024年…`: a body named before the year.
 static TITLE: Fixed = Fixed::new(|| {
@@ -13,6 +14,17 @@ static TITLE: Fixed = Fixed::new(|| {
 static OPENING: Fixed = Fixed::new(|| {
     Regex::new(r"(?m)^\s*20[0-9]{2}年,?(?:在[^,。]{0,24}下,)?([\p{Han}]{2,8}?(?:区|市|县|旗|州|局))(?:坚持|以|深入|全面|紧紧|认真|在)").ok()
 });
+
+/// A department (司法局, 市场监督管理局, 委员会, 办公室) reports on its own remit; anything else
+/// that issues a 法治政府建设 report is a people's government.
+pub fn kind(issuer: &str) -> IssuerKind {
+    let department = ["局", "委员会", "办公室", "厅", "委", "中心", "办"];
+    if !issuer.ends_with("人民政府") && department.iter().any(|d| issuer.ends_with(d)) {
+        IssuerKind::Department
+    } else {
+        IssuerKind::Government
+    }
+}
 
 /// The first body the report names as its author, if any.
 pub fn issuer(text: &str) -> Option<String> {

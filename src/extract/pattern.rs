@@ -30,7 +30,7 @@ const GAP: &str = "[^。;!?\\n]{0,20}?";
 /// A linking verb, optionally after the rest of a list (`审查率、备案率、公开率均为100%` states
 /// all three): the list tail, then a change from last year (`由2023年的85%提升至`: the old value
 /// is skipped), then 均/全部/都, then the verb, each optional.
-const VERB: &str = "(?:(?:、|和|及|与)[^,。;、:\\n]{1,12}?)*(?:(?:由|从)[^,。;:\\n]{1,16}?(?:提升|提高|上升|增长|增加|增|下降|降低|减少|降)(?:至|到))?(?:均|全部|都|分别)?(?:达到了|达到|达|为|是|实现|保持|提升至|提高到|提升到|提高至|上升至|上升到|增至|共计|共|累计|合计)?(?:首次)?(?:达到)?(?:[0-9一二三四五六七八九]个)?";
+const VERB: &str = "(?:(?:、|和|及|与)[^,。;、:\\n]{1,12}?)*(?:(?:由|从)[^,。;:\\n]{1,16}?(?:提升|提高|上升|增长|增加|增|下降|降低|减少|降)(?:至|到))?(?:均|全部|都|分别)?(?:仅为|仅|只有|只)?(?:达到了|达到|达|为|是|实现|保持|提升至|提高到|提升到|提高至|上升至|上升到|增至|共计|共|累计|合计)?(?:首次)?(?:达到)?(?:[0-9一二三四五六七八九]个)?";
 
 /// What is wrong with a pattern, and where in its text (a byte range) when one place is to blame.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -52,6 +52,10 @@ fn error(message: impl Into<String>, at: Option<Range<usize>>) -> PatternError {
         at,
     }
 }
+
+/// `{item}`: the marker of a second numbered item, as reports write it (`二是`, `(二)`, `二、`,
+/// `2.`), which the pattern notation cannot spell since `(` is its own syntax.
+const SECOND_ITEM: &str = r"(?:二是|第二[,、]|\(二\)|（二）|(?:^|\s)二、|(?:^|[^0-9.])2[.、])";
 
 /// Translates a pattern to a regex string; the error says what is wrong and where.
 pub fn translate(pattern: &str, ty: FactType) -> Result<String, PatternError> {
@@ -119,13 +123,19 @@ pub fn translate(pattern: &str, ty: FactType) -> Result<String, PatternError> {
                         last_open_empty = false;
                         continue;
                     }
+                    // A second numbered item: a list of tasks, not one sentence of intent.
+                    "item" => {
+                        regex.push_str(SECOND_ITEM);
+                        last_open_empty = false;
+                        continue;
+                    }
                     "percent" => PERCENT_PATTERN,
                     "count" | "amount" => COUNT_PATTERN,
                     "date" => DATE_PATTERN,
                     "year" => YEAR_PATTERN,
                     other => {
                         let value = if expected.is_empty() { "…" } else { expected };
-                        let message = format!("has an unknown placeholder `{{{other}}}`: use `{{verb}}` or the value, `{{{value}}}`");
+                        let message = format!("has an unknown placeholder `{{{other}}}`: use `{{verb}}`, `{{item}}` or the value, `{{{value}}}`");
                         return Err(error(message, placeholder));
                     }
                 };
@@ -197,7 +207,10 @@ pub fn compile(pattern: &str, ty: FactType) -> Result<Regex, PatternError> {
 /// A compiled pattern: its fact, the literals one of which every match contains, and its regex.
 #[derive(Debug, Clone)]
 pub struct Compiled {
+    /// The fact it states, or for a `mention`, the rule whose subject it names.
     pub fact: String,
+    /// A rule's `mention` pattern rather than a fact's.
+    pub mention: bool,
     pub literals: Option<Vec<String>>,
     pub regex: Regex,
 }

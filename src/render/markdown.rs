@@ -43,6 +43,11 @@ pub fn score(ctx: &Context<'_>) -> String {
         text(grade)
     );
     let _ = writeln!(out, "- {}", card.counts_text());
+    for line in ctx.number_lines() {
+        let percent = line.percent.map_or("不适用".to_string(), |p| format!("{}%", points_text(p)));
+        let scaled = line.scaled.map_or(String::new(), |f| format!(",覆盖度不足按 {} 折算", points_text(f)));
+        let _ = writeln!(out, "- {}:{percent},计 {} / {} 分{scaled}", line.label, points_text(line.points), points_text(line.weight));
+    }
     if !ctx.warnings.is_empty() {
         out.push_str("\n> **关于输入的提示**\n");
         for warning in ctx.warnings {
@@ -55,21 +60,32 @@ pub fn score(ctx: &Context<'_>) -> String {
         }
     }
 
-    out.push_str(
-        "\n## 分项得分\n\n| 分项 | 权重 | 得分 | 规则得分 / 可得 |\n| --- | ---: | ---: | ---: |\n",
-    );
+    let percent = |share: Option<rust_decimal::Decimal>| {
+        share.map_or("—".to_string(), |s| format!("{}%", (s * rust_decimal::Decimal::ONE_HUNDRED).round_dp(0)))
+    };
+    let combined = card.numbers.is_some();
+    out.push_str(if combined {
+        "\n## 分项得分\n\n| 分项 | 权重 | 覆盖 | 实绩 |\n| --- | ---: | ---: | ---: |\n"
+    } else {
+        "\n## 分项得分\n\n| 分项 | 权重 | 得分 | 规则得分 / 可得 |\n| --- | ---: | ---: | ---: |\n"
+    });
     for s in &card.sections {
         let Some(section) = ruleset.sections.get(s.section) else {
             continue;
         };
+        let (third, fourth) = if combined {
+            (percent(s.coverage), percent(s.performance))
+        } else {
+            (
+                s.score.map_or("未评估".to_string(), points_text),
+                format!("{} / {}", points_text(s.earned), points_text(s.possible)),
+            )
+        };
         let _ = writeln!(
             out,
-            "| {} | {} | {} | {} / {} |",
+            "| {} | {} | {third} | {fourth} |",
             text(&section.title.text),
             points_text(s.weight),
-            s.score.map_or("未评估".to_string(), points_text),
-            points_text(s.earned),
-            points_text(s.possible)
         );
     }
     let _ = writeln!(
@@ -79,6 +95,15 @@ pub fn score(ctx: &Context<'_>) -> String {
         points_text(card.total),
         text(grade)
     );
+
+    let missing = ctx.missing_materials();
+    if !missing.is_empty() {
+        out.push_str("\n## 待补充材料(报告未提及)\n\n");
+        for group in missing {
+            let titles: Vec<String> = group.rules.iter().map(|r| text(&r.title.text)).collect();
+            let _ = writeln!(out, "- {}:{}", text(&group.section.title.text), titles.join(";"));
+        }
+    }
 
     let open: Vec<_> = card
         .rules
@@ -105,9 +130,13 @@ pub fn score(ctx: &Context<'_>) -> String {
         }
         let _ = writeln!(
             out,
-            "\n**{}**〔{}〕{} / {} 分 · `{}`\n",
+            "\n**{}**〔{}{}〕{} / {} 分 · `{}`\n",
             text(&rule.title.text),
             result.outcome.label(),
+            result
+                .level
+                .filter(|l| !matches!(l, crate::eval::Level::Stated | crate::eval::Level::Silent))
+                .map_or(String::new(), |l| format!("·{}", l.label())),
             points_text(result.earned),
             points_text(result.points),
             rule.id.name

@@ -141,6 +141,7 @@ impl App {
             name,
             bytes,
             facts.as_deref().map(|f| (facts_name.as_str(), f.as_bytes())),
+            None,
             &|file| self.find_report(file),
         )?;
         let json = crate::render::json::score(&scored.context(&self.ruleset));
