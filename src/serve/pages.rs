@@ -195,6 +195,7 @@ struct BatchRow {
     year: Option<i64>,
     total: String,
     grade: String,
+    numbers: Vec<String>,
     sections: Vec<String>,
     counts: Vec<u64>,
     /// The filtered rule's outcome in this report, when filtering by a rule.
@@ -277,6 +278,15 @@ pub async fn batch(State(app): State<Arc<App>>, Query(params): Query<HashMap<Str
         }
     };
     let total_column = column("total", "总分".into());
+    // The scoring model's sub-scores (`numbers` in the score JSON: 法定内容与公开, 披露覆盖度,
+    // 已披露事项实绩 …), as percents, in the order the JSON gives them.
+    let number_columns: Vec<Column> = entries
+        .first()
+        .and_then(|e| e.json["numbers"].as_object())
+        .into_iter()
+        .flatten()
+        .map(|(k, n)| column(&format!("number:{k}"), format!("{}(%)", text(&n["label"]))))
+        .collect();
     let section_columns: Vec<Column> = ruleset
         .sections
         .iter()
@@ -309,7 +319,7 @@ pub async fn batch(State(app): State<Arc<App>>, Query(params): Query<HashMap<Str
     let body = render_template(
         "batch.html",
         minijinja::context! {
-            rows, held, total_column, section_columns, count_columns, grades, rules, outcomes,
+            rows, held, total_column, number_columns, section_columns, count_columns, grades, rules, outcomes,
             grade, rule, outcome, sort, dir => if ascending { "asc" } else { "desc" }, downloads,
         },
     );
@@ -321,6 +331,14 @@ fn batch_row(entry: &Entry, rule: Option<&str>) -> BatchRow {
     let mut keys = HashMap::new();
     if let Some(total) = decimal(&json["total"]) {
         keys.insert("total".to_string(), total);
+    }
+    let mut numbers = Vec::new();
+    for (k, n) in json["numbers"].as_object().into_iter().flatten() {
+        let percent = decimal(&n["percent"]);
+        if let Some(p) = percent {
+            keys.insert(format!("number:{k}"), p);
+        }
+        numbers.push(percent.map_or(String::new(), crate::eval::points_text));
     }
     let mut sections = Vec::new();
     for section in json["sections"].as_array().into_iter().flatten() {
@@ -348,6 +366,7 @@ fn batch_row(entry: &Entry, rule: Option<&str>) -> BatchRow {
         year: json["report"]["year"].as_i64(),
         total: text(&json["total"]),
         grade: text(&json["grade"]),
+        numbers,
         sections,
         counts,
         rule_outcome: rule
