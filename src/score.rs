@@ -28,6 +28,17 @@ pub struct Scored {
 }
 
 impl Scored {
+    /// Why this does not look like a 法治政府建设 annual report, if it does not (a report read
+    /// from a facts file is not judged: facts can come from any document).
+    pub fn not_a_report(&self) -> Option<String> {
+        let report = self.report.as_ref()?;
+        if is_facts_file(Path::new(&self.audit.input)) {
+            return None;
+        }
+        let text = self.article.as_ref().unwrap_or(report);
+        extract::genre::not_a_report(&text.text, self.info.year)
+    }
+
     pub fn context<'a>(&'a self, ruleset: &'a RuleSet) -> Context<'a> {
         Context {
             ruleset,
@@ -57,6 +68,18 @@ pub fn score_path(
     corrections: Option<&Path>,
 ) -> Result<Scored, Vec<Diag>> {
     let bytes = read::read_path_bytes(input).map_err(|e| vec![Diag::from(&e)])?;
+    score_bytes(ruleset, input, &bytes, corrections)
+}
+
+/// [`score_path`] for bytes already read (standard input); `input` names them and, for a facts
+/// file, is where a report it names is looked for.
+pub fn score_bytes(
+    ruleset: &RuleSet,
+    input: &Path,
+    bytes: &[u8],
+    corrections: Option<&Path>,
+) -> Result<Scored, Vec<Diag>> {
+    let bytes = bytes.to_vec();
     let name = input.display().to_string();
     let mut diags = Vec::new();
     let (mut facts, report, article, meta) = if is_facts_file(input) {

@@ -1,6 +1,7 @@
 //! The default rule set's outcomes on the five real reports in reports-fixtures/, as reviewed rule
 //! by rule against each report's text (docs/fixtures-review.md). Each report has a snapshot of its
-//! JSON output and of its human output, and an assertion on its total and grade, so that any change
+//! JSON output and of its human output (the one-screen verdict page; the per-rule account is in the
+//! JSON), and an assertion on its total and grade, so that any change
 //! to a pattern or a rule shows up in the diff and can be read against the report again.
 //!
 //! The rule files' hashes (`audit.rules_sha256`, `audit.rule_files`, and the audit line of the
@@ -47,7 +48,7 @@ fn outputs(path: &str) -> (Value, String) {
     let text = human::score(
         &ctx,
         &Options {
-            verbose: false,
+            detail: false,
             color: false,
         },
     );

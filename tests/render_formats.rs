@@ -476,7 +476,7 @@ fn markdown_lists_open_rules_with_evidence_and_passing_rules_compactly() {
         );
         assert_eq!(memo.contains(&heading), open, "{}", rule.id.name);
     }
-    assert!(memo.contains("- 证据:「"), "no quoted evidence");
+    assert!(memo.contains("- 证据：「"), "no quoted evidence");
     assert!(memo.contains(&ctx.audit.line()));
     insta::assert_snapshot!("markdown_wuhan_jiangxia", redact_hashes(&memo));
 }

@@ -6,6 +6,8 @@ pub mod human;
 pub mod json;
 pub mod markdown;
 pub mod sarif;
+pub mod verdict;
+pub mod zh;
 
 use crate::audit::Audit;
 use crate::check::RuleSet;
