@@ -8,10 +8,9 @@
 //! human output) change with every edit of a rule file, so they are left out; everything else is
 //! deterministic and kept.
 //!
-//! Known incomplete in these snapshots (docs/fixtures-review.md, "Catalogue-fact extraction"):
-//! `report.issuer` is a best effort from the report's own text — null for 郴州 (郴州市人民政府),
-//! "区司法局" for 从化 (广州市从化区司法局) and "湖里区" for 湖里 (湖里区人民政府). Improving it
-//! will change these snapshots, as it should.
+//! `report.issuer` is a best effort from the report's own text (src/extract/issuer.rs): the
+//! five reports have no title line, so 郴州市人民政府 and 广州市从化区司法局 are completed from the
+//! places the text names in full (`我市` + `《郴州市…》`, `区司法局` + `中共广州市从化区委`).
 #![allow(clippy::panic, clippy::unwrap_used, clippy::expect_used)]
 
 use std::path::Path;
