@@ -14,7 +14,6 @@ use serde::Serialize;
 use crate::check::RuleSet;
 use crate::diagnostic::Diag;
 use crate::eval::points_text;
-use crate::score::score_path;
 use crate::syntax::ast::Outcome;
 
 /// Report files a directory contributes to a batch (facts files are taken only when named).
@@ -156,12 +155,13 @@ pub fn score_all(
     ruleset: &RuleSet,
     inputs: &[PathBuf],
     force: bool,
+    issuer_kind: Option<crate::syntax::ast::IssuerKind>,
     tick: &(dyn Fn() + Sync),
 ) -> Batch {
     let results: Vec<Result<Row, Failure>> = inputs
         .par_iter()
         .map(|path| {
-            let result = score_one(ruleset, path, force);
+            let result = score_one(ruleset, path, force, issuer_kind);
             tick();
             result
         })
@@ -176,9 +176,14 @@ pub fn score_all(
     batch
 }
 
-fn score_one(ruleset: &RuleSet, path: &Path, force: bool) -> Result<Row, Failure> {
+fn score_one(
+    ruleset: &RuleSet,
+    path: &Path,
+    force: bool,
+    issuer_kind: Option<crate::syntax::ast::IssuerKind>,
+) -> Result<Row, Failure> {
     let file = path.display().to_string();
-    let scored = score_path(ruleset, path, None).map_err(|diags| Failure {
+    let scored = crate::score::score_path_as(ruleset, path, None, issuer_kind).map_err(|diags| Failure {
         file: file.clone(),
         diags,
     })?;

@@ -8,6 +8,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 use rust_decimal::Decimal;
 
+use crate::syntax::ast::IssuerKind;
 use crate::check::{self, RuleSet};
 use crate::diagnostic::{Code, Diag, Source};
 use crate::eval::points_text;
@@ -96,6 +97,24 @@ enum ExplainFormat {
     Markdown,
 }
 
+/// `--issuer-kind`: whose report it is.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum IssuerKindArg {
+    /// 人民政府
+    Government,
+    /// 政府部门（司法局等），只按其职责范围评分
+    Department,
+}
+
+impl From<IssuerKindArg> for IssuerKind {
+    fn from(kind: IssuerKindArg) -> IssuerKind {
+        match kind {
+            IssuerKindArg::Government => IssuerKind::Government,
+            IssuerKindArg::Department => IssuerKind::Department,
+        }
+    }
+}
+
 #[derive(Debug, Subcommand)]
 enum Command {
     /// 为一份报告（.txt、.html、.docx）或事实文件（.toml、.json）评分；多个文件或目录按批量评分并汇总。
@@ -115,6 +134,9 @@ enum Command {
         /// 总分低于此值时退出码为 1（批量时任一报告低于即为 1）。
         #[arg(long, value_name = "分数")]
         fail_under: Option<Decimal>,
+        /// 报告出自人民政府（government）还是政府部门（department）；默认从标题和开头判断。
+        #[arg(long, value_enum)]
+        issuer_kind: Option<IssuerKindArg>,
         /// 逐条说明每条规则（含规则位置、匹配表述和诊断代码），而不是一页结论。
         #[arg(long, short = 'v', visible_alias = "verbose")]
         detail: bool,
@@ -285,6 +307,7 @@ where
             facts,
             format,
             fail_under,
+            issuer_kind,
             detail,
             summary,
             ids,
@@ -298,6 +321,7 @@ where
                 facts,
                 format,
                 fail_under,
+                issuer_kind: issuer_kind.map(IssuerKind::from),
                 detail,
                 summary,
                 ids,
@@ -527,6 +551,7 @@ struct ScoreJob {
     facts: Option<PathBuf>,
     format: Option<Format>,
     fail_under: Option<Decimal>,
+    issuer_kind: Option<IssuerKind>,
     detail: bool,
     summary: Option<Summary>,
     ids: bool,
@@ -831,9 +856,9 @@ impl Session {
                 }
             };
             let name = PathBuf::from(job.name.as_deref().unwrap_or("标准输入.txt"));
-            score::score_bytes(ruleset, &name, &bytes, job.facts.as_deref())
+            score::score_bytes(ruleset, &name, &bytes, job.facts.as_deref(), job.issuer_kind)
         } else {
-            score::score_path(ruleset, input, job.facts.as_deref())
+            score::score_path_as(ruleset, input, job.facts.as_deref(), job.issuer_kind)
         };
         let mut scored = match result {
             Ok(scored) => scored,
@@ -913,7 +938,7 @@ impl Session {
                 bar.inc(1);
             }
         };
-        let result = batch::score_all(ruleset, &found.files, job.force, &tick);
+        let result = batch::score_all(ruleset, &found.files, job.force, job.issuer_kind, &tick);
         if let Some(bar) = progress {
             bar.finish_and_clear();
         }

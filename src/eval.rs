@@ -5,9 +5,9 @@ use rust_decimal::{Decimal, RoundingStrategy};
 
 use crate::check::RuleSet;
 use crate::diagnostic::Span;
-use crate::facts::Facts;
+use crate::facts::{Evidence, Facts};
 use crate::syntax::ast::*;
-use crate::value::{Date, Value};
+use crate::value::{Date, FactType, Value};
 
 /// The result of one rule for one report.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -24,6 +24,44 @@ pub struct RuleResult {
     pub reasoning: String,
     /// Every fact the rule reads, in order.
     pub facts_read: Vec<String>,
+    /// What kind of evidence decided the points; `None` when the rule does not apply.
+    pub level: Option<Level>,
+    /// The report's own words behind a `Described` or `Admitted` level.
+    pub words: Option<Evidence>,
+}
+
+/// The kind of evidence a rule was scored on. The same situation scores the same way in every
+/// rule: the shares of `Described` and `Admitted` are declared once, in the rule-set header.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Level {
+    /// A figure or an explicit statement, scored by the rule's own requirement.
+    Stated,
+    /// The measure is described in words, without the figure the rule asks for.
+    Described,
+    /// The report admits a shortfall, in its shortcomings or in negated wording.
+    Admitted,
+    /// The report is silent on it.
+    Silent,
+    /// A deduction rule on which the report states no violation: full points to start from.
+    NoViolationStated,
+}
+
+impl Level {
+    pub fn label(self) -> &'static str {
+        match self {
+            Level::Stated => "量化或明确表述",
+            Level::Described => "仅文字表述",
+            Level::Admitted => "自认不足",
+            Level::Silent => "未提及",
+            Level::NoViolationStated => "未述及违规",
+        }
+    }
+
+    /// Whether the report addresses the requirement at all (counts toward coverage).
+    pub fn addresses(self) -> bool {
+        matches!(self, Level::Stated | Level::Described | Level::Admitted)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -34,12 +72,35 @@ pub struct SectionResult {
     pub possible: Decimal,
     /// weight × earned ÷ possible, unrounded; `None` when no rule in it applies.
     pub score: Option<Decimal>,
+    /// The section's share of the three numbers: points addressed ÷ points that apply, and
+    /// earned ÷ possible over what is addressed (`None` when nothing applies or is addressed).
+    pub coverage: Option<Decimal>,
+    pub performance: Option<Decimal>,
+}
+
+/// The three numbers of the scoring model, each a share from 0 to 1 (unrounded), and what they
+/// weigh in the total.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Numbers {
+    /// 法定内容与公开: the statutory section's earned ÷ possible, leaving out what cannot be
+    /// checked from the text (待核实, such as a page with no publication date).
+    pub statutory: Option<Decimal>,
+    /// 披露覆盖度: points of the requirements the report addresses ÷ points of all that apply.
+    pub coverage: Option<Decimal>,
+    /// 已披露事项实绩: points earned ÷ points possible over what it addresses.
+    pub performance: Option<Decimal>,
+    /// The share of its weight performance counts with: 1 from the declared coverage on
+    /// (`combine performance … from 50%`), in proportion below it, so that a report cannot earn
+    /// the performance half of the total on the few things it mentions.
+    pub performance_scale: Decimal,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Scorecard {
     pub rules: Vec<RuleResult>,
     pub sections: Vec<SectionResult>,
+    /// The three numbers, when the rule set declares `combine`.
+    pub numbers: Option<Numbers>,
     /// Rounded half away from zero to 2 decimals.
     pub total: Decimal,
     pub grade: String,
@@ -74,34 +135,27 @@ pub struct Advice {
 }
 
 /// Rules ordered by the total points their fix would gain, most first; ties keep rule order.
-/// A rule's lost points count through its section: weight × lost ÷ possible, scaled like the
-/// total when some sections are not assessed.
+/// The gain is exact: the total recomputed as if the rule earned all its points on a stated
+/// figure, minus the total as it is (both unrounded).
 pub fn advice(ruleset: &RuleSet, card: &Scorecard) -> Vec<Advice> {
-    let assessed: Decimal = card
-        .sections
-        .iter()
-        .filter(|s| s.score.is_some())
-        .map(|s| s.weight)
-        .sum();
-    let mut list: Vec<Advice> = card
-        .rules
-        .iter()
-        .enumerate()
-        .filter_map(|(i, r)| {
-            let section = card.sections.get(r.section)?;
-            let counted = match r.outcome {
-                Outcome::NotApplicable | Outcome::Pass => false,
-                Outcome::Unknown => ruleset.no_evidence == NoEvidence::Zero,
-                _ => true,
-            };
-            if !counted || section.possible.is_zero() || assessed.is_zero() {
+    let now = unrounded_total(ruleset, &card.rules);
+    let mut rules = card.rules.clone();
+    let mut list: Vec<Advice> = (0..rules.len())
+        .filter_map(|i| {
+            let r = rules.get(i)?;
+            if matches!(r.outcome, Outcome::NotApplicable | Outcome::Pass) {
                 return None;
             }
-            let lost = section
-                .weight
-                .checked_mul(r.points - r.earned)?
-                .checked_mul(ruleset.total)?;
-            let gain = lost.checked_div(section.possible.checked_mul(assessed)?)?;
+            let kept = r.clone();
+            let fixed = RuleResult {
+                outcome: Outcome::Pass,
+                earned: r.points,
+                level: Some(Level::Stated),
+                ..kept.clone()
+            };
+            rules[i] = fixed;
+            let gain = unrounded_total(ruleset, &rules) - now;
+            rules[i] = kept;
             (gain > Decimal::ZERO).then_some(Advice { result: i, gain })
         })
         .collect();
@@ -121,65 +175,170 @@ pub fn points_text(value: Decimal) -> String {
 
 pub fn evaluate(ruleset: &RuleSet, facts: &Facts) -> Scorecard {
     let mut rules = Vec::new();
-    let mut sections = Vec::new();
     for (si, section) in ruleset.sections.iter().enumerate() {
         let source = ruleset.source(section.file).map(|s| s.text.clone());
         let source_text = source.as_deref().unwrap_or("");
-        let (mut earned, mut possible) = (Decimal::ZERO, Decimal::ZERO);
-        for (ri, rule) in section.rules.iter().enumerate() {
-            let result = evaluate_rule(rule, facts, source_text, ruleset, si, ri);
-            let counts = match result.outcome {
-                Outcome::NotApplicable => false,
-                Outcome::Unknown => ruleset.no_evidence == NoEvidence::Zero,
-                _ => true,
-            };
-            if counts {
-                earned += result.earned;
-                possible += result.points;
-            }
-            rules.push(result);
+        for ri in 0..section.rules.len() {
+            rules.push(evaluate_rule(ruleset, facts, source_text, si, ri));
         }
-        let weight = section.weight.value;
-        let score = (!possible.is_zero()).then(|| weight * earned / possible);
-        sections.push(SectionResult {
-            section: si,
-            weight,
-            earned,
-            possible,
-            score,
-        });
     }
-    let assessed_weight: Decimal = sections
-        .iter()
-        .filter(|s| s.score.is_some())
-        .map(|s| s.weight)
-        .sum();
-    let scores: Decimal = sections.iter().filter_map(|s| s.score).sum();
-    let total = if assessed_weight.is_zero() {
-        Decimal::ZERO
-    } else if assessed_weight == ruleset.total {
-        scores
-    } else {
-        scores * ruleset.total / assessed_weight
-    };
-    let total = round2(total);
+    let sections = section_results(ruleset, &rules);
+    let numbers = ruleset
+        .combination
+        .as_ref()
+        .map(|combination| numbers(combination, &rules));
+    let total = round2(unrounded_total(ruleset, &rules));
     let grade = ruleset.grade(total).to_string();
     Scorecard {
         rules,
         sections,
+        numbers,
         total,
         grade,
     }
 }
 
+/// Whether a result counts in its section's earned ÷ possible.
+fn counts_in_section(ruleset: &RuleSet, result: &RuleResult) -> bool {
+    match result.outcome {
+        Outcome::NotApplicable => false,
+        Outcome::Unknown => ruleset.no_evidence == NoEvidence::Zero,
+        _ => true,
+    }
+}
+
+fn section_results(ruleset: &RuleSet, rules: &[RuleResult]) -> Vec<SectionResult> {
+    ruleset
+        .sections
+        .iter()
+        .enumerate()
+        .map(|(si, section)| {
+            let counted = rules
+                .iter()
+                .filter(|r| r.section == si && counts_in_section(ruleset, r));
+            let (earned, possible) = counted.fold((Decimal::ZERO, Decimal::ZERO), |(e, p), r| {
+                (e + r.earned, p + r.points)
+            });
+            let weight = section.weight.value;
+            let part = Part::of(rules.iter().filter(|r| r.section == si));
+            SectionResult {
+                section: si,
+                weight,
+                earned,
+                possible,
+                score: (!possible.is_zero()).then(|| weight * earned / possible),
+                coverage: part.coverage(),
+                performance: part.performance(),
+            }
+        })
+        .collect()
+}
+
+/// The total before its one rounding: the declared combination of the three numbers, or, in a
+/// rule set without `combine`, the section scores scaled to the sections assessed.
+fn unrounded_total(ruleset: &RuleSet, rules: &[RuleResult]) -> Decimal {
+    if let Some(combination) = &ruleset.combination {
+        let n = numbers(combination, rules);
+        let performance = n.performance.map(|p| p * n.performance_scale);
+        return [
+            (Combined::Statutory, n.statutory),
+            (Combined::Coverage, n.coverage),
+            (Combined::Performance, performance),
+        ]
+        .into_iter()
+        .map(|(number, share)| combination.weight(number) * share.unwrap_or(Decimal::ZERO))
+        .sum();
+    }
+    let sections = section_results(ruleset, rules);
+    let assessed: Decimal = sections
+        .iter()
+        .filter(|s| s.score.is_some())
+        .map(|s| s.weight)
+        .sum();
+    let scores: Decimal = sections.iter().filter_map(|s| s.score).sum();
+    if assessed.is_zero() {
+        Decimal::ZERO
+    } else if assessed == ruleset.total {
+        scores
+    } else {
+        scores * ruleset.total / assessed
+    }
+}
+
+/// Coverage and performance over some rules' results. Rule points are in total-score units (a
+/// section's points equal its weight), so pooling points weighs each requirement by its
+/// section's weight.
+#[derive(Default)]
+struct Part {
+    addressed: Decimal,
+    applicable: Decimal,
+    earned: Decimal,
+    possible: Decimal,
+}
+
+impl Part {
+    fn of<'r>(results: impl Iterator<Item = &'r RuleResult>) -> Part {
+        let mut part = Part::default();
+        for r in results {
+            let level = r.level.unwrap_or(Level::Silent);
+            // Not applicable, and deductions with no violation stated, are neutral: they
+            // neither cover a requirement nor show performance.
+            if r.outcome == Outcome::NotApplicable || level == Level::NoViolationStated {
+                continue;
+            }
+            part.applicable += r.points;
+            if level.addresses() {
+                part.addressed += r.points;
+                part.earned += r.earned;
+                part.possible += r.points;
+            }
+        }
+        part
+    }
+
+    fn coverage(&self) -> Option<Decimal> {
+        (!self.applicable.is_zero()).then(|| self.addressed / self.applicable)
+    }
+
+    fn performance(&self) -> Option<Decimal> {
+        (!self.possible.is_zero()).then(|| self.earned / self.possible)
+    }
+}
+
+/// The three numbers from the rules' results.
+fn numbers(combination: &crate::check::Combination, rules: &[RuleResult]) -> Numbers {
+    let in_statutory = |r: &&RuleResult| r.section == combination.statutory_section;
+    // 待核实: what the text cannot show (no publication date on the page) leaves the statutory
+    // denominator; a statutory content the report leaves out (missing fail) stays in it.
+    let (s_earned, s_possible) = rules
+        .iter()
+        .filter(in_statutory)
+        .filter(|r| !matches!(r.outcome, Outcome::NotApplicable | Outcome::Unknown))
+        .fold((Decimal::ZERO, Decimal::ZERO), |(e, p), r| (e + r.earned, p + r.points));
+    let rest = Part::of(rules.iter().filter(|r| !in_statutory(r)));
+    let coverage = rest.coverage();
+    let performance_scale = match (combination.performance_full_from(), coverage) {
+        (Some(from), Some(c)) if c < from => c / from,
+        (Some(_), None) => Decimal::ZERO,
+        _ => Decimal::ONE,
+    };
+    Numbers {
+        statutory: (!s_possible.is_zero()).then(|| s_earned / s_possible),
+        coverage,
+        performance: rest.performance(),
+        performance_scale,
+    }
+}
+
 fn evaluate_rule(
-    rule: &Rule,
+    ruleset: &RuleSet,
     facts: &Facts,
     source: &str,
-    ruleset: &RuleSet,
-    section: usize,
+    section_index: usize,
     index: usize,
 ) -> RuleResult {
+    let section = &ruleset.sections[section_index];
+    let rule = &section.rules[index];
     let points = rule.points.map_or(Decimal::ZERO, |p| p.value);
     let facts_read: Vec<String> = rule.facts_read().into_iter().map(str::to_string).collect();
     let snippet = |span: Span| {
@@ -189,35 +348,186 @@ fn evaluate_rule(
             .trim()
             .to_string()
     };
+    let label = |f: &String| {
+        ruleset
+            .facts
+            .get(f)
+            .map_or(f.clone(), |d| d.label.text.clone())
+    };
     let silent: Vec<String> = facts_read
         .iter()
         .filter(|f| facts.get(f).is_none())
-        .map(|f| {
-            ruleset
-                .facts
-                .get(f)
-                .map_or(f.clone(), |d| d.label.text.clone())
-        })
+        .map(label)
         .collect();
-
-    let (outcome, earned, reasoning) = score_rule(rule, facts, points, &snippet, &silent);
-    let message = match &rule.explain {
-        // A template over missing facts reads badly ("…率为未提及"); say what is missing instead.
-        _ if outcome == Outcome::Unknown && !silent.is_empty() => {
-            format!("报告未提及{}", silent.join("、"))
-        }
-        Some(template) => fill_template(&template.text, facts),
-        None => rule.title.text.clone(),
-    };
-    RuleResult {
-        section,
+    let result = |outcome, earned, reasoning, level, words| RuleResult {
+        section: section_index,
         rule: index,
         outcome,
         points,
         earned,
-        message,
+        message: String::new(),
         reasoning,
-        facts_read,
+        facts_read: facts_read.clone(),
+        level,
+        words,
+    };
+
+    let issuer = facts.issuer_kind.unwrap_or(IssuerKind::Government);
+    if let Some((kinds, _)) = &rule.issuers {
+        if !kinds.contains(&issuer) {
+            let remit: Vec<&str> = kinds.iter().map(|k| k.label()).collect();
+            let mut out = result(
+                Outcome::NotApplicable,
+                Decimal::ZERO,
+                format!(
+                    "本项只适用于{}的报告,本报告出自{},不在其职责范围内,本项不适用",
+                    remit.join("、"),
+                    issuer.label()
+                ),
+                None,
+                None,
+            );
+            out.message = rule.title.text.clone();
+            return out;
+        }
+    }
+
+    let (outcome, earned, reasoning, from_silence) =
+        score_rule(rule, facts, points, &snippet, &silent);
+    let of = |earned: Decimal| format!("得 {} / {} 分", points_text(earned), points_text(points));
+    let credit = |level| ruleset.credit(section, rule, level);
+    // The reason for a share is written once, in the rule-set header; a result names the level.
+    let share_text = |share: Decimal, declared: Option<&Credit>| match declared {
+        Some(c) => format!("按{}计本项分值的 {}", level_name(c.level), share.normalize()),
+        None => "规则集未声明该证据等级的得分比例,按 0 计".to_string(),
+    };
+    // Words against the rule: its own mention in the shortcomings or negated, or a flag it reads
+    // stated in the negative.
+    let admission = facts
+        .mentions
+        .get(&rule.id.name)
+        .filter(|m| m.level == CreditedLevel::Admitted)
+        .map(|m| m.evidence.clone())
+        .or_else(|| {
+            facts_read
+                .iter()
+                .find_map(|f| facts.get(f).is_none().then(|| facts.admissions.get(f)).flatten())
+                .cloned()
+        });
+    let description = facts
+        .mentions
+        .get(&rule.id.name)
+        .filter(|m| m.level == CreditedLevel::Described)
+        .map(|m| m.evidence.clone());
+
+    let mut out = match outcome {
+        Outcome::NotApplicable => result(outcome, earned, reasoning, None, None),
+        _ if !from_silence => {
+            // A figure below target is candour too: it never earns less than admitting the
+            // shortfall in words would. Not in the statutory section, where a late or missing
+            // part is a breach, not a disclosure.
+            let (share, declared) = credit(CreditedLevel::Admitted);
+            let floor = points * share;
+            let statutory = ruleset
+                .combination
+                .as_ref()
+                .is_some_and(|c| c.statutory_section == section_index);
+            let stated_something = facts_read.iter().any(|f| facts.get(f).is_some());
+            let (scope_share, scope_declared) = credit(CreditedLevel::Described);
+            let partial_scope = facts_read
+                .iter()
+                .find_map(|f| facts.partial_scope.get(f).map(|words| (f, words)));
+            if let Some((fact, words)) = partial_scope.filter(|_| earned > points * scope_share) {
+                let capped = points * scope_share;
+                let why = format!(
+                    "{reasoning};但{}只是「{words}」的数据,不是全域的数据,至多{},{}",
+                    label(fact),
+                    share_text(scope_share, scope_declared),
+                    of(capped)
+                );
+                result(Outcome::Partial, capped, why, Some(Level::Stated), None)
+            } else if outcome != Outcome::Pass
+                && rule.deduct.is_none()
+                && !statutory
+                && stated_something
+                && earned < floor
+            {
+                let why = format!(
+                    "{reasoning};报告如实写明了未达标的数据,不低于自认不足的得分:{},{}",
+                    share_text(share, declared),
+                    of(floor)
+                );
+                result(outcome, floor, why, Some(Level::Stated), None)
+            } else {
+                result(outcome, earned, reasoning, Some(Level::Stated), None)
+            }
+        }
+        _ if admission.is_some() => {
+            let (share, declared) = credit(CreditedLevel::Admitted);
+            let why = format!(
+                "报告未给出{},但承认存在不足(自认不足):{},{}",
+                silent_or(&silent, "所需数据"),
+                share_text(share, declared),
+                of(points * share)
+            );
+            result(Outcome::Fail, points * share, why, Some(Level::Admitted), admission)
+        }
+        _ if rule.deduct.is_some() && rule.require.is_none() => {
+            let why = format!(
+                "报告未述及{}:扣分项按满分起算,{}",
+                silent_or(&silent, "违规情形"),
+                of(points)
+            );
+            result(Outcome::Pass, points, why, Some(Level::NoViolationStated), None)
+        }
+        _ if description.is_some() => {
+            let (share, declared) = credit(CreditedLevel::Described);
+            let earned = points * share;
+            // A silent figure is "not given"; a silent statement is "not said in so many words".
+            let figure = facts_read.iter().any(|f| {
+                facts.get(f).is_none()
+                    && ruleset.facts.get(f).is_some_and(|d| d.ty != FactType::Flag)
+            });
+            let missing = if figure { "未给出" } else { "没有明确写明" };
+            let why = format!(
+                "报告写到了相关举措,但{missing}{}(仅文字表述):{},{}",
+                silent_or(&silent, "规则要求的数据"),
+                share_text(share, declared),
+                of(earned)
+            );
+            let outcome = if earned.is_zero() {
+                Outcome::Unknown
+            } else {
+                Outcome::Partial
+            };
+            result(outcome, earned, why, Some(Level::Described), description)
+        }
+        _ => result(outcome, earned, reasoning, Some(Level::Silent), None),
+    };
+    out.message = match &rule.explain {
+        // A template over missing facts reads badly ("…率为未提及"); say what is missing instead.
+        _ if from_silence && !silent.is_empty() => {
+            format!("报告未提及{}", silent.join("、"))
+        }
+        Some(template) => fill_template(&template.text, facts, &|f| label(&f.to_string())),
+        None => rule.title.text.clone(),
+    };
+    out
+}
+
+fn level_name(level: CreditedLevel) -> &'static str {
+    match level {
+        CreditedLevel::Described => Level::Described.label(),
+        CreditedLevel::Admitted => Level::Admitted.label(),
+    }
+}
+
+/// The silent facts' labels joined, or `what` when the rule reads none.
+fn silent_or(silent: &[String], what: &str) -> String {
+    if silent.is_empty() {
+        what.to_string()
+    } else {
+        silent.join("、")
     }
 }
 
@@ -227,9 +537,24 @@ fn score_rule(
     points: Decimal,
     snippet: &dyn Fn(Span) -> String,
     silent: &[String],
+) -> (Outcome, Decimal, String, bool) {
+    let from_silence = std::cell::Cell::new(false);
+    let (outcome, earned, reasoning) = decide(rule, facts, points, snippet, silent, &from_silence);
+    (outcome, earned, reasoning, from_silence.get())
+}
+
+/// The outcome from the facts alone; `from_silence` is set when the report's silence decided it.
+fn decide(
+    rule: &Rule,
+    facts: &Facts,
+    points: Decimal,
+    snippet: &dyn Fn(Span) -> String,
+    silent: &[String],
+    from_silence: &std::cell::Cell<bool>,
 ) -> (Outcome, Decimal, String) {
     let of = |earned: Decimal| format!("得 {} / {} 分", points_text(earned), points_text(points));
     let missing = |what: &str| {
+        from_silence.set(true);
         let silent_on = if silent.is_empty() {
             what.to_string()
         } else {
@@ -515,29 +840,52 @@ fn call(name: &str, args: &[Expr], facts: &Facts) -> Option<Rt> {
     }
 }
 
-/// `{fact}` → the fact's value as a reader writes it, or 未提及.
-pub fn fill_template(template: &str, facts: &Facts) -> String {
-    let mut out = String::with_capacity(template.len());
-    let mut rest = template;
-    while let Some(open) = rest.find('{') {
-        let Some(close) = rest[open..].find('}').map(|c| open + c) else {
-            break;
-        };
-        out.push_str(&rest[..open]);
-        let name = &rest[open + 1..close];
-        match facts.get(name) {
-            Some(fact) => {
-                out.push_str(&fact.value.to_string());
-                if let Some(q) = fact.qualifier {
-                    out.push_str(qualifier_suffix(q));
+/// `{fact}` → the fact's value as a reader writes it. A clause whose fact the report does not
+/// state is left out rather than printed as "行政诉讼案件未提及件", and named at the end:
+/// `行政机关负责人出庭应诉率为100%(报告未写明行政诉讼案件数)`.
+pub fn fill_template(template: &str, facts: &Facts, label: &dyn Fn(&str) -> String) -> String {
+    let mut kept = Vec::new();
+    let mut absent: Vec<String> = Vec::new();
+    for clause in template.split_inclusive([',', ',', ';', ';']) {
+        let mut out = String::with_capacity(clause.len());
+        let mut rest = clause;
+        let mut complete = true;
+        while let Some(open) = rest.find('{') {
+            let Some(close) = rest[open..].find('}').map(|c| open + c) else {
+                break;
+            };
+            out.push_str(&rest[..open]);
+            let name = &rest[open + 1..close];
+            match facts.get(name) {
+                Some(fact) => {
+                    out.push_str(&fact.value.to_string());
+                    if let Some(q) = fact.qualifier {
+                        out.push_str(qualifier_suffix(q));
+                    }
+                }
+                None => {
+                    complete = false;
+                    let name = label(name);
+                    if !absent.contains(&name) {
+                        absent.push(name);
+                    }
                 }
             }
-            None => out.push_str("未提及"),
+            rest = &rest[close + 1..];
         }
-        rest = &rest[close + 1..];
+        out.push_str(rest);
+        if complete {
+            kept.push(out);
+        }
     }
-    out.push_str(rest);
-    out
+    let mut text = kept.concat();
+    let text_len = text.trim_end_matches([',', ',', ';', ';']).len();
+    text.truncate(text_len);
+    match (text.is_empty(), absent.is_empty()) {
+        (_, true) => text,
+        (true, false) => format!("报告未写明{}", absent.join("、")),
+        (false, false) => format!("{text}(报告未写明{})", absent.join("、")),
+    }
 }
 
 fn qualifier_suffix(q: crate::value::Qualifier) -> &'static str {

@@ -8,6 +8,7 @@ use rust_decimal::Decimal;
 
 use crate::check::RuleSet;
 use crate::diagnostic::{suggest, Code, Diag, Source, Span};
+use crate::syntax::ast::{CreditedLevel, IssuerKind};
 use crate::value::{Date, FactType, Qualifier, Value};
 
 /// The catalogue of ../shared/facts.md: ids and types the extractor must produce and the default
@@ -81,6 +82,24 @@ pub struct Facts {
     /// For facts read from a facts file: where each entry's quote (or, without one, the entry)
     /// is written there, so evidence problems can point at it.
     pub written_at: IndexMap<String, Span>,
+    /// Evidence in words, by rule id: the report names the rule's subject (`mention`) without
+    /// the figure, or admits a shortfall on it. An admission is kept over a description.
+    pub mentions: IndexMap<String, Mention>,
+    /// Flag facts stated in the negative (`部分单位尚未落实三项制度`), by fact id: evidence
+    /// against the rules that read them.
+    pub admissions: IndexMap<String, Evidence>,
+    /// Whose report it is, when known: a people's government or one of its departments.
+    pub issuer_kind: Option<IssuerKind>,
+    /// Rates stated for part of the government's scope (`241个涉企服务事项100%全程网办`), by fact
+    /// id, with the words naming the part: at most the credit of a description.
+    pub partial_scope: IndexMap<String, String>,
+}
+
+/// A rule's subject named in words, with the sentence that names it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mention {
+    pub level: CreditedLevel,
+    pub evidence: Evidence,
 }
 
 impl Facts {
@@ -92,12 +111,34 @@ impl Facts {
         self.values.insert(id.into(), value);
     }
 
+    /// Records words about a rule's subject; an admitted shortfall replaces a description.
+    pub fn mention(&mut self, rule: &str, mention: Mention) {
+        match self.mentions.get(rule) {
+            Some(kept) if kept.level == CreditedLevel::Admitted => {}
+            Some(kept) if kept.level == mention.level => {}
+            _ => {
+                self.mentions.insert(rule.to_string(), mention);
+            }
+        }
+    }
+
     /// Entries of `other` replace those of `self` (hand corrections over extraction).
     pub fn override_with(&mut self, other: Facts) {
+        // A corrected value is the whole government's unless the correction says otherwise.
+        for id in other.values.keys() {
+            self.partial_scope.shift_remove(id);
+        }
         for (id, value) in other.values {
             self.values.insert(id, value);
         }
         self.written_at.extend(other.written_at);
+        for (rule, mention) in other.mentions {
+            self.mentions.insert(rule, mention);
+        }
+        self.admissions.extend(other.admissions);
+        if other.issuer_kind.is_some() {
+            self.issuer_kind = other.issuer_kind;
+        }
     }
 }
 

@@ -14,7 +14,7 @@
 //! let (ruleset, diagnostics) = fazhi::load_rules(fazhi::rules::embedded());
 //! let ruleset = ruleset.ok_or(diagnostics)?;
 //! let scored = fazhi::score_path(&ruleset, "reports-fixtures/wuhan-jiangxia-2024.txt".as_ref(), None)?;
-//! assert_eq!(scored.card.grade, "不合格");
+//! assert_eq!(scored.card.grade, "合格");
 //! let json = fazhi::render::json::score(&scored.context(&ruleset));
 //! assert_eq!(json["total"], fazhi::eval::points_text(scored.card.total));
 //! # Ok::<(), Vec<fazhi::Diag>>(())

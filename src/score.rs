@@ -10,6 +10,7 @@ use crate::diagnostic::{Code, Diag, Source};
 use crate::eval::{advice, evaluate, Scorecard};
 use crate::facts::{self, Facts};
 use crate::render::{Context, ReportInfo};
+use crate::syntax::ast::IssuerKind;
 use crate::value::Value;
 use crate::{extract, read};
 
@@ -67,8 +68,18 @@ pub fn score_path(
     input: &Path,
     corrections: Option<&Path>,
 ) -> Result<Scored, Vec<Diag>> {
+    score_path_as(ruleset, input, corrections, None)
+}
+
+/// [`score_path`] with the issuer kind given rather than read from the report (`--issuer-kind`).
+pub fn score_path_as(
+    ruleset: &RuleSet,
+    input: &Path,
+    corrections: Option<&Path>,
+    issuer_kind: Option<IssuerKind>,
+) -> Result<Scored, Vec<Diag>> {
     let bytes = read::read_path_bytes(input).map_err(|e| vec![Diag::from(&e)])?;
-    score_bytes(ruleset, input, &bytes, corrections)
+    score_bytes(ruleset, input, &bytes, corrections, issuer_kind)
 }
 
 /// [`score_path`] for bytes already read (standard input); `input` names them and, for a facts
@@ -78,6 +89,7 @@ pub fn score_bytes(
     input: &Path,
     bytes: &[u8],
     corrections: Option<&Path>,
+    issuer_kind: Option<IssuerKind>,
 ) -> Result<Scored, Vec<Diag>> {
     let bytes = bytes.to_vec();
     let name = input.display().to_string();
@@ -147,6 +159,11 @@ pub fn score_bytes(
             );
         }
     }
+    // Whose report it is decides which rules apply: the command line, else what the report or
+    // its facts file names.
+    facts.issuer_kind = issuer_kind
+        .or(facts.issuer_kind)
+        .or_else(|| meta.issuer.as_deref().map(extract::issuer::kind));
     let card = evaluate(ruleset, &facts);
     let info = ReportInfo {
         name: report.as_ref().map_or(name.clone(), |r| r.name.clone()),

@@ -28,6 +28,10 @@ pub struct RuleSet {
     /// Grade bands, highest threshold first.
     pub grades: Vec<(String, Decimal)>,
     pub no_evidence: NoEvidence,
+    /// The header's credits for evidence short of a figure (sections and rules may override).
+    pub credits: Vec<Credit>,
+    /// How the total combines the three numbers; `None`: the total is the sum of section scores.
+    pub combination: Option<Combination>,
     pub facts: IndexMap<String, FactDecl>,
     pub sections: Vec<Section>,
     pub tests: Vec<Test>,
@@ -38,7 +42,50 @@ pub struct RuleSet {
     pub digest: crate::audit::RulesDigest,
 }
 
+/// The header's `combine` weights and the section that holds the statutory duties.
+#[derive(Debug, Clone)]
+pub struct Combination {
+    pub statutory_section: usize,
+    /// Weight and reason of each number, in the order statutory, coverage, performance.
+    pub parts: Vec<Combine>,
+}
+
+impl Combination {
+    /// The coverage from which performance counts with its full weight, if declared.
+    pub fn performance_full_from(&self) -> Option<Decimal> {
+        self.parts
+            .iter()
+            .find(|p| p.number == Combined::Performance)
+            .and_then(|p| p.full_from)
+            .map(|n| n.value)
+    }
+
+    pub fn weight(&self, number: Combined) -> Decimal {
+        self.parts
+            .iter()
+            .filter(|p| p.number == number)
+            .map(|p| p.weight.value)
+            .sum()
+    }
+}
+
 impl RuleSet {
+    /// The share of a rule's points that `level` earns: the rule's own `credit`, else its
+    /// section's, else the header's, else nothing. With the credit's reason, when declared.
+    pub fn credit<'a>(
+        &'a self,
+        section: &'a Section,
+        rule: &'a Rule,
+        level: CreditedLevel,
+    ) -> (Decimal, Option<&'a Credit>) {
+        rule.credits
+            .iter()
+            .chain(&section.credits)
+            .chain(&self.credits)
+            .find(|c| c.level == level)
+            .map_or((Decimal::ZERO, None), |c| (c.share.value, Some(c)))
+    }
+
     pub fn source(&self, file: FileId) -> Option<&Source> {
         self.sources.get(file.0)
     }
@@ -140,8 +187,10 @@ impl Checker<'_> {
         }
 
         let header = self.header(headers)?;
-        let extractor = self.facts(&facts);
+        let extractor = self.patterns(&facts, &sections);
         self.sections(&header, &sections, &facts);
+        let combination = self.scoring_model(&header, &sections);
+        self.shared_deductions(&sections);
         self.tests(&header, &tests, &sections, &facts);
 
         Some(RuleSet {
@@ -175,6 +224,8 @@ impl Checker<'_> {
             no_evidence: header
                 .no_evidence
                 .map_or(NoEvidence::Zero, |(mode, _)| mode),
+            credits: header.credits.clone(),
+            combination,
             facts,
             sections,
             tests,
@@ -305,31 +356,44 @@ impl Checker<'_> {
     }
 
     /// Compiles every fact's patterns, reporting the bad ones, into the rule set's extractor.
-    fn facts(&mut self, facts: &IndexMap<String, FactDecl>) -> Extractor {
+    /// Compiles the facts' patterns and the rules' `mention` patterns (read like a flag's).
+    fn patterns(&mut self, facts: &IndexMap<String, FactDecl>, sections: &[Section]) -> Extractor {
         let mut compiled = Vec::new();
-        for fact in facts.values() {
-            for text in &fact.patterns {
-                match pattern::compile(&text.text, fact.ty) {
-                    Ok(regex) => compiled.push(pattern::Compiled {
-                        fact: fact.id.name.clone(),
-                        literals: pattern::required_literals(&text.text),
-                        regex,
-                    }),
-                    Err(problem) => {
-                        let span = self.span_in_string(fact.file, text, problem.at.clone());
-                        self.error(
-                            fact.file,
-                            Code::CheckPattern,
-                            format!("pattern of `{}` {problem}", fact.id.name),
-                            span,
-                            if problem.at.is_some() {
-                                "here"
-                            } else {
-                                "in this pattern"
-                            },
-                            "see docs/dsl.md, \"Patterns\"".into(),
-                        )
-                    }
+        let fact_patterns = facts.values().flat_map(|fact| {
+            fact.patterns
+                .iter()
+                .map(move |text| (fact.file, &fact.id.name, fact.ty, text, false))
+        });
+        let mention_patterns = sections.iter().flat_map(|section| {
+            section.rules.iter().flat_map(move |rule| {
+                rule.mentions
+                    .iter()
+                    .map(move |text| (section.file, &rule.id.name, FactType::Flag, text, true))
+            })
+        });
+        for (file, owner, ty, text, mention) in fact_patterns.chain(mention_patterns) {
+            match pattern::compile(&text.text, ty) {
+                Ok(regex) => compiled.push(pattern::Compiled {
+                    fact: owner.clone(),
+                    mention,
+                    literals: pattern::required_literals(&text.text),
+                    regex,
+                }),
+                Err(problem) => {
+                    let span = self.span_in_string(file, text, problem.at.clone());
+                    let whose = if mention { "mention of rule" } else { "pattern of" };
+                    self.error(
+                        file,
+                        Code::CheckPattern,
+                        format!("{whose} `{owner}` {problem}"),
+                        span,
+                        if problem.at.is_some() {
+                            "here"
+                        } else {
+                            "in this pattern"
+                        },
+                        "see docs/dsl.md, \"Patterns\"".into(),
+                    )
                 }
             }
         }
@@ -344,6 +408,86 @@ impl Checker<'_> {
             );
             Extractor::empty()
         })
+    }
+
+    /// Credits within 0–1 with an admitted shortfall never above a description in words, and
+    /// `combine` weights that add up to the total over an existing statutory section.
+    fn scoring_model(&mut self, header: &RulesetHeader, sections: &[Section]) -> Option<Combination> {
+        let credits = header.credits.iter().map(|c| (header.file, c)).chain(sections.iter().flat_map(|s| {
+            s.credits
+                .iter()
+                .chain(s.rules.iter().flat_map(|r| &r.credits))
+                .map(move |c| (s.file, c))
+        }));
+        for (file, credit) in credits {
+            if credit.share.value > Decimal::ONE {
+                self.error(file, Code::CheckScoringModel, format!("`credit {}` 的比例 {} 超过 1", credit.level.keyword(), credit.share.value), credit.share.span, "比例须在 0 到 1 之间", "credit 是该证据等级可得本项分值的比例,写 0 到 1 之间的小数,如 0.5".into());
+            }
+        }
+        let header_share = |level: CreditedLevel| header.credits.iter().find(|c| c.level == level);
+        if let (Some(described), Some(admitted)) = (header_share(CreditedLevel::Described), header_share(CreditedLevel::Admitted)) {
+            if admitted.share.value > described.share.value {
+                self.error(header.file, Code::CheckScoringModel, "自认不足(admitted)的得分比例高于仅文字表述(described)".into(), admitted.share.span, "高于 described", "承认未做到的事项不应比写明做了但无数据的事项得分更高;把 admitted 调到不高于 described".into());
+            }
+        }
+        if header.combine.is_empty() {
+            return None;
+        }
+        let Some(statutory) = &header.statutory else {
+            self.error(header.file, Code::CheckScoringModel, "有 `combine` 却没有指明 `statutory` 部分".into(), header.id.span, "规则集头部", "加上 `statutory 部分id`,指明记录年度报告法定内容与公开的部分".into());
+            return None;
+        };
+        let Some(index) = sections.iter().position(|s| s.id.name == statutory.name) else {
+            self.error(header.file, Code::CheckUnknownRule, format!("`statutory` 指向的部分 `{}` 不存在", statutory.name), statutory.span, "未声明的部分", "写一个已声明的 section id".into());
+            return None;
+        };
+        let sum: Decimal = header.combine.iter().map(|c| c.weight.value).sum();
+        let total = header_total(header);
+        if sum != total {
+            let span = header.combine.first().map_or(header.id.span, |c| c.span);
+            self.error(header.file, Code::CheckScoringModel, format!("`combine` 的权重合计 {sum},不等于总分 {total}"), span, "三项权重", "statutory、coverage、performance 三项权重之和应等于 `total`".into());
+        }
+        for part in &header.combine {
+            let Some(from) = part.full_from else { continue };
+            if part.number != Combined::Performance || from.value.is_zero() || from.value > Decimal::ONE {
+                self.error(header.file, Code::CheckScoringModel, "`from` 只能写在 `combine performance` 上,且在 0% 到 100% 之间(不含 0%)".into(), from.span, "覆盖度门槛", "例:`combine performance 50 from 50% \"理由\"`".into());
+            }
+        }
+        for number in [Combined::Statutory, Combined::Coverage, Combined::Performance] {
+            let given: Vec<&Combine> = header.combine.iter().filter(|c| c.number == number).collect();
+            if let Some(second) = given.get(1) {
+                self.error(header.file, Code::CheckDuplicateEntry, format!("`combine {}` 写了两次", number.keyword()), second.span, "重复", "保留一条".into());
+            }
+        }
+        Some(Combination {
+            statutory_section: index,
+            parts: header.combine.clone(),
+        })
+    }
+
+    /// Two rules that take points away for the same fact make one figure cost twice.
+    fn shared_deductions(&mut self, sections: &[Section]) {
+        let mut first: HashMap<String, (FileId, &Rule)> = HashMap::new();
+        for section in sections {
+            for rule in &section.rules {
+                let Some(deduct) = &rule.deduct else { continue };
+                let mut read = Vec::new();
+                deduct.expr.facts(&mut read);
+                for fact in read {
+                    match first.get(fact) {
+                        Some((_, earlier)) => {
+                            let diag = Diag::warning(Code::CheckSharedDeduction, format!("规则 `{}` 与 `{}` 都按 `{fact}` 扣分", rule.id.name, earlier.id.name))
+                                .label(deduct.expr.span, "再次按同一事实扣分")
+                                .help("同一个数字只应扣一次分:合并两条规则,或让其中一条改读别的事实");
+                            self.push(section.file, diag);
+                        }
+                        None => {
+                            first.insert(fact.to_string(), (section.file, rule));
+                        }
+                    }
+                }
+            }
+        }
     }
 
     fn sections(

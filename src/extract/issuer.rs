@@ -11,6 +11,7 @@ use std::collections::BTreeMap;
 use regex::Regex;
 
 use super::structure::Fixed;
+use crate::syntax::ast::IssuerKind;
 
 /// `江夏区人民政府关于2024年度…`, `广州市从化区司法局2024年…`: a body named before the year.
 static TITLE: Fixed = Fixed::new(|| {
@@ -32,6 +33,17 @@ static CITY: Fixed = Fixed::new(|| {
 static CITY_DISTRICT: Fixed = Fixed::new(|| {
     Regex::new(r"(?:《|中共|^|[^\p{Han}])([\p{Han}]{2,3}?市)([\p{Han}]{2,3}?[区县])(?:委|人民政府|政府|司法局)").ok()
 });
+
+/// A department (司法局, 市场监督管理局, 委员会, 办公室) reports on its own remit; anything else
+/// that issues a 法治政府建设 report is a people's government.
+pub fn kind(issuer: &str) -> IssuerKind {
+    let department = ["局", "委员会", "办公室", "厅", "委", "中心", "办"];
+    if !issuer.ends_with("人民政府") && department.iter().any(|d| issuer.ends_with(d)) {
+        IssuerKind::Department
+    } else {
+        IssuerKind::Government
+    }
+}
 
 /// The body the report names as its author, if any.
 pub fn issuer(text: &str) -> Option<String> {

@@ -15,14 +15,15 @@ use std::ops::Range;
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use indexmap::IndexMap;
 use regex::Regex;
+use rust_decimal::Decimal;
 
 use crate::check::RuleSet;
 use crate::diagnostic::{Code, Diag, Source, Span};
-use crate::facts::{Evidence, FactValue, Facts, Origin};
+use crate::facts::{Evidence, FactValue, Facts, Mention, Origin};
 use crate::read::Document;
-use crate::syntax::ast::{FactDecl, Scope};
+use crate::syntax::ast::{CreditedLevel, FactDecl, Scope};
 use crate::value::{FactType, Qualifier, Value};
-use structure::{Fixed, Structure};
+use structure::{Fixed, Part, Structure};
 
 /// The compiled patterns of a rule set, with one Aho-Corasick automaton over the literals that
 /// every match of a pattern must contain: a pattern's regex runs only on the lines where one of
@@ -161,6 +162,21 @@ static RISES_TO_AFTER: Fixed = Fixed::new(|| {
     Regex::new("^(?:件|次|个|项|人次|人)?(?:提升|提高|上升|增长|下降|降低|增加|减少)(?:至|到)").ok()
 });
 
+/// Wording that turns a statement into an admitted shortfall when it stands in the same clause:
+/// `部分单位尚未落实三项制度`, `三项制度落实不到位`, `法制审核把关不严`. Not a bare `未` or `不`,
+/// which also say good things (`未发生`, `不断`).
+static NEGATION: Fixed = Fixed::new(|| {
+    Regex::new(
+        "尚未|未能|未全面|未完全|未有效|未充分|未建立|未落实|未开展|未实现|未形成|未达到|未按|没有|不够|不到位|不足|不严|不力|不高|不强|不深|不实|不细|不精准|不规范|不健全|不完善|不平衡|不充分|薄弱|欠缺|缺乏|有待|仍需|亟待|差距|滞后|偏低|较低|偏少|较少",
+    )
+    .ok()
+});
+
+/// The one computed fact: how many requirements the shortcomings part names (through the rules'
+/// `mention` patterns). A specific shortcoming points at a requirement; "存在一些问题和不足"
+/// points at none. Filled when the rule set declares it as a count.
+pub const SHORTCOMINGS_NAMED: &str = "shortcomings_specific";
+
 /// How often one pattern retries an anchor on one line after rejecting its value.
 const MAX_RETRIES: usize = 8;
 
@@ -175,6 +191,11 @@ pub fn extract(ruleset: &RuleSet, document: &Document) -> Extraction {
     // regex only over the sentences holding one of its literals: a small fraction of running it
     // over whole paragraphs, which in reports are often 500–2000 characters on one line.
     let mut admitted = Vec::new();
+    // Rules' subjects named in words, and flags stated in the negative, in text order.
+    let mut facts_in_words: Vec<(&str, CreditedLevel, Range<usize>)> = Vec::new();
+    let mut negated_flags: Vec<(&str, Range<usize>)> = Vec::new();
+    // Rules whose subject the shortcomings part names, with the first clause naming each.
+    let mut named_in_shortcomings: Vec<(&str, Range<usize>)> = Vec::new();
     let mut line_start = 0;
     for line in text.split_inclusive(['\n', '。']) {
         let offset = line_start;
@@ -189,6 +210,17 @@ pub fn extract(ruleset: &RuleSet, document: &Document) -> Extraction {
             let Some(compiled) = extractor.patterns.get(index) else {
                 continue;
             };
+            if compiled.mention {
+                if let Some((level, quote)) = mention_in(text, part, compiled, line, offset) {
+                    if part == Part::Shortcomings
+                        && !named_in_shortcomings.iter().any(|(r, _)| *r == compiled.fact)
+                    {
+                        named_in_shortcomings.push((compiled.fact.as_str(), quote.clone()));
+                    }
+                    facts_in_words.push((compiled.fact.as_str(), level, quote));
+                }
+                continue;
+            }
             let Some(decl) = ruleset.facts.get(&compiled.fact) else {
                 continue;
             };
@@ -214,6 +246,15 @@ pub fn extract(ruleset: &RuleSet, document: &Document) -> Extraction {
                 let whole_range = offset + whole.start..offset + whole.end;
                 at = whole.end;
                 if !structure.part_at(whole_range.start).within(scope) {
+                    continue;
+                }
+                // A statement of the work said in the negative is an admission, not the fact;
+                // facts looked for in the shortcomings are about shortfalls to begin with.
+                if decl.ty == FactType::Flag
+                    && scope == Scope::Work
+                    && negated(text, whole_range.clone())
+                {
+                    negated_flags.push((compiled.fact.as_str(), clause_around(text, whole_range)));
                     continue;
                 }
                 let candidate = match &value {
@@ -268,6 +309,14 @@ pub fn extract(ruleset: &RuleSet, document: &Document) -> Extraction {
         }) {
             diags.push(conflict(document, &source, id, decl, &best, other));
         }
+        if let Some(scope) = best
+            .value_range
+            .as_ref()
+            .filter(|_| decl.ty == FactType::Percent)
+            .and_then(|v| sub_scope(text, best.quote.start.min(v.start), v.start))
+        {
+            facts.partial_scope.insert(id.clone(), scope);
+        }
         let span = to_source(document, best.quote.clone());
         facts.insert(
             id.clone(),
@@ -288,7 +337,124 @@ pub fn extract(ruleset: &RuleSet, document: &Document) -> Extraction {
             },
         );
     }
+    let evidence = |range: Range<usize>| {
+        let span = to_source(document, range.clone());
+        Evidence {
+            quote: document
+                .source
+                .get(span.start..span.end)
+                .unwrap_or_default()
+                .to_string(),
+            span,
+            value_span: None,
+            text_span: Some(Span::new(range.start, range.end)),
+        }
+    };
+    for (rule, level, range) in facts_in_words {
+        facts.mention(rule, Mention { level, evidence: evidence(range) });
+    }
+    for (fact, range) in negated_flags {
+        if facts.get(fact).is_none() && !facts.admissions.contains_key(fact) {
+            facts.admissions.insert(fact.to_string(), evidence(range));
+        }
+    }
+    if let (Some(decl), Some((_, first))) = (
+        ruleset.facts.get(SHORTCOMINGS_NAMED),
+        named_in_shortcomings.first(),
+    ) {
+        if decl.ty == FactType::Count && facts.get(SHORTCOMINGS_NAMED).is_none() {
+            facts.insert(
+                SHORTCOMINGS_NAMED,
+                FactValue {
+                    value: Value::Count(Decimal::from(named_in_shortcomings.len())),
+                    qualifier: None,
+                    evidence: Some(evidence(first.clone())),
+                    origin: Origin::Extracted,
+                },
+            );
+        }
+    }
+    facts.issuer_kind = issuer::issuer(text).as_deref().map(issuer::kind);
     Extraction { facts, diags }
+}
+
+/// A rule's `mention` in this line: in the account of the work it describes the subject, unless
+/// the clause is negative; in the shortcomings it admits a shortfall. The quote is the clause.
+fn mention_in(
+    text: &str,
+    part: Part,
+    compiled: &pattern::Compiled,
+    line: &str,
+    offset: usize,
+) -> Option<(CreditedLevel, Range<usize>)> {
+    // A heading names a subject without saying anything done about it: `(四)强化执法监督`.
+    if is_heading(line) {
+        return None;
+    }
+    let found = compiled.regex.find(line)?;
+    let range = offset + found.start()..offset + found.end();
+    let clause = clause_around(text, range.clone());
+    if HEADING_START.is_match(&text[clause.clone()]) && text[clause].chars().count() <= 24 {
+        return None;
+    }
+    let level = match part {
+        Part::Shortcomings => CreditedLevel::Admitted,
+        Part::Work if negated(text, range.clone()) => CreditedLevel::Admitted,
+        Part::Work => CreditedLevel::Described,
+        Part::Header | Part::Plan => return None,
+    };
+    Some((level, clause_around(text, range)))
+}
+
+/// A short line without a full stop, or one that opens with a part number (`一、`, `(四)`) and
+/// ends without a full stop: a heading.
+fn is_heading(line: &str) -> bool {
+    let trimmed = line.trim();
+    let sentence_end = trimmed.ends_with(['。', ';', ';']);
+    let short = trimmed.chars().count() <= 40;
+    !sentence_end && short
+}
+
+/// A part number that opens a heading: `一、`, `(四)`, `（二）`.
+static HEADING_START: Fixed =
+    Fixed::new(|| Regex::new("^\\s*(?:[一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）])").ok());
+
+/// A rate stated for a counted subset of items (`241个涉企服务事项100%全程网办`, `其中…`) or for one
+/// street or village: the words that name the subset.
+static SUB_SCOPE: Fixed = Fixed::new(|| {
+    Regex::new("[0-9一二三四五六七八九十百千]+(?:个|项|类)[^,;。]{0,12}(?:事项|业务|服务)|其中[^,;。]{0,12}|[^,;。]{1,8}(?:街道|镇|村|社区)(?:的)?")
+        .ok()
+});
+
+/// The subset a rate's clause names before the value, if any.
+fn sub_scope(text: &str, clause_from: usize, value: usize) -> Option<String> {
+    let clause = clause_before(text, value, &CLAUSE_STOPS);
+    let start = (value - clause.len()).min(clause_from);
+    let before = text.get(start..value)?;
+    let before = clause_before(before, before.len(), &CLAUSE_STOPS);
+    SUB_SCOPE.captures(before)?.get(0).map(|m| m.as_str().to_string())
+}
+
+/// Clause stops: a statement's polarity and quote do not reach past them.
+const CLAUSE_STOPS: [char; 6] = ['。', '\n', ';', ',', '!', '?'];
+
+/// Whether the clause holding `range` says the thing was not done or falls short.
+fn negated(text: &str, range: Range<usize>) -> bool {
+    NEGATION.is_match(&text[clause_around(text, range)])
+}
+
+/// The clause that holds `range`, for quoting words without a figure.
+fn clause_around(text: &str, range: Range<usize>) -> Range<usize> {
+    let start = range.start - clause_before(text, range.start, &CLAUSE_STOPS).len();
+    let end = text[range.end..]
+        .find(CLAUSE_STOPS)
+        .map_or(text.len(), |i| range.end + i);
+    // Close the quote with the sentence's own stop when it is a full stop.
+    let end = match text[end..].chars().next() {
+        Some(c @ ('。' | ';')) => end + c.len_utf8(),
+        _ => end,
+    };
+    start..end
 }
 
 fn to_source(document: &Document, range: Range<usize>) -> Span {

@@ -53,6 +53,10 @@ fn error(message: impl Into<String>, at: Option<Range<usize>>) -> PatternError {
     }
 }
 
+/// `{item}`: the marker of a second numbered item, as reports write it (`二是`, `(二)`, `二、`,
+/// `2.`), which the pattern notation cannot spell since `(` is its own syntax.
+const SECOND_ITEM: &str = r"(?:二是|第二[,、]|\(二\)|（二）|(?:^|\s)二、|(?:^|[^0-9.])2[.、])";
+
 /// Translates a pattern to a regex string; the error says what is wrong and where.
 pub fn translate(pattern: &str, ty: FactType) -> Result<String, PatternError> {
     let mut regex = String::new();
@@ -119,13 +123,19 @@ pub fn translate(pattern: &str, ty: FactType) -> Result<String, PatternError> {
                         last_open_empty = false;
                         continue;
                     }
+                    // A second numbered item: a list of tasks, not one sentence of intent.
+                    "item" => {
+                        regex.push_str(SECOND_ITEM);
+                        last_open_empty = false;
+                        continue;
+                    }
                     "percent" => PERCENT_PATTERN,
                     "count" | "amount" => COUNT_PATTERN,
                     "date" => DATE_PATTERN,
                     "year" => YEAR_PATTERN,
                     other => {
                         let value = if expected.is_empty() { "…" } else { expected };
-                        let message = format!("has an unknown placeholder `{{{other}}}`: use `{{verb}}` or the value, `{{{value}}}`");
+                        let message = format!("has an unknown placeholder `{{{other}}}`: use `{{verb}}`, `{{item}}` or the value, `{{{value}}}`");
                         return Err(error(message, placeholder));
                     }
                 };
@@ -197,7 +207,10 @@ pub fn compile(pattern: &str, ty: FactType) -> Result<Regex, PatternError> {
 /// A compiled pattern: its fact, the literals one of which every match contains, and its regex.
 #[derive(Debug, Clone)]
 pub struct Compiled {
+    /// The fact it states, or for a `mention`, the rule whose subject it names.
     pub fact: String,
+    /// A rule's `mention` pattern rather than a fact's.
+    pub mention: bool,
     pub literals: Option<Vec<String>>,
     pub regex: Regex,
 }

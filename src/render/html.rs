@@ -80,6 +80,10 @@ pub struct Page {
     /// Empty when the rule set has no grades.
     pub grade: String,
     pub counts: Vec<Count>,
+    /// The scoring model's three numbers (empty for a rule set without `combine`).
+    pub numbers: Vec<NumberView>,
+    /// 待补充材料: what the report leaves out, by section.
+    pub missing: Vec<MissingView>,
     pub chart: Chart,
     pub sections: Vec<SectionView>,
     pub advice: Vec<AdviceView>,
@@ -87,6 +91,27 @@ pub struct Page {
     /// `None` when the report's text is not at hand (a facts file without its report).
     pub report: Option<ReportView>,
     pub audit: AuditView,
+}
+
+#[derive(Debug, Serialize)]
+pub struct NumberView {
+    pub label: &'static str,
+    pub percent: Option<String>,
+    pub points: String,
+    pub weight: String,
+    pub scaled: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct MissingView {
+    pub section: String,
+    pub rules: Vec<MissingRule>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct MissingRule {
+    pub id: String,
+    pub title: String,
 }
 
 #[derive(Debug, Serialize)]
@@ -144,6 +169,10 @@ pub struct RuleView {
     pub title: String,
     pub outcome: &'static str,
     pub outcome_label: &'static str,
+    /// The level of evidence, when it is not a figure or explicit statement.
+    pub level_label: Option<&'static str>,
+    /// The report's words behind a described or admitted level.
+    pub words: Option<String>,
     pub points: String,
     pub earned: String,
     pub message: String,
@@ -368,6 +397,13 @@ impl Page {
                             title: rule.title.text.clone(),
                             outcome: r.outcome.keyword(),
                             outcome_label: r.outcome.label(),
+                            level_label: r
+                                .level
+                                .filter(|l| {
+                                    !matches!(l, crate::eval::Level::Stated | crate::eval::Level::Silent)
+                                })
+                                .map(|l| l.label()),
+                            words: r.words.as_ref().map(|w| w.quote.clone()),
                             points: points_text(r.points),
                             earned: points_text(r.earned),
                             message: r.message.clone(),
@@ -427,6 +463,32 @@ impl Page {
                     outcome: o.keyword(),
                     label: o.label(),
                     n: card.count(o),
+                })
+                .collect(),
+            numbers: ctx
+                .number_lines()
+                .into_iter()
+                .map(|n| NumberView {
+                    label: n.label,
+                    percent: n.percent.map(points_text),
+                    points: points_text(n.points),
+                    weight: points_text(n.weight),
+                    scaled: n.scaled.map(points_text),
+                })
+                .collect(),
+            missing: ctx
+                .missing_materials()
+                .into_iter()
+                .map(|g| MissingView {
+                    section: g.section.title.text.clone(),
+                    rules: g
+                        .rules
+                        .iter()
+                        .map(|r| MissingRule {
+                            id: r.id.name.clone(),
+                            title: r.title.text.clone(),
+                        })
+                        .collect(),
                 })
                 .collect(),
             chart: chart(ctx),

@@ -35,8 +35,54 @@ pub fn score(ctx: &Context<'_>, options: &Options) -> String {
     }
     let _ = writeln!(out, "{}", ctx.info.title());
     out.push_str(&table(ruleset, card));
+    out.push_str(&numbers(ctx));
+    out.push_str(&missing_materials(ctx));
     out.push_str(&advice(ctx));
     let _ = writeln!(out, "\n{}", ctx.audit.line());
+    out
+}
+
+/// The scoring model's three numbers, each with what it adds to the total.
+pub fn numbers(ctx: &Context<'_>) -> String {
+    let lines = ctx.number_lines();
+    if lines.is_empty() {
+        return String::new();
+    }
+    let mut out = String::from("\n总分的构成：\n");
+    for line in lines {
+        let percent = line.percent.map_or("不适用".to_string(), |p| format!("{}%", points_text(p)));
+        let scaled = line.scaled.map_or(String::new(), |f| {
+            format!("，覆盖度不足按 {} 折算", points_text(f))
+        });
+        let _ = writeln!(
+            out,
+            "  {} {}  → {} / {} 分{scaled}",
+            pad(line.label, 14),
+            percent,
+            points_text(line.points),
+            points_text(line.weight)
+        );
+    }
+    out
+}
+
+/// 待补充材料: what the report leaves out, by section, titles only.
+pub fn missing_materials(ctx: &Context<'_>) -> String {
+    let groups = ctx.missing_materials();
+    if groups.is_empty() {
+        return String::new();
+    }
+    let count: usize = groups.iter().map(|g| g.rules.len()).sum();
+    let mut out = format!("\n待补充材料（报告未提及，共 {count} 项）：\n");
+    for group in groups {
+        let titles: Vec<String> = group.rules.iter().map(|r| punct(&r.title.text)).collect();
+        let _ = writeln!(
+            out,
+            "  {}：{}",
+            punct(&group.section.title.text),
+            titles.join("；")
+        );
+    }
     out
 }
 
@@ -117,8 +163,12 @@ pub fn rule_diagnostic(
     .label(
         rule.id.span,
         format!(
-            "{} {} / {}",
+            "{}{} {} / {}",
             result.outcome.label(),
+            result
+                .level
+                .filter(|l| *l != crate::eval::Level::Stated)
+                .map_or(String::new(), |l| format!("（{}）", l.label())),
             points_text(result.earned),
             points_text(result.points)
         ),
@@ -172,35 +222,45 @@ pub fn rule_diagnostic(
     Some(diag)
 }
 
-/// Section scores, the total and the grade, aligned by display width (CJK counts double).
+/// Section scores (or, under a combined total, each section's coverage and performance), the
+/// total and the grade, aligned by display width (CJK counts double).
 pub fn table(ruleset: &RuleSet, card: &Scorecard) -> String {
+    let combined = card.numbers.is_some();
     let mut out = String::from("分项得分\n");
     let width = ruleset
         .sections
         .iter()
-        .map(|s| s.title.text.width())
+        .map(|s| punct(&s.title.text).width())
         .max()
         .unwrap_or(0)
         .max(4);
-    let _ = writeln!(
-        out,
-        "  {}  {:>6}  {:>6}",
-        pad("分项", width),
-        "权重",
-        "得分"
-    );
+    let percent = |share: Option<rust_decimal::Decimal>| {
+        share.map_or("—".to_string(), |s| {
+            format!("{}%", (s * rust_decimal::Decimal::ONE_HUNDRED).round_dp(0))
+        })
+    };
+    if combined {
+        let _ = writeln!(out, "  {}  {:>6}  {:>6}  {:>6}", pad("分项", width), "权重", "覆盖", "实绩");
+    } else {
+        let _ = writeln!(out, "  {}  {:>6}  {:>6}", pad("分项", width), "权重", "得分");
+    }
     for result in &card.sections {
         let Some(section) = ruleset.sections.get(result.section) else {
             continue;
         };
-        let score = result.score.map_or("未评估".to_string(), points_text);
-        let _ = writeln!(
-            out,
-            "  {}  {:>8}  {:>8}",
-            pad(&section.title.text, width),
-            points_text(result.weight),
-            score
-        );
+        let title = pad(&punct(&section.title.text), width);
+        let weight = points_text(result.weight);
+        if combined {
+            let _ = writeln!(
+                out,
+                "  {title}  {weight:>8}  {:>8}  {:>8}",
+                percent(result.coverage),
+                percent(result.performance)
+            );
+        } else {
+            let score = result.score.map_or("未评估".to_string(), points_text);
+            let _ = writeln!(out, "  {title}  {weight:>8}  {score:>8}");
+        }
     }
     let _ = writeln!(
         out,

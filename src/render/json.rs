@@ -5,10 +5,10 @@ use serde_json::{json, Map, Value as J};
 
 use super::Context;
 use crate::eval::points_text;
-use crate::syntax::ast::Outcome;
+use crate::syntax::ast::{Combined, Outcome};
 
 /// Bumped on any change a consumer could notice.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 pub fn score(ctx: &Context<'_>) -> J {
     let (ruleset, card, facts) = (ctx.ruleset, ctx.card, ctx.facts);
@@ -24,6 +24,8 @@ pub fn score(ctx: &Context<'_>) -> J {
                 "score": s.score.map(points_text),
                 "earned": points_text(s.earned),
                 "possible": points_text(s.possible),
+                "coverage": s.coverage.map(|c| points_text(c * rust_decimal::Decimal::ONE_HUNDRED)),
+                "performance": s.performance.map(|p| points_text(p * rust_decimal::Decimal::ONE_HUNDRED)),
             }))
         })
         .collect();
@@ -44,6 +46,11 @@ pub fn score(ctx: &Context<'_>) -> J {
                 "cite": rule.cite.as_ref().map(|c| c.text.text.clone()),
                 "standing": rule.cite.as_ref().map(|c| c.standing.keyword()),
                 "outcome": r.outcome.keyword(),
+                "level": r.level,
+                "words": r.words.as_ref().map(|e| json!({
+                    "span": [e.span.start, e.span.end],
+                    "quote": e.quote,
+                })),
                 "points": points_text(r.points),
                 "earned": points_text(r.earned),
                 "message": r.message,
@@ -81,6 +88,8 @@ pub fn score(ctx: &Context<'_>) -> J {
         "total": points_text(card.total),
         "max": points_text(ruleset.total),
         "grade": card.grade,
+        "numbers": numbers_json(ctx),
+        "issuer_kind": facts.issuer_kind,
         "counts": {
             "pass": card.count(Outcome::Pass),
             "partial": card.count(Outcome::Partial),
@@ -93,6 +102,28 @@ pub fn score(ctx: &Context<'_>) -> J {
         "advice": advice,
         "warnings": warnings,
         "audit": ctx.audit,
+    })
+}
+
+/// The three numbers of the scoring model, each as a percentage of its own scale with the weight
+/// it has in the total; `null` for a rule set without `combine`.
+fn numbers_json(ctx: &Context<'_>) -> J {
+    let (Some(numbers), Some(combination)) = (&ctx.card.numbers, &ctx.ruleset.combination) else {
+        return J::Null;
+    };
+    let part = |number: Combined, share: Option<rust_decimal::Decimal>| {
+        let weight = combination.weight(number);
+        json!({
+            "label": number.label(),
+            "percent": share.map(|s| points_text(s * rust_decimal::Decimal::ONE_HUNDRED)),
+            "weight": points_text(weight),
+            "points": points_text(share.unwrap_or_default() * weight),
+        })
+    };
+    json!({
+        "statutory": part(Combined::Statutory, numbers.statutory),
+        "coverage": part(Combined::Coverage, numbers.coverage),
+        "performance": part(Combined::Performance, numbers.performance),
     })
 }
 

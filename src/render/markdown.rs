@@ -44,6 +44,11 @@ pub fn score(ctx: &Context<'_>) -> String {
         text(grade)
     );
     let _ = writeln!(out, "- {}", card.counts_text());
+    for line in ctx.number_lines() {
+        let percent = line.percent.map_or("不适用".to_string(), |p| format!("{}%", points_text(p)));
+        let scaled = line.scaled.map_or(String::new(), |f| format!(",覆盖度不足按 {} 折算", points_text(f)));
+        let _ = writeln!(out, "- {}:{percent},计 {} / {} 分{scaled}", line.label, points_text(line.points), points_text(line.weight));
+    }
     if !ctx.warnings.is_empty() {
         out.push_str("\n> **关于输入的提示**\n");
         for warning in ctx.warnings {
@@ -56,21 +61,32 @@ pub fn score(ctx: &Context<'_>) -> String {
         }
     }
 
-    out.push_str(
-        "\n## 分项得分\n\n| 分项 | 权重 | 得分 | 规则得分 / 可得 |\n| --- | ---: | ---: | ---: |\n",
-    );
+    let percent = |share: Option<rust_decimal::Decimal>| {
+        share.map_or("—".to_string(), |s| format!("{}%", (s * rust_decimal::Decimal::ONE_HUNDRED).round_dp(0)))
+    };
+    let combined = card.numbers.is_some();
+    out.push_str(if combined {
+        "\n## 分项得分\n\n| 分项 | 权重 | 覆盖 | 实绩 |\n| --- | ---: | ---: | ---: |\n"
+    } else {
+        "\n## 分项得分\n\n| 分项 | 权重 | 得分 | 规则得分 / 可得 |\n| --- | ---: | ---: | ---: |\n"
+    });
     for s in &card.sections {
         let Some(section) = ruleset.sections.get(s.section) else {
             continue;
         };
+        let (third, fourth) = if combined {
+            (percent(s.coverage), percent(s.performance))
+        } else {
+            (
+                s.score.map_or("未评估".to_string(), points_text),
+                format!("{} / {}", points_text(s.earned), points_text(s.possible)),
+            )
+        };
         let _ = writeln!(
             out,
-            "| {} | {} | {} | {} / {} |",
+            "| {} | {} | {third} | {fourth} |",
             text(&section.title.text),
             points_text(s.weight),
-            s.score.map_or("未评估".to_string(), points_text),
-            points_text(s.earned),
-            points_text(s.possible)
         );
     }
     let _ = writeln!(
@@ -108,9 +124,13 @@ pub fn score(ctx: &Context<'_>) -> String {
         }
         let _ = writeln!(
             out,
-            "\n**{}**〔{}〕{} / {} 分 · `{}`\n",
+            "\n**{}**〔{}{}〕{} / {} 分 · `{}`\n",
             text(&punct(&rule.title.text)),
             result.outcome.label(),
+            result
+                .level
+                .filter(|l| !matches!(l, crate::eval::Level::Stated | crate::eval::Level::Silent))
+                .map_or(String::new(), |l| format!("·{}", l.label())),
             points_text(result.earned),
             points_text(result.points),
             rule.id.name
@@ -226,12 +246,13 @@ pub fn score(ctx: &Context<'_>) -> String {
 /// The verdict page's order (`verdict.rs`): rules failed or partly met with their reason and the
 /// report's sentence, what the report leaves out by section, and the three best improvements.
 fn verdict(ctx: &Context<'_>, out: &mut String) {
-    use super::verdict::{evidence_line, short, IMPROVEMENTS};
+    use super::verdict::{evidence_line, missing, short, IMPROVEMENTS};
     let failed: Vec<_> = ctx
         .card
         .rules
         .iter()
         .filter(|r| matches!(r.outcome, Outcome::Fail | Outcome::Partial))
+        .filter(|r| r.level != Some(crate::eval::Level::Silent))
         .collect();
     let _ = writeln!(out, "\n## 未达标与部分达标（{} 项）\n", failed.len());
     if failed.is_empty() {
@@ -253,31 +274,15 @@ fn verdict(ctx: &Context<'_>, out: &mut String) {
             text(&evidence_line(ctx, result))
         );
     }
-    let missing: Vec<_> = ctx
-        .card
-        .rules
-        .iter()
-        .filter(|r| r.outcome == Outcome::Unknown)
-        .collect();
-    let _ = writeln!(out, "\n## 待补充材料（报告未提及，{} 项）\n", missing.len());
+    let missing = missing(ctx);
+    let count: usize = missing.iter().map(|(_, names)| names.len()).sum();
+    let _ = writeln!(out, "\n## 待补充材料（报告未提及，{count} 项）\n");
     if missing.is_empty() {
         out.push_str("无。\n");
     }
-    for (si, section) in ctx.ruleset.sections.iter().enumerate() {
-        let names: Vec<String> = missing
-            .iter()
-            .filter(|r| r.section == si)
-            .filter_map(|r| ctx.rule_of(r))
-            .map(|(_, rule)| text(&short(&rule.title.text)))
-            .collect();
-        if !names.is_empty() {
-            let _ = writeln!(
-                out,
-                "- **{}**：{}",
-                text(&short(&section.title.text)),
-                names.join("；")
-            );
-        }
+    for (section, names) in &missing {
+        let names: Vec<String> = names.iter().map(|n| text(n)).collect();
+        let _ = writeln!(out, "- **{}**：{}", text(section), names.join("；"));
     }
     let advice: Vec<_> = ctx.advice_items().take(IMPROVEMENTS).collect();
     if !advice.is_empty() {

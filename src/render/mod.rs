@@ -62,7 +62,76 @@ pub struct AdviceItem<'a> {
     pub what: &'a str,
 }
 
+/// One of the scoring model's three numbers as every format shows it.
+pub struct NumberLine {
+    pub label: &'static str,
+    /// The share as a percentage, `None` when nothing it is measured on applies.
+    pub percent: Option<rust_decimal::Decimal>,
+    /// What it adds to the total, and its weight there.
+    pub points: rust_decimal::Decimal,
+    pub weight: rust_decimal::Decimal,
+    /// For performance below the coverage it needs: the factor it was scaled by.
+    pub scaled: Option<rust_decimal::Decimal>,
+}
+
+/// Requirements the report leaves out (待补充材料), by section.
+pub struct MissingGroup<'a> {
+    pub section: &'a crate::syntax::ast::Section,
+    pub rules: Vec<&'a crate::syntax::ast::Rule>,
+}
+
 impl<'a> Context<'a> {
+    /// The three numbers and what each adds to the total, when the rule set combines them.
+    pub fn number_lines(&self) -> Vec<NumberLine> {
+        use crate::syntax::ast::Combined;
+        use rust_decimal::Decimal;
+        let (Some(numbers), Some(combination)) = (&self.card.numbers, &self.ruleset.combination)
+        else {
+            return Vec::new();
+        };
+        let scale = numbers.performance_scale;
+        [
+            (Combined::Statutory, numbers.statutory, Decimal::ONE),
+            (Combined::Coverage, numbers.coverage, Decimal::ONE),
+            (Combined::Performance, numbers.performance, scale),
+        ]
+        .into_iter()
+        .map(|(number, share, factor)| {
+            let weight = combination.weight(number);
+            NumberLine {
+                label: number.label(),
+                percent: share.map(|s| s * Decimal::ONE_HUNDRED),
+                points: share.unwrap_or_default() * factor * weight,
+                weight,
+                scaled: (factor != Decimal::ONE).then_some(factor),
+            }
+        })
+        .collect()
+    }
+
+    /// The rules the report is silent on, grouped by section in rule-set order.
+    pub fn missing_materials(&self) -> Vec<MissingGroup<'a>> {
+        let mut groups: Vec<MissingGroup<'a>> = Vec::new();
+        for result in &self.card.rules {
+            if result.level != Some(crate::eval::Level::Silent)
+                || result.outcome == crate::syntax::ast::Outcome::NotApplicable
+            {
+                continue;
+            }
+            let Some((section, rule)) = self.rule_of(result) else {
+                continue;
+            };
+            match groups.last_mut() {
+                Some(group) if std::ptr::eq(group.section, section) => group.rules.push(rule),
+                _ => groups.push(MissingGroup {
+                    section,
+                    rules: vec![rule],
+                }),
+            }
+        }
+        groups
+    }
+
     /// The advice, most points first, with each rule and what to do about it.
     pub fn advice_items(&self) -> impl Iterator<Item = AdviceItem<'_>> {
         self.advice.iter().filter_map(|item| {

@@ -11,7 +11,7 @@ use unicode_width::UnicodeWidthStr;
 
 use super::zh::{punct, sentence};
 use super::Context;
-use crate::eval::{points_text, RuleResult};
+use crate::eval::{points_text, Level, RuleResult};
 use crate::syntax::ast::Outcome;
 
 /// How many improvements the page lists.
@@ -38,28 +38,70 @@ pub fn page(ctx: &Context<'_>) -> String {
         grade
     );
     let _ = writeln!(out, "{}", punct(&card.counts_text()));
+    let numbers = ctx.number_lines();
+    if !numbers.is_empty() {
+        out.push_str("\n总分的构成\n");
+        let width = numbers.iter().map(|n| n.label.width()).max().unwrap_or(0);
+        for line in &numbers {
+            let percent = line
+                .percent
+                .map_or("不适用".to_string(), |p| format!("{}%", points_text(p)));
+            let scaled = line.scaled.map_or(String::new(), |f| {
+                format!("（覆盖度不足，按 {} 折算）", points_text(f))
+            });
+            let _ = writeln!(
+                out,
+                "  {}  {:>7}  → {:>5} / {} 分{scaled}",
+                pad(line.label, width),
+                percent,
+                points_text(line.points),
+                points_text(line.weight)
+            );
+        }
+    }
 
-    out.push_str("\n分项得分（得分 / 满分）\n");
+    let combined = card.numbers.is_some();
     let titles: Vec<String> = ruleset.sections.iter().map(|s| short(&s.title.text)).collect();
     let width = titles.iter().map(|t| t.width()).max().unwrap_or(0);
+    if combined {
+        out.push_str("\n分项得分（得分 / 满分，覆盖：报告述及的要求所占分值，实绩：述及事项的得分率）\n");
+    } else {
+        out.push_str("\n分项得分（得分 / 满分）\n");
+    }
+    let percent = |share: Option<rust_decimal::Decimal>| {
+        share.map_or("—".to_string(), |s| {
+            format!("{}%", (s * rust_decimal::Decimal::ONE_HUNDRED).round_dp(0))
+        })
+    };
     for result in &card.sections {
         let Some(title) = titles.get(result.section) else {
             continue;
         };
         let score = result.score.map_or("未评估".to_string(), points_text);
-        let _ = writeln!(
-            out,
-            "  {}  {:>6} / {:>5}",
+        let mut line = format!(
+            "  {}  {} / {:>5}",
             pad(title, width),
-            score,
+            right(&score, 6),
             points_text(result.weight)
         );
+        if combined {
+            let _ = write!(
+                line,
+                "  覆盖 {:>4}  实绩 {:>4}",
+                percent(result.coverage),
+                percent(result.performance)
+            );
+        }
+        let _ = writeln!(out, "{line}");
     }
 
+    // Rules the report addresses but falls short on; what it is silent on is listed after, as
+    // material to add.
     let failed: Vec<&RuleResult> = card
         .rules
         .iter()
         .filter(|r| matches!(r.outcome, Outcome::Fail | Outcome::Partial))
+        .filter(|r| r.level != Some(Level::Silent))
         .collect();
     if !failed.is_empty() {
         let _ = writeln!(out, "\n未达标与部分达标（{} 项）", failed.len());
@@ -68,45 +110,31 @@ pub fn page(ctx: &Context<'_>) -> String {
         let Some((_, rule)) = ctx.rule_of(result) else {
             continue;
         };
-        let _ = writeln!(
-            out,
-            "  {}. {}（{}，{} / {} 分）",
-            n + 1,
-            short(&rule.title.text),
-            result.outcome.label(),
-            points_text(result.earned),
-            points_text(result.points)
+        let level = result
+            .level
+            .filter(|l| *l != Level::Stated)
+            .map_or(String::new(), |l| format!("·{}", l.label()));
+        wrap(
+            &mut out,
+            &format!("  {}. ", n + 1),
+            &format!(
+                "{}（{}{level}，{} / {} 分）",
+                short(&rule.title.text),
+                result.outcome.label(),
+                points_text(result.earned),
+                points_text(result.points)
+            ),
         );
         wrap(&mut out, "     理由：", &punct(&result.message));
         wrap(&mut out, "     ", &evidence_line(ctx, result));
     }
 
-    let missing: Vec<&RuleResult> = card
-        .rules
-        .iter()
-        .filter(|r| r.outcome == Outcome::Unknown)
-        .collect();
+    let missing = missing(ctx);
     if !missing.is_empty() {
-        let _ = writeln!(
-            out,
-            "\n待补充材料（报告未提及，{} 项，按分项列出）",
-            missing.len()
-        );
-        for (si, section) in ruleset.sections.iter().enumerate() {
-            let names: Vec<String> = missing
-                .iter()
-                .filter(|r| r.section == si)
-                .filter_map(|r| ctx.rule_of(r))
-                .map(|(_, rule)| short(&rule.title.text))
-                .collect();
-            if !names.is_empty() {
-                wrap_under(
-                    &mut out,
-                    &format!("  {}：", short(&section.title.text)),
-                    &names.join("；"),
-                    6,
-                );
-            }
+        let count: usize = missing.iter().map(|(_, names)| names.len()).sum();
+        let _ = writeln!(out, "\n待补充材料（报告未提及，{count} 项，按分项列出）");
+        for (section, names) in &missing {
+            wrap_under(&mut out, &format!("  {section}："), &names.join("；"), 6);
         }
     }
 
@@ -130,6 +158,38 @@ pub fn page(ctx: &Context<'_>) -> String {
     out
 }
 
+/// 待补充材料: the requirements the report is silent on, by section, as short titles. Under the
+/// scoring model with evidence levels these are the rules whose level is 未提及; before it, the
+/// rules without evidence.
+pub fn missing(ctx: &Context<'_>) -> Vec<(String, Vec<String>)> {
+    if ctx.card.numbers.is_some() || ctx.card.rules.iter().any(|r| r.level.is_some()) {
+        return ctx
+            .missing_materials()
+            .into_iter()
+            .map(|g| {
+                let names = g.rules.iter().map(|r| short(&r.title.text)).collect();
+                (short(&g.section.title.text), names)
+            })
+            .collect();
+    }
+    ctx.ruleset
+        .sections
+        .iter()
+        .enumerate()
+        .filter_map(|(si, section)| {
+            let names: Vec<String> = ctx
+                .card
+                .rules
+                .iter()
+                .filter(|r| r.section == si && r.outcome == Outcome::Unknown)
+                .filter_map(|r| ctx.rule_of(r))
+                .map(|(_, rule)| short(&rule.title.text))
+                .collect();
+            (!names.is_empty()).then(|| (short(&section.title.text), names))
+        })
+        .collect()
+}
+
 /// `郴州市人民政府 2024年度法治政府建设年度报告 评分`.
 pub fn heading(ctx: &Context<'_>) -> String {
     let issuer = ctx.info.issuer.as_deref().unwrap_or("（发布单位未识别）");
@@ -142,8 +202,12 @@ pub fn heading(ctx: &Context<'_>) -> String {
 
 /// The report's own sentence behind a result, or what the report does not say.
 pub fn evidence_line(ctx: &Context<'_>, result: &RuleResult) -> String {
-    let found = result.facts_read.iter().find_map(|id| {
-        let evidence = ctx.facts.get(id)?.evidence.as_ref()?;
+    let words = result.words.iter();
+    let facts = result
+        .facts_read
+        .iter()
+        .filter_map(|id| ctx.facts.get(id)?.evidence.as_ref());
+    let found = words.chain(facts).find_map(|evidence| {
         match ctx.report {
             Some(report) => sentence(report, ctx.article, evidence, QUOTE_CHARS)
                 .map(|(line, text)| format!("原文（第 {line} 行）：「{text}」")),
@@ -173,6 +237,11 @@ pub fn short(title: &str) -> String {
     punct(cut.map_or(trimmed, |i| &trimmed[..i]))
 }
 
+/// `text` right-aligned in `width` columns (`{:>6}` counts characters, not columns).
+fn right(text: &str, width: usize) -> String {
+    format!("{}{text}", " ".repeat(width.saturating_sub(text.width())))
+}
+
 fn pad(text: &str, width: usize) -> String {
     format!("{text}{}", " ".repeat(width.saturating_sub(text.width())))
 }
@@ -192,7 +261,11 @@ fn wrap_under(out: &mut String, first: &str, text: &str, indent: usize) {
     for c in text.chars() {
         let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
         let closing = "，。；：、）」』》！？”".contains(c);
-        if used + w > WIDTH && used > indent.len() && !closing {
+        // Nor is a number or a word cut in two, unless it runs far past the edge.
+        let in_word = c.is_ascii_alphanumeric()
+            && line.chars().next_back().is_some_and(|p| p.is_ascii_alphanumeric())
+            && used + w <= WIDTH + 8;
+        if used + w > WIDTH && used > indent.len() && !closing && !in_word {
             out.push_str(line.trim_end());
             out.push('\n');
             line = indent.clone();

@@ -51,8 +51,117 @@ pub struct RulesetHeader {
     pub total: Option<Number>,
     pub grades: Vec<Grade>,
     pub no_evidence: Option<(NoEvidence, Span)>,
+    /// `credit described 0.5 "理由"`: what each level of evidence short of a figure earns.
+    pub credits: Vec<Credit>,
+    /// `combine coverage 20 "理由"`: the weights of the three numbers in the total.
+    pub combine: Vec<Combine>,
+    /// `statutory report`: the section of the report's statutory contents and publication.
+    pub statutory: Option<Ident>,
     /// Settings given twice, reported by the checker.
     pub repeated: Vec<Span>,
+}
+
+/// Levels of evidence short of a stated figure or statement, whose credit is declared.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CreditedLevel {
+    /// The report describes the measure in words, without the figure the rule asks for.
+    Described,
+    /// The report admits a shortfall (in its shortcomings, or in negated wording).
+    Admitted,
+}
+
+impl CreditedLevel {
+    pub fn keyword(self) -> &'static str {
+        match self {
+            CreditedLevel::Described => "described",
+            CreditedLevel::Admitted => "admitted",
+        }
+    }
+}
+
+/// `credit LEVEL SHARE "理由"`.
+#[derive(Debug, Clone)]
+pub struct Credit {
+    pub level: CreditedLevel,
+    pub share: Number,
+    pub reason: Text,
+    pub span: Span,
+}
+
+/// The three numbers a total combines.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Combined {
+    /// The report's statutory contents and publication (督察工作规定).
+    Statutory,
+    /// The weighted share of requirements the report addresses.
+    Coverage,
+    /// How well the report does on what it addresses.
+    Performance,
+}
+
+impl Combined {
+    pub fn keyword(self) -> &'static str {
+        match self {
+            Combined::Statutory => "statutory",
+            Combined::Coverage => "coverage",
+            Combined::Performance => "performance",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Combined::Statutory => "法定内容与公开",
+            Combined::Coverage => "披露覆盖度",
+            Combined::Performance => "已披露事项实绩",
+        }
+    }
+}
+
+/// `combine NUMBER WEIGHT "理由"`.
+#[derive(Debug, Clone)]
+pub struct Combine {
+    pub number: Combined,
+    pub weight: Number,
+    /// `from 50%`: the coverage from which the number counts with its full weight.
+    pub full_from: Option<Number>,
+    pub reason: Text,
+    pub span: Span,
+}
+
+/// Kinds of issuer a rule can be limited to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum IssuerKind {
+    /// A people's government (区/县/市人民政府).
+    Government,
+    /// One of its departments (司法局, 市场监管局…), reporting on its own remit.
+    Department,
+}
+
+impl IssuerKind {
+    pub fn keyword(self) -> &'static str {
+        match self {
+            IssuerKind::Government => "government",
+            IssuerKind::Department => "department",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            IssuerKind::Government => "人民政府",
+            IssuerKind::Department => "政府部门",
+        }
+    }
+
+    pub fn from_keyword(word: &str) -> Option<IssuerKind> {
+        match word {
+            "government" => Some(IssuerKind::Government),
+            "department" => Some(IssuerKind::Department),
+            _ => None,
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -104,6 +213,8 @@ pub struct Section {
     pub title: Text,
     pub weight: Number,
     pub notes: Vec<Text>,
+    /// Credits that override the header's for the rules of this section.
+    pub credits: Vec<Credit>,
     pub rules: Vec<Rule>,
 }
 
@@ -122,6 +233,12 @@ pub struct Rule {
     pub explain: Option<Text>,
     pub help: Option<Text>,
     pub notes: Vec<Text>,
+    /// Patterns showing the report addresses the rule's subject in words.
+    pub mentions: Vec<Text>,
+    /// The issuer kinds the rule applies to; `None` for all.
+    pub issuers: Option<(Vec<IssuerKind>, Span)>,
+    /// Credits that override the section's and the header's for this rule.
+    pub credits: Vec<Credit>,
     /// Clauses given twice, reported by the checker.
     pub repeated: Vec<Span>,
 }
@@ -180,7 +297,7 @@ impl Standing {
     pub fn describe(self) -> &'static str {
         match self {
             Standing::Verified => "已核对原文",
-            Standing::Recalled => "据原文回忆,待核对",
+            Standing::Recalled => "条文出处待核对",
             Standing::Local => "地方考核惯例,非纲要原文要求",
         }
     }

@@ -31,6 +31,14 @@ pub fn name(grammar_rule: Rule) -> Name {
         Rule::grade_entry => Thing("`grade`"),
         Rule::no_evidence_entry => Thing("`no_evidence`"),
         Rule::no_evidence_mode => Thing("`zero` or `excluded`"),
+        Rule::credit_entry => Thing("`credit`"),
+        Rule::evidence_level => Thing("`described` or `admitted`"),
+        Rule::combine_entry => Thing("`combine`"),
+        Rule::combined_number => Thing("`statutory`, `coverage` or `performance`"),
+        Rule::statutory_entry => Thing("`statutory`"),
+        Rule::mention_entry => Thing("`mention`"),
+        Rule::issuers_entry => Thing("`issuers`"),
+        Rule::issuer_kind => Thing("`government` or `department`"),
         Rule::fact_decl => Thing("a `fact` declaration"),
         Rule::fact_type => {
             Thing("a fact type (`percent`, `count`, `amount`, `date`, `year` or `flag`)")
@@ -150,6 +158,17 @@ pub fn name(grammar_rule: Rule) -> Name {
         Rule::kw_after => Keyword("after"),
         Rule::kw_true => Keyword("true"),
         Rule::kw_false => Keyword("false"),
+        Rule::kw_credit => Keyword("credit"),
+        Rule::kw_described => Keyword("described"),
+        Rule::kw_admitted => Keyword("admitted"),
+        Rule::kw_combine => Keyword("combine"),
+        Rule::kw_statutory => Keyword("statutory"),
+        Rule::kw_coverage => Keyword("coverage"),
+        Rule::kw_performance => Keyword("performance"),
+        Rule::kw_mention => Keyword("mention"),
+        Rule::kw_issuers => Keyword("issuers"),
+        Rule::kw_government => Keyword("government"),
+        Rule::kw_department => Keyword("department"),
     }
 }
 

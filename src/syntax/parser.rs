@@ -129,6 +129,9 @@ impl Walker<'_> {
             total: None,
             grades: Vec::new(),
             no_evidence: None,
+            credits: Vec::new(),
+            combine: Vec::new(),
+            statutory: None,
             repeated: Vec::new(),
         };
         while let Some(entry) = children.next() {
@@ -163,6 +166,49 @@ impl Walker<'_> {
                     };
                     set(&mut header.no_evidence, (value, span))
                 }
+                Rule::credit_entry => {
+                    header.credits.push(self.credit(inner, span)?);
+                    false
+                }
+                Rule::combine_entry => {
+                    let number = match inner.expect(Rule::combined_number)?.as_str() {
+                        "statutory" => Combined::Statutory,
+                        "coverage" => Combined::Coverage,
+                        "performance" => Combined::Performance,
+                        _ => return Err(internal(span, "combined number")),
+                    };
+                    let weight = self.number(inner.expect(Rule::number_lit)?);
+                    let mut next = inner.next();
+                    let full_from = match &next {
+                        Some(p) if p.as_rule() == Rule::percent_lit => {
+                            let percent = p.as_str().trim_end_matches('%');
+                            let value = Decimal::from_str(percent)
+                                .map_err(|_| internal(span, "coverage percent"))?;
+                            let number = Number {
+                                value: value / Decimal::ONE_HUNDRED,
+                                span: Span::from(p.as_span()),
+                            };
+                            next = inner.next();
+                            Some(number)
+                        }
+                        _ => None,
+                    };
+                    let reason = match next {
+                        Some(p) if p.as_rule() == Rule::string => text(p),
+                        _ => return Err(internal(span, "combine reason")),
+                    };
+                    header.combine.push(Combine {
+                        number,
+                        weight,
+                        full_from,
+                        reason,
+                        span,
+                    });
+                    false
+                }
+                Rule::statutory_entry => {
+                    set(&mut header.statutory, ident(inner.expect(Rule::ident)?))
+                }
                 other => return Err(internal(span, &format!("{other:?} in ruleset"))),
             };
             if repeated {
@@ -170,6 +216,23 @@ impl Walker<'_> {
             }
         }
         Ok(header)
+    }
+
+    /// `credit LEVEL SHARE "理由"`, from the children of a `credit_entry`.
+    fn credit(&mut self, mut inner: Children<'_>, span: Span) -> Walk<Credit> {
+        let level = match inner.expect(Rule::evidence_level)?.as_str() {
+            "described" => CreditedLevel::Described,
+            "admitted" => CreditedLevel::Admitted,
+            _ => return Err(internal(span, "evidence level")),
+        };
+        let share = self.number(inner.expect(Rule::number_lit)?);
+        let reason = text(inner.expect(Rule::string)?);
+        Ok(Credit {
+            level,
+            share,
+            reason,
+            span,
+        })
     }
 
     fn fact(&mut self, pair: Pair<'_, Rule>) -> Walk<FactDecl> {
@@ -229,6 +292,7 @@ impl Walker<'_> {
             title,
             weight,
             notes: Vec::new(),
+            credits: Vec::new(),
             rules: Vec::new(),
         };
         while let Some(entry) = children.next() {
@@ -237,6 +301,11 @@ impl Walker<'_> {
                     .notes
                     .push(text(Children::of(entry).expect(Rule::string)?)),
                 Rule::rule_decl => section.rules.push(self.rule(entry)?),
+                Rule::credit_entry => {
+                    let span = Span::from(entry.as_span());
+                    let credit = self.credit(Children::of(entry), span)?;
+                    section.credits.push(credit);
+                }
                 other => {
                     return Err(internal(
                         entry.as_span().into(),
@@ -267,6 +336,9 @@ impl Walker<'_> {
             explain: None,
             help: None,
             notes: Vec::new(),
+            mentions: Vec::new(),
+            issuers: None,
+            credits: Vec::new(),
             repeated: Vec::new(),
         };
         while let Some(entry) = children.next() {
@@ -333,6 +405,24 @@ impl Walker<'_> {
                 }
                 Rule::explain_entry => set(&mut rule.explain, text(inner.expect(Rule::string)?)),
                 Rule::help_entry => set(&mut rule.help, text(inner.expect(Rule::string)?)),
+                Rule::mention_entry => {
+                    rule.mentions.push(text(inner.expect(Rule::string)?));
+                    false
+                }
+                Rule::issuers_entry => {
+                    let mut kinds = Vec::new();
+                    while let Some(kind) = inner.next() {
+                        kinds.push(
+                            IssuerKind::from_keyword(kind.as_str())
+                                .ok_or_else(|| internal(span, "issuer kind"))?,
+                        );
+                    }
+                    set(&mut rule.issuers, (kinds, span))
+                }
+                Rule::credit_entry => {
+                    rule.credits.push(self.credit(inner, span)?);
+                    false
+                }
                 Rule::note_entry => {
                     rule.notes.push(text(inner.expect(Rule::string)?));
                     false
