@@ -271,6 +271,9 @@ fn wrap_under(out: &mut String, first: &str, text: &str, indent: usize) {
             line = indent.clone();
             used = indent.len();
         }
+        if c == ' ' && used == indent.len() {
+            continue;
+        }
         line.push(c);
         used += w;
     }
