@@ -466,7 +466,7 @@ fn markdown_lists_open_rules_with_evidence_and_passing_rules_compactly() {
         "**总分 {} / ",
         fazhi::eval::points_text(scored.card.total)
     )));
-    assert!(memo.contains("| 分项 | 权重 | 得分 |"));
+    assert!(memo.contains("| 分项 | 权重 | 覆盖 | 实绩 |"));
     for result in &scored.card.rules {
         let (_, rule) = ctx.rule_of(result).unwrap();
         let heading = format!("· `{}`", rule.id.name);

@@ -197,7 +197,7 @@ pub struct Part {
 /// stays as text.
 pub fn code_parts(text: &str) -> Vec<Part> {
     let pieces: Vec<&str> = text.split('`').collect();
-    if pieces.len() % 2 == 0 {
+    if pieces.len().is_multiple_of(2) {
         return vec![Part {
             text: text.to_string(),
             code: false,

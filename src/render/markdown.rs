@@ -262,9 +262,13 @@ fn verdict(ctx: &Context<'_>, out: &mut String) {
         let Some((_, rule)) = ctx.rule_of(result) else {
             continue;
         };
+        let level = result
+            .level
+            .filter(|l| *l != crate::eval::Level::Stated)
+            .map_or(String::new(), |l| format!("·{}", l.label()));
         let _ = writeln!(
             out,
-            "{}. **{}**（{}，{} / {} 分）\n   - 理由：{}\n   - {}",
+            "{}. **{}**（{}{level}，{} / {} 分）\n   - 理由：{}\n   - {}",
             n + 1,
             text(&short(&rule.title.text)),
             result.outcome.label(),
@@ -304,7 +308,7 @@ fn verdict(ctx: &Context<'_>, out: &mut String) {
 /// that would start markup (and `|`, which would end a table cell) are backslash-escaped.
 fn text(raw: &str) -> String {
     let mut out = String::with_capacity(raw.len());
-    let code_spans = raw.matches('`').count() >= 2 && raw.matches('`').count() % 2 == 0;
+    let code_spans = raw.matches('`').count() >= 2 && raw.matches('`').count().is_multiple_of(2);
     let mut in_code = false;
     for c in raw.chars() {
         match c {
