@@ -8,8 +8,8 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 use rust_decimal::Decimal;
-use unicode_width::UnicodeWidthStr;
 use serde::Serialize;
+use unicode_width::UnicodeWidthStr;
 
 use crate::check::RuleSet;
 use crate::diagnostic::Diag;
@@ -133,9 +133,10 @@ fn walk(dir: &Path, recursive: bool, visited: &mut Vec<PathBuf>, out: &mut Input
             Some("子目录（读取子目录用 --recursive）".to_string())
         } else if !path.is_file() {
             Some("不是普通文件".to_string())
-        } else if path.extension().is_some_and(|e| {
-            REPORT_EXTENSIONS.iter().any(|r| e.eq_ignore_ascii_case(r))
-        }) {
+        } else if path
+            .extension()
+            .is_some_and(|e| REPORT_EXTENSIONS.iter().any(|r| e.eq_ignore_ascii_case(r)))
+        {
             None
         } else if crate::score::is_facts_file(&path) {
             Some("事实文件（要评分请单独列出）".to_string())
@@ -183,10 +184,11 @@ fn score_one(
     issuer_kind: Option<crate::syntax::ast::IssuerKind>,
 ) -> Result<Row, Failure> {
     let file = path.display().to_string();
-    let scored = crate::score::score_path_as(ruleset, path, None, issuer_kind).map_err(|diags| Failure {
-        file: file.clone(),
-        diags,
-    })?;
+    let scored =
+        crate::score::score_path_as(ruleset, path, None, issuer_kind).map_err(|diags| Failure {
+            file: file.clone(),
+            diags,
+        })?;
     let not_a_report = scored.not_a_report();
     if let (Some(why), false) = (&not_a_report, force) {
         return Err(Failure {
@@ -426,7 +428,12 @@ pub fn rules_table(ruleset: &RuleSet, batch: &Batch, ids: bool) -> Table {
     let section_titles: Vec<(String, String)> = ruleset
         .sections
         .iter()
-        .map(|s| (s.id.name.clone(), crate::render::verdict::short(&s.title.text)))
+        .map(|s| {
+            (
+                s.id.name.clone(),
+                crate::render::verdict::short(&s.title.text),
+            )
+        })
         .collect();
     let rows = rule_stats(ruleset, &batch.rows)
         .into_iter()
@@ -478,7 +485,11 @@ pub fn to_rules_csv(ruleset: &RuleSet, batch: &Batch, ids: bool) -> String {
 
 /// An Excel workbook: a sheet of reports and a sheet of rules, each with a frozen, bold header
 /// row and columns wide enough for their Chinese text.
-pub fn to_xlsx(ruleset: &RuleSet, batch: &Batch, ids: bool) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+pub fn to_xlsx(
+    ruleset: &RuleSet,
+    batch: &Batch,
+    ids: bool,
+) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
     use rust_xlsxwriter::{Format, Workbook};
     let mut workbook = Workbook::new();
     let bold = Format::new().set_bold();
@@ -497,7 +508,9 @@ pub fn to_xlsx(ruleset: &RuleSet, batch: &Batch, ids: bool) -> Result<Vec<u8>, r
             for (c, text) in row.iter().enumerate() {
                 // Scores and counts as numbers, so that Excel can sort and sum them.
                 match text.parse::<f64>() {
-                    Ok(number) if !text.is_empty() && c > 0 => sheet.write_number(r, col(c), number)?,
+                    Ok(number) if !text.is_empty() && c > 0 => {
+                        sheet.write_number(r, col(c), number)?
+                    }
                     _ => sheet.write_string(r, col(c), text)?,
                 };
                 if let Some(w) = widths.get_mut(c) {

@@ -8,12 +8,12 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 use rust_decimal::Decimal;
 
-use crate::syntax::ast::IssuerKind;
 use crate::check::{self, RuleSet};
 use crate::diagnostic::{Code, Diag, Source};
 use crate::eval::points_text;
 use crate::facts::Facts;
 use crate::render;
+use crate::syntax::ast::IssuerKind;
 use crate::{batch, extract, read, rules, score, testing};
 
 /// Exit codes, documented in README.md.
@@ -122,42 +122,8 @@ enum Command {
         /// 报告文件、事实文件或目录；`-` 表示从标准输入读取。
         #[arg(required = true, value_name = "报告")]
         inputs: Vec<PathBuf>,
-        /// 规则文件（.fz）或其目录；不给则用内置规则集。
-        #[arg(long)]
-        rules: Option<PathBuf>,
-        /// 人工录入的事实文件，覆盖从报告中提取的事实。
-        #[arg(long)]
-        facts: Option<PathBuf>,
-        /// 输出格式；批量评分时 json、html、markdown 给出相应的汇总。
-        #[arg(long, value_enum)]
-        format: Option<Format>,
-        /// 总分低于此值时退出码为 1（批量时任一报告低于即为 1）。
-        #[arg(long, value_name = "分数")]
-        fail_under: Option<Decimal>,
-        /// 报告出自人民政府（government）还是政府部门（department）；默认从标题和开头判断。
-        #[arg(long, value_enum)]
-        issuer_kind: Option<IssuerKindArg>,
-        /// 逐条说明每条规则（含规则位置、匹配表述和诊断代码），而不是一页结论。
-        #[arg(long, short = 'v', visible_alias = "verbose")]
-        detail: bool,
-        /// 批量评分并输出汇总（多个输入时默认为 csv）。
-        #[arg(long, value_enum)]
-        summary: Option<Summary>,
-        /// CSV 和 Excel 汇总的表头用英文标识（如 total）而不是中文（如 总分）。
-        #[arg(long)]
-        ids: bool,
-        /// 读取目录时包括其子目录。
-        #[arg(long, short = 'r')]
-        recursive: bool,
-        /// 输入看起来不是法治政府建设年度报告时仍然评分（结果带醒目警告）。
-        #[arg(long)]
-        force: bool,
-        /// 从标准输入（`-`）读取时报告的名称，其扩展名决定读法（如 report.html）。
-        #[arg(long, value_name = "名称")]
-        name: Option<String>,
-        /// 写入此文件而不是标准输出（原子写入）；`-` 表示标准输出。
-        #[arg(long, short)]
-        output: Option<PathBuf>,
+        #[command(flatten)]
+        job: ScoreJob,
     },
     /// 列出从报告中找到的事实（任何网页或文档都可读取）。
     Extract {
@@ -301,37 +267,7 @@ where
         terminal: terminal_color,
     };
     let code = match cli.command {
-        Command::Score {
-            inputs,
-            rules,
-            facts,
-            format,
-            fail_under,
-            issuer_kind,
-            detail,
-            summary,
-            ids,
-            recursive,
-            force,
-            name,
-            output,
-        } => {
-            let job = ScoreJob {
-                rules,
-                facts,
-                format,
-                fail_under,
-                issuer_kind: issuer_kind.map(IssuerKind::from),
-                detail,
-                summary,
-                ids,
-                recursive,
-                force,
-                name,
-                output,
-            };
-            session.score_command(&inputs, &job, stdin)
-        }
+        Command::Score { inputs, job } => session.score_command(&inputs, &job, stdin),
         Command::Extract {
             report,
             rules,
@@ -405,7 +341,11 @@ fn localize(mut cmd: clap::Command, root: bool) -> clap::Command {
         .collect();
     for id in ids {
         cmd = cmd.mut_arg(id, |a| {
-            let heading = if a.is_positional() { "参数" } else { "选项" };
+            let heading = if a.is_positional() {
+                "参数"
+            } else {
+                "选项"
+            };
             a.help_heading(heading)
         });
     }
@@ -504,7 +444,11 @@ fn clap_error(e: &clap::Error, color: bool) -> Output {
     if !valid.is_empty() {
         help.push(format!("可选值：{valid}"));
     }
-    for kind in [ContextKind::SuggestedArg, ContextKind::SuggestedSubcommand, ContextKind::SuggestedValue] {
+    for kind in [
+        ContextKind::SuggestedArg,
+        ContextKind::SuggestedSubcommand,
+        ContextKind::SuggestedValue,
+    ] {
         let suggested = context(kind);
         if !suggested.is_empty() {
             help.push(format!("是否想用 `{suggested}`？"));
@@ -546,18 +490,43 @@ impl Produced {
 }
 
 /// The options of `fazhi score`.
+#[derive(Debug, clap::Args)]
 struct ScoreJob {
+    /// 规则文件（.fz）或其目录；不给则用内置规则集。
+    #[arg(long)]
     rules: Option<PathBuf>,
+    /// 人工录入的事实文件，覆盖从报告中提取的事实。
+    #[arg(long)]
     facts: Option<PathBuf>,
+    /// 输出格式；批量评分时 json、html、markdown 给出相应的汇总。
+    #[arg(long, value_enum)]
     format: Option<Format>,
+    /// 总分低于此值时退出码为 1（批量时任一报告低于即为 1）。
+    #[arg(long, value_name = "分数")]
     fail_under: Option<Decimal>,
-    issuer_kind: Option<IssuerKind>,
+    /// 报告出自人民政府（government）还是政府部门（department）；默认从标题和开头判断。
+    #[arg(long, value_enum)]
+    issuer_kind: Option<IssuerKindArg>,
+    /// 逐条说明每条规则（含规则位置、匹配表述和诊断代码），而不是一页结论。
+    #[arg(long, short = 'v', visible_alias = "verbose")]
     detail: bool,
+    /// 批量评分并输出汇总（多个输入时默认为 csv）。
+    #[arg(long, value_enum)]
     summary: Option<Summary>,
+    /// CSV 和 Excel 汇总的表头用英文标识（如 total）而不是中文（如 总分）。
+    #[arg(long)]
     ids: bool,
+    /// 读取目录时包括其子目录。
+    #[arg(long, short = 'r')]
     recursive: bool,
+    /// 输入看起来不是法治政府建设年度报告时仍然评分（结果带醒目警告）。
+    #[arg(long)]
     force: bool,
+    /// 从标准输入（`-`）读取时报告的名称，其扩展名决定读法（如 report.html）。
+    #[arg(long, value_name = "名称")]
     name: Option<String>,
+    /// 写入此文件而不是标准输出（原子写入）；`-` 表示标准输出。
+    #[arg(long, short)]
     output: Option<PathBuf>,
 }
 
@@ -579,7 +548,12 @@ impl Session {
     }
 
     /// Writes produced data to standard output or to `output` (`-` is standard output).
-    fn deliver(&mut self, produced: Option<Produced>, output: Option<&Path>, inputs: &[PathBuf]) -> u8 {
+    fn deliver(
+        &mut self,
+        produced: Option<Produced>,
+        output: Option<&Path>,
+        inputs: &[PathBuf],
+    ) -> u8 {
         let Some(produced) = produced else {
             return EXIT_INPUT;
         };
@@ -675,10 +649,8 @@ impl Session {
         if coverage {
             let diags = check::coverage(&ruleset);
             self.report(&diags);
-            self.stdout.push_str(&format!(
-                "覆盖：{} 条规则的测试少于两个\n",
-                diags.len()
-            ));
+            self.stdout
+                .push_str(&format!("覆盖：{} 条规则的测试少于两个\n", diags.len()));
         }
         self.stdout.push_str(&format!(
             "{} 个通过，{failed} 个失败\n",
@@ -787,19 +759,40 @@ impl Session {
         let batch = job.summary.is_some() || inputs.len() > 1 || inputs.iter().any(|p| p.is_dir());
         let dash = inputs.iter().any(|p| is_dash(p));
         let refused = if dash && inputs.len() > 1 {
-            Some(usage("标准输入（`-`）只能单独评分", "把多份报告作为文件或目录给出"))
+            Some(usage(
+                "标准输入（`-`）只能单独评分",
+                "把多份报告作为文件或目录给出",
+            ))
         } else if job.name.is_some() && !dash {
-            Some(usage("`--name` 只用于从标准输入（`-`）读取", "去掉 `--name`，或用 `-` 从标准输入读取报告"))
+            Some(usage(
+                "`--name` 只用于从标准输入（`-`）读取",
+                "去掉 `--name`，或用 `-` 从标准输入读取报告",
+            ))
         } else if batch && job.facts.is_some() {
-            Some(usage("批量评分不能使用 `--facts`", "人工事实文件只对应一份报告：单独为该报告评分"))
+            Some(usage(
+                "批量评分不能使用 `--facts`",
+                "人工事实文件只对应一份报告：单独为该报告评分",
+            ))
         } else if batch && job.detail {
-            Some(usage("批量评分没有逐条说明（`--detail`）", "单独为一份报告评分以查看逐条说明"))
+            Some(usage(
+                "批量评分没有逐条说明（`--detail`）",
+                "单独为一份报告评分以查看逐条说明",
+            ))
         } else if !batch && job.ids {
-            Some(usage("`--ids` 只用于 CSV 和 Excel 汇总", "与 `--summary csv`、`--summary rules-csv` 或 `--summary xlsx` 一起使用"))
+            Some(usage(
+                "`--ids` 只用于 CSV 和 Excel 汇总",
+                "与 `--summary csv`、`--summary rules-csv` 或 `--summary xlsx` 一起使用",
+            ))
         } else if !batch && job.recursive {
-            Some(usage("`--recursive` 只用于目录", "给出一个目录，或去掉 `--recursive`"))
+            Some(usage(
+                "`--recursive` 只用于目录",
+                "给出一个目录，或去掉 `--recursive`",
+            ))
         } else if job.detail && job.format.is_some_and(|f| f != Format::Human) {
-            Some(usage("`--detail` 只用于终端输出", "机读格式已包含每条规则；去掉 `--detail`"))
+            Some(usage(
+                "`--detail` 只用于终端输出",
+                "机读格式已包含每条规则；去掉 `--detail`",
+            ))
         } else {
             None
         };
@@ -812,7 +805,11 @@ impl Session {
         if let Some(limit) = job.fail_under {
             if limit < Decimal::ZERO || limit > ruleset.total {
                 return self.fail(&usage(
-                    format!("`--fail-under {}` 超出总分范围 0 至 {}", limit.normalize(), ruleset.total.normalize()),
+                    format!(
+                        "`--fail-under {}` 超出总分范围 0 至 {}",
+                        limit.normalize(),
+                        ruleset.total.normalize()
+                    ),
                     "给出 0 至满分之间的分数，如 `--fail-under 60`",
                 ));
             }
@@ -828,13 +825,22 @@ impl Session {
         } else if job.format == Some(Format::Human) || job.format.is_none() {
             self.score(&inputs[0], &ruleset, job, Format::Human, stdin)
         } else {
-            self.score(&inputs[0], &ruleset, job, job.format.unwrap_or(Format::Human), stdin)
+            self.score(
+                &inputs[0],
+                &ruleset,
+                job,
+                job.format.unwrap_or(Format::Human),
+                stdin,
+            )
         };
         if produced.as_ref().is_some_and(|p| p.data.starts_with(b"PK"))
             && job.output.as_deref().is_none_or(is_dash)
             && self.terminal
         {
-            return self.fail(&usage("Excel 工作簿不能输出到终端", "用 `-o 汇总.xlsx` 写入文件"));
+            return self.fail(&usage(
+                "Excel 工作簿不能输出到终端",
+                "用 `-o 汇总.xlsx` 写入文件",
+            ));
         }
         self.deliver(produced, job.output.as_deref(), inputs)
     }
@@ -851,14 +857,28 @@ impl Session {
             let bytes = match stdin() {
                 Ok(bytes) => bytes,
                 Err(e) => {
-                    self.fail(&Diag::error(Code::CliIo, format!("无法读取标准输入：{e}")).help("用管道或重定向提供报告，如 `fazhi score - < 报告.txt`"));
+                    self.fail(
+                        &Diag::error(Code::CliIo, format!("无法读取标准输入：{e}"))
+                            .help("用管道或重定向提供报告，如 `fazhi score - < 报告.txt`"),
+                    );
                     return None;
                 }
             };
             let name = PathBuf::from(job.name.as_deref().unwrap_or("标准输入.txt"));
-            score::score_bytes(ruleset, &name, &bytes, job.facts.as_deref(), job.issuer_kind)
+            score::score_bytes(
+                ruleset,
+                &name,
+                &bytes,
+                job.facts.as_deref(),
+                job.issuer_kind.map(IssuerKind::from),
+            )
         } else {
-            score::score_path_as(ruleset, input, job.facts.as_deref(), job.issuer_kind)
+            score::score_path_as(
+                ruleset,
+                input,
+                job.facts.as_deref(),
+                job.issuer_kind.map(IssuerKind::from),
+            )
         };
         let mut scored = match result {
             Ok(scored) => scored,
@@ -914,8 +934,11 @@ impl Session {
         let found = batch::inputs(inputs, job.recursive);
         for skipped in &found.skipped {
             if !self.quiet {
-                self.stderr
-                    .push_str(&format!("跳过 {}：{}\n", skipped.path.display(), skipped.why));
+                self.stderr.push_str(&format!(
+                    "跳过 {}：{}\n",
+                    skipped.path.display(),
+                    skipped.why
+                ));
             }
         }
         if found.files.is_empty() {
@@ -938,7 +961,13 @@ impl Session {
                 bar.inc(1);
             }
         };
-        let result = batch::score_all(ruleset, &found.files, job.force, job.issuer_kind, &tick);
+        let result = batch::score_all(
+            ruleset,
+            &found.files,
+            job.force,
+            job.issuer_kind.map(IssuerKind::from),
+            &tick,
+        );
         if let Some(bar) = progress {
             bar.finish_and_clear();
         }
@@ -949,7 +978,10 @@ impl Session {
         }
         for row in &result.rows {
             if let Some(warning) = &row.not_a_report {
-                self.stderr.push_str(&format!("！！ 注意：{}：{warning}（因 --force 仍已评分）\n", row.file));
+                self.stderr.push_str(&format!(
+                    "！！ 注意：{}：{warning}（因 --force 仍已评分）\n",
+                    row.file
+                ));
             }
         }
         let data = match summary {
@@ -960,7 +992,10 @@ impl Session {
             Summary::Xlsx => match batch::to_xlsx(ruleset, &result, job.ids) {
                 Ok(bytes) => bytes,
                 Err(e) => {
-                    self.fail(&Diag::error(Code::CliIo, format!("无法生成 Excel 工作簿：{e}")).help("这是 fazhi 的缺陷，请报告"));
+                    self.fail(
+                        &Diag::error(Code::CliIo, format!("无法生成 Excel 工作簿：{e}"))
+                            .help("这是 fazhi 的缺陷，请报告"),
+                    );
                     return None;
                 }
             },
@@ -1070,8 +1105,11 @@ impl Session {
 fn not_a_report(name: &str, why: &str, force: bool) -> Diag {
     let message = format!("`{name}` 看起来不是法治政府建设年度报告：{why}");
     if force {
-        Diag::warning(Code::ScoreNotAReport, format!("{message}；因 --force 仍已评分，结果不代表报告质量"))
-            .help("确认输入的是法治政府建设年度报告")
+        Diag::warning(
+            Code::ScoreNotAReport,
+            format!("{message}；因 --force 仍已评分，结果不代表报告质量"),
+        )
+        .help("确认输入的是法治政府建设年度报告")
     } else {
         Diag::error(Code::ScoreNotAReport, message)
             .help("确实要评分时加 `--force`；要从其他文件中提取事实，用 `fazhi extract`")
@@ -1087,7 +1125,11 @@ fn batch_format(format: Option<Format>, summary: Option<Summary>) -> Result<Summ
         Some(Format::Html) => Some(Summary::Html),
         Some(Format::Markdown) => Some(Summary::Markdown),
         Some(other @ (Format::Human | Format::Sarif)) => {
-            let name = if other == Format::Human { "human" } else { "sarif" };
+            let name = if other == Format::Human {
+                "human"
+            } else {
+                "sarif"
+            };
             return Err(usage(
                 format!("批量评分没有 `--format {name}` 格式"),
                 "批量评分给出汇总：`--summary csv|rules-csv|xlsx|html|json|markdown`；单独评分一份报告可得逐份结论",
@@ -1107,9 +1149,9 @@ fn batch_format(format: Option<Format>, summary: Option<Summary>) -> Result<Summ
 /// it replaces the embedded file of the same name, or joins them.
 fn with_embedded_header(sources: Vec<Source>) -> Vec<Source> {
     let has_header = |s: &Source| {
-        s.text
-            .lines()
-            .any(|l| l.trim_start().starts_with("ruleset ") || l.trim_start().starts_with("ruleset\t"))
+        s.text.lines().any(|l| {
+            l.trim_start().starts_with("ruleset ") || l.trim_start().starts_with("ruleset\t")
+        })
     };
     if sources.len() != 1 || sources.iter().any(has_header) {
         return sources;
@@ -1147,8 +1189,11 @@ fn write_output(path: &Path, data: &[u8], inputs: &[PathBuf]) -> Result<(), Diag
     };
     let target = match std::fs::symlink_metadata(path) {
         Ok(meta) if meta.file_type().is_symlink() => std::fs::canonicalize(path).map_err(|e| {
-            Diag::error(Code::CliIo, format!("`{}` 是指向不存在文件的符号链接：{e}", path.display()))
-                .help("给出一个普通文件，或先修好链接")
+            Diag::error(
+                Code::CliIo,
+                format!("`{}` 是指向不存在文件的符号链接：{e}", path.display()),
+            )
+            .help("给出一个普通文件，或先修好链接")
         })?,
         _ => path.to_path_buf(),
     };

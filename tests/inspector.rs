@@ -11,6 +11,12 @@ fn run(args: &[&str]) -> fazhi::cli::Output {
     fazhi::cli::run(all, false)
 }
 
+/// The batch summary of the five reports in `kind`, written to `path`.
+fn summary_to(kind: &str, path: &Path) -> fazhi::cli::Output {
+    let path = path.to_str().unwrap();
+    run(&["score", "reports-fixtures", "--summary", kind, "-o", path])
+}
+
 const WUHAN: &str = "reports-fixtures/wuhan-jiangxia-2024.txt";
 
 // 1. The verdict page.
@@ -20,7 +26,11 @@ fn score_prints_a_one_screen_chinese_verdict_without_codes_paths_or_patterns() {
     let out = run(&["score", WUHAN]);
     assert_eq!(out.code, 0, "{}", out.stderr);
     let page = &out.stdout;
-    assert!(page.lines().count() <= 100, "{} lines", page.lines().count());
+    assert!(
+        page.lines().count() <= 100,
+        "{} lines",
+        page.lines().count()
+    );
     for section in [
         "江夏区人民政府 2024年度法治政府建设年度报告 评分",
         "总分 76.97 / 100  等级 合格",
@@ -35,8 +45,19 @@ fn score_prints_a_one_screen_chinese_verdict_without_codes_paths_or_patterns() {
     ] {
         assert!(page.contains(section), "no `{section}` in\n{page}");
     }
-    for absent in ["fazhi::score", "Advice", "rules/", ".fz", ">=", "依据:", "(地方考核惯例"] {
-        assert!(!page.contains(absent), "`{absent}` on the verdict page:\n{page}");
+    for absent in [
+        "fazhi::score",
+        "Advice",
+        "rules/",
+        ".fz",
+        ">=",
+        "依据:",
+        "(地方考核惯例",
+    ] {
+        assert!(
+            !page.contains(absent),
+            "`{absent}` on the verdict page:\n{page}"
+        );
     }
 }
 
@@ -57,11 +78,23 @@ fn detail_and_its_old_names_give_the_full_per_rule_account() {
 fn usage_errors_and_help_are_in_chinese() {
     let bad = run(&["score", WUHAN, "--format", "pdf"]);
     assert_eq!(bad.code, 2);
-    assert!(bad.stderr.contains("`--format <FORMAT>` 的值 `pdf` 无效"), "{}", bad.stderr);
+    assert!(
+        bad.stderr.contains("`--format <FORMAT>` 的值 `pdf` 无效"),
+        "{}",
+        bad.stderr
+    );
     assert!(bad.stderr.contains("可选值：human、json"), "{}", bad.stderr);
     let unknown = run(&["score", WUHAN, "--detial"]);
-    assert!(unknown.stderr.contains("未知的参数 `--detial`"), "{}", unknown.stderr);
-    assert!(unknown.stderr.contains("是否想用 `--detail`？"), "{}", unknown.stderr);
+    assert!(
+        unknown.stderr.contains("未知的参数 `--detial`"),
+        "{}",
+        unknown.stderr
+    );
+    assert!(
+        unknown.stderr.contains("是否想用 `--detail`？"),
+        "{}",
+        unknown.stderr
+    );
     let missing = run(&["score", "reports-fixtures/no-such.txt"]);
     assert_eq!(missing.code, 2);
     assert!(missing.stderr.contains("无法读取"), "{}", missing.stderr);
@@ -69,17 +102,36 @@ fn usage_errors_and_help_are_in_chinese() {
     assert_eq!(help.code, 0);
     assert!(help.stdout.contains("用法："));
     assert!(help.stdout.contains("选项：\n"));
-    assert!(help.stdout.contains("用法：fazhi score [选项] <报告>..."), "{}", help.stdout);
+    assert!(
+        help.stdout.contains("用法：fazhi score [选项] <报告>..."),
+        "{}",
+        help.stdout
+    );
     for english in ["Usage:", "Options:", "Print help", "[default:"] {
-        assert!(!help.stdout.contains(english), "`{english}` in\n{}", help.stdout);
+        assert!(
+            !help.stdout.contains(english),
+            "`{english}` in\n{}",
+            help.stdout
+        );
     }
 }
 
 #[test]
 fn every_argument_has_a_help_line() {
     let out = run(&["--help"]);
-    assert!(!out.stdout.contains("explain --facts"), "a help line names an option that does not exist");
-    for command in ["score", "extract", "check", "test", "explain", "verify", "completions"] {
+    assert!(
+        !out.stdout.contains("explain --facts"),
+        "a help line names an option that does not exist"
+    );
+    for command in [
+        "score",
+        "extract",
+        "check",
+        "test",
+        "explain",
+        "verify",
+        "completions",
+    ] {
         let help = run(&[command, "--help"]).stdout;
         // An argument is followed by its help on the same line or on the next.
         let lines: Vec<&str> = help.lines().collect();
@@ -90,8 +142,13 @@ fn every_argument_has_a_help_line() {
                 continue;
             }
             let same_line = t.split("  ").filter(|w| !w.trim().is_empty()).count() >= 2;
-            let next_line = lines.get(i + 1).is_some_and(|n| n.starts_with("          ") && !n.trim().is_empty());
-            assert!(same_line || next_line, "`fazhi {command}`: no help for `{t}`");
+            let next_line = lines
+                .get(i + 1)
+                .is_some_and(|n| n.starts_with("          ") && !n.trim().is_empty());
+            assert!(
+                same_line || next_line,
+                "`fazhi {command}`: no help for `{t}`"
+            );
         }
     }
 }
@@ -102,7 +159,11 @@ fn bare_fazhi_shows_the_help_not_an_error_box() {
     assert_eq!(out.code, 2, "clap's convention for a missing command");
     assert!(out.stderr.contains("用法："), "{}", out.stderr);
     assert!(out.stderr.contains("score"), "{}", out.stderr);
-    assert!(!out.stderr.contains('×') && !out.stderr.contains("fazhi::cli"), "{}", out.stderr);
+    assert!(
+        !out.stderr.contains('×') && !out.stderr.contains("fazhi::cli"),
+        "{}",
+        out.stderr
+    );
 }
 
 // 2. Excel and memos.
@@ -112,7 +173,7 @@ fn the_xlsx_summary_has_a_sheet_of_reports_and_one_of_rules() {
     use calamine::{Data, Reader, Xlsx};
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("汇总.xlsx");
-    let out = run(&["score", "reports-fixtures", "--summary", "xlsx", "-o", path.to_str().unwrap()]);
+    let out = summary_to("xlsx", &path);
     assert_eq!(out.code, 0, "{}", out.stderr);
     let mut book: Xlsx<_> = calamine::open_workbook(&path).unwrap();
     assert_eq!(book.sheet_names(), ["报告", "规则"]);
@@ -123,7 +184,10 @@ fn the_xlsx_summary_has_a_sheet_of_reports_and_one_of_rules() {
     let wuhan = (1..6)
         .find(|&r| matches!(reports.get((r, 0)), Some(Data::String(f)) if f.contains("wuhan")))
         .unwrap();
-    assert_eq!(reports.get((wuhan, 1)), Some(&Data::String("江夏区人民政府".into())));
+    assert_eq!(
+        reports.get((wuhan, 1)),
+        Some(&Data::String("江夏区人民政府".into()))
+    );
     assert_eq!(reports.get((wuhan, 3)), Some(&Data::Float(76.97)));
     let rules = book.worksheet_range("规则").unwrap();
     assert!(rules.height() > 60);
@@ -149,27 +213,39 @@ fn the_xlsx_is_refused_on_a_terminal_and_goes_to_a_pipe() {
     let piped = run(&["score", "reports-fixtures", "--summary", "xlsx"]);
     assert_eq!(piped.code, 0);
     assert!(piped.stdout_bytes.starts_with(b"PK"));
-    let terminal = fazhi::cli::run(["fazhi", "score", "reports-fixtures", "--summary", "xlsx"], true);
+    let terminal = fazhi::cli::run(
+        ["fazhi", "score", "reports-fixtures", "--summary", "xlsx"],
+        true,
+    );
     assert_eq!(terminal.code, 2);
     assert!(terminal.stderr.contains("Excel 工作簿不能输出到终端"));
 }
 
 #[test]
 fn libreoffice_reads_the_csv_as_chinese() {
-    let Ok(status) = std::process::Command::new("soffice").arg("--version").output() else {
+    let Ok(status) = std::process::Command::new("soffice")
+        .arg("--version")
+        .output()
+    else {
         println!("note: soffice not found; the LibreOffice check of the CSV is skipped (apt-get install libreoffice-calc-nogui)");
         return;
     };
     assert!(status.status.success());
     let dir = tempfile::tempdir().unwrap();
     let csv = dir.path().join("summary.csv");
-    let out = run(&["score", "reports-fixtures", "--summary", "csv", "-o", csv.to_str().unwrap()]);
+    let out = summary_to("csv", &csv);
     assert_eq!(out.code, 0);
     // CSV → xlsx through LibreOffice's CSV import as UTF-8 (44 comma, 34 quote, 76 UTF-8, from
     // line 1; headless LibreOffice 7.4 otherwise assumes the system's legacy charset and ignores
     // the BOM), then read the cells back: the BOM must not end up in the first header.
     let converted = std::process::Command::new("soffice")
-        .args(["--headless", "--infilter=CSV:44,34,76,1", "--convert-to", "xlsx", "--outdir"])
+        .args([
+            "--headless",
+            "--infilter=CSV:44,34,76,1",
+            "--convert-to",
+            "xlsx",
+            "--outdir",
+        ])
         .arg(dir.path())
         .arg(&csv)
         .env("HOME", dir.path())
@@ -181,23 +257,36 @@ fn libreoffice_reads_the_csv_as_chinese() {
     let range = book.worksheet_range_at(0).unwrap().unwrap();
     assert_eq!(range.get((0, 0)), Some(&Data::String("文件".into())));
     assert_eq!(range.get((0, 1)), Some(&Data::String("发布单位".into())));
-    let issuers: Vec<String> = (1..6).filter_map(|r| range.get((r, 1)).map(|d| d.to_string())).collect();
+    let issuers: Vec<String> = (1..6)
+        .filter_map(|r| range.get((r, 1)).map(|d| d.to_string()))
+        .collect();
     assert!(issuers.iter().any(|i| i == "江夏区人民政府"), "{issuers:?}");
 }
 
 #[test]
 fn the_html_summary_keeps_issuers_on_one_line_and_shows_rule_titles() {
     let html = run(&["score", "reports-fixtures", "--summary", "html"]).stdout;
-    assert!(html.contains("td.issuer") && html.contains("white-space: nowrap"), "issuer column may not wrap");
+    assert!(
+        html.contains("td.issuer") && html.contains("white-space: nowrap"),
+        "issuer column may not wrap"
+    );
     assert!(html.contains("<td class=\"text issuer\">江夏区人民政府</td>"));
     // The rule's title first, its id small under it.
-    assert!(html.contains("行政机关负责人出庭应诉率达到100%<br><span class=\"id\">court_appearance</span>"), "{html}");
+    assert!(
+        html.contains(
+            "行政机关负责人出庭应诉率达到100%<br><span class=\"id\">court_appearance</span>"
+        ),
+        "{html}"
+    );
 }
 
 #[test]
 fn the_markdown_memo_follows_the_verdict_page() {
     let memo = run(&["score", WUHAN, "--format", "markdown"]).stdout;
-    let at = |heading: &str| memo.find(heading).unwrap_or_else(|| panic!("no {heading} in\n{memo}"));
+    let at = |heading: &str| {
+        memo.find(heading)
+            .unwrap_or_else(|| panic!("no {heading} in\n{memo}"))
+    };
     assert!(at("## 分项得分") < at("## 未达标与部分达标"));
     assert!(at("## 未达标与部分达标") < at("## 待补充材料"));
     assert!(at("## 待补充材料") < at("## 最值得改进的三项"));
@@ -210,8 +299,17 @@ fn the_markdown_memo_follows_the_verdict_page() {
 fn fail_under_applies_to_each_report_of_a_batch() {
     let out = run(&["score", "reports-fixtures", "--fail-under", "80"]);
     assert_eq!(out.code, 1, "{}", out.stderr);
-    assert!(out.stderr.contains("3 份报告的总分低于 --fail-under 80"), "{}", out.stderr);
-    assert!(out.stderr.contains("reports-fixtures/wuhan-jiangxia-2024.txt（76.97）"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("3 份报告的总分低于 --fail-under 80"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr
+            .contains("reports-fixtures/wuhan-jiangxia-2024.txt（76.97）"),
+        "{}",
+        out.stderr
+    );
     let ok = run(&["score", "reports-fixtures", "--fail-under", "60"]);
     assert_eq!(ok.code, 0, "{}", ok.stderr);
 }
@@ -219,15 +317,35 @@ fn fail_under_applies_to_each_report_of_a_batch() {
 #[test]
 fn a_batch_says_what_it_skipped_and_can_read_subfolders() {
     let out = run(&["score", "reports-fixtures"]);
-    assert!(out.stderr.contains("跳过 reports-fixtures/edge：子目录（读取子目录用 --recursive）"), "{}", out.stderr);
-    assert!(out.stderr.contains("跳过 reports-fixtures/chenzhou-2024.facts.toml：事实文件"), "{}", out.stderr);
-    assert!(out.stderr.contains("已评分 5 份，拒绝 0 份，跳过 "), "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("跳过 reports-fixtures/edge：子目录（读取子目录用 --recursive）"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr
+            .contains("跳过 reports-fixtures/chenzhou-2024.facts.toml：事实文件"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.contains("已评分 5 份，拒绝 0 份，跳过 "),
+        "{}",
+        out.stderr
+    );
     let dir = tempfile::tempdir().unwrap();
     std::fs::create_dir(dir.path().join("2024")).unwrap();
     std::fs::copy(WUHAN, dir.path().join("2024/jiangxia.txt")).unwrap();
     let flat = run(&["score", dir.path().to_str().unwrap()]);
     assert_eq!(flat.code, 2, "nothing to score without --recursive");
-    let deep = run(&["score", dir.path().to_str().unwrap(), "--recursive", "--summary", "json"]);
+    let deep = run(&[
+        "score",
+        dir.path().to_str().unwrap(),
+        "--recursive",
+        "--summary",
+        "json",
+    ]);
     assert_eq!(deep.code, 0, "{}", deep.stderr);
     assert!(deep.stdout.contains("jiangxia.txt"));
 }
@@ -241,7 +359,14 @@ fn a_batch_honours_or_refuses_the_format() {
     let sarif = run(&["score", "reports-fixtures", "--format", "sarif"]);
     assert_eq!(sarif.code, 2);
     assert!(sarif.stderr.contains("批量评分没有 `--format sarif` 格式"));
-    let both = run(&["score", "reports-fixtures", "--format", "json", "--summary", "csv"]);
+    let both = run(&[
+        "score",
+        "reports-fixtures",
+        "--format",
+        "json",
+        "--summary",
+        "csv",
+    ]);
     assert_eq!(both.code, 2);
 }
 
@@ -255,7 +380,11 @@ fn a_text_that_is_not_a_report_is_refused_unless_forced() {
     let hello = hello.to_str().unwrap();
     let refused = run(&["score", hello]);
     assert_eq!(refused.code, 2);
-    assert!(refused.stdout.is_empty(), "no score at all: {}", refused.stdout);
+    assert!(
+        refused.stdout.is_empty(),
+        "no score at all: {}",
+        refused.stdout
+    );
     assert!(refused.stderr.contains("fazhi::score::not-a-report"));
     assert!(refused.stderr.contains("篇幅过短"), "{}", refused.stderr);
     let forced = run(&["score", hello, "--force"]);
@@ -271,15 +400,32 @@ fn a_government_information_disclosure_report_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("gkbg.txt");
     let body = std::fs::read_to_string(WUHAN).unwrap();
-    std::fs::write(&path, format!("江夏区2024年政府信息公开工作年度报告\n{}", body.replace("法治政府建设", "政务公开"))).unwrap();
+    std::fs::write(
+        &path,
+        format!(
+            "江夏区2024年政府信息公开工作年度报告\n{}",
+            body.replace("法治政府建设", "政务公开")
+        ),
+    )
+    .unwrap();
     let out = run(&["score", path.to_str().unwrap()]);
     assert_eq!(out.code, 2);
-    assert!(out.stderr.contains("这是一份「政府信息公开工作年度报"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("这是一份「政府信息公开工作年度报"),
+        "{}",
+        out.stderr
+    );
 }
 
 #[test]
 fn the_five_real_reports_are_reports() {
-    for stem in ["chenzhou", "guangzhou-conghua-justice-bureau", "shijiazhuang-xinhua", "wuhan-jiangxia", "xiamen-huli"] {
+    for stem in [
+        "chenzhou",
+        "guangzhou-conghua-justice-bureau",
+        "shijiazhuang-xinhua",
+        "wuhan-jiangxia",
+        "xiamen-huli",
+    ] {
         let out = run(&["score", &format!("reports-fixtures/{stem}-2024.txt")]);
         assert_eq!(out.code, 0, "{stem}: {}", out.stderr);
     }
@@ -301,13 +447,35 @@ fn output_files_keep_their_mode_and_new_ones_follow_the_umask() {
     let existing = dir.path().join("existing.json");
     std::fs::write(&existing, "{}").unwrap();
     std::fs::set_permissions(&existing, std::fs::Permissions::from_mode(0o644)).unwrap();
-    assert_eq!(run(&["score", WUHAN, "--format", "json", "-o", existing.to_str().unwrap()]).code, 0);
+    assert_eq!(
+        run(&[
+            "score",
+            WUHAN,
+            "--format",
+            "json",
+            "-o",
+            existing.to_str().unwrap()
+        ])
+        .code,
+        0
+    );
     assert_eq!(mode(&existing), 0o644);
     // A new file gets what any program's new file gets here (0666 less the umask).
     let probe = dir.path().join("probe");
     std::fs::File::create(&probe).unwrap();
     let new = dir.path().join("new.json");
-    assert_eq!(run(&["score", WUHAN, "--format", "json", "-o", new.to_str().unwrap()]).code, 0);
+    assert_eq!(
+        run(&[
+            "score",
+            WUHAN,
+            "--format",
+            "json",
+            "-o",
+            new.to_str().unwrap()
+        ])
+        .code,
+        0
+    );
     assert_eq!(mode(&new), mode(&probe));
 }
 
@@ -319,8 +487,25 @@ fn output_writes_through_links_and_devices_and_never_over_its_input() {
     std::fs::write(&target, "old").unwrap();
     let link = dir.path().join("link.md");
     std::os::unix::fs::symlink(&target, &link).unwrap();
-    assert_eq!(run(&["score", WUHAN, "--format", "markdown", "-o", link.to_str().unwrap()]).code, 0);
-    assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink(), "the link stays a link");
+    assert_eq!(
+        run(&[
+            "score",
+            WUHAN,
+            "--format",
+            "markdown",
+            "-o",
+            link.to_str().unwrap()
+        ])
+        .code,
+        0
+    );
+    assert!(
+        std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink(),
+        "the link stays a link"
+    );
     assert!(std::fs::read_to_string(&target).unwrap().contains("江夏区"));
     // /dev/null stays a device.
     assert_eq!(run(&["score", WUHAN, "-o", "/dev/null"]).code, 0);
@@ -328,9 +513,18 @@ fn output_writes_through_links_and_devices_and_never_over_its_input() {
     // Its own input is never overwritten.
     let copy = dir.path().join("r.txt");
     std::fs::copy(WUHAN, &copy).unwrap();
-    let out = run(&["score", copy.to_str().unwrap(), "-o", copy.to_str().unwrap()]);
+    let out = run(&[
+        "score",
+        copy.to_str().unwrap(),
+        "-o",
+        copy.to_str().unwrap(),
+    ]);
     assert_eq!(out.code, 2);
-    assert!(out.stderr.contains("不能把结果写到输入文件"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("不能把结果写到输入文件"),
+        "{}",
+        out.stderr
+    );
     assert_eq!(std::fs::read(&copy).unwrap(), std::fs::read(WUHAN).unwrap());
 }
 
@@ -345,7 +539,10 @@ fn dash_is_standard_output_and_standard_input() {
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert!(out.stdout.contains("总分 76.97 / 100"), "{}", out.stdout);
     assert!(out.stdout.contains("报告文件：江夏.txt"));
-    assert!(!Path::new("-").exists() && !dir.path().join("-").exists(), "`-o -` made a file named -");
+    assert!(
+        !Path::new("-").exists() && !dir.path().join("-").exists(),
+        "`-o -` made a file named -"
+    );
     let name_alone = run(&["score", WUHAN, "--name", "x.txt"]);
     assert_eq!(name_alone.code, 2);
 }
@@ -354,10 +551,16 @@ fn dash_is_standard_output_and_standard_input() {
 fn no_option_is_silently_ignored() {
     let explain = run(&["explain", "court_appearance", "--format", "markdown"]);
     assert_eq!(explain.code, 2);
-    assert!(explain.stderr.contains("`--format markdown` 只用于 `--all`"));
+    assert!(explain
+        .stderr
+        .contains("`--format markdown` 只用于 `--all`"));
     let limit = run(&["score", WUHAN, "--fail-under", "150"]);
     assert_eq!(limit.code, 2);
-    assert!(limit.stderr.contains("超出总分范围 0 至 100"), "{}", limit.stderr);
+    assert!(
+        limit.stderr.contains("超出总分范围 0 至 100"),
+        "{}",
+        limit.stderr
+    );
     let detail = run(&["score", WUHAN, "--detail", "--format", "json"]);
     assert_eq!(detail.code, 2);
 }
@@ -374,7 +577,10 @@ fn colour_follows_no_color_and_term_dumb() {
     use fazhi::cli::color_wanted;
     use std::ffi::OsStr;
     assert!(color_wanted(true, None, Some(OsStr::new("xterm"))));
-    assert!(color_wanted(true, Some(OsStr::new("")), None), "an empty NO_COLOR does not count");
+    assert!(
+        color_wanted(true, Some(OsStr::new("")), None),
+        "an empty NO_COLOR does not count"
+    );
     assert!(!color_wanted(true, Some(OsStr::new("1")), None));
     assert!(!color_wanted(true, None, Some(OsStr::new("dumb"))));
     assert!(!color_wanted(false, None, None));

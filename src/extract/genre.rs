@@ -84,8 +84,10 @@ mod tests {
         assert!(reason("hello\n").contains("篇幅过短：只有 0 个汉字"));
         assert!(reason(&report("某区2024年政府信息公开工作年度报告", 400))
             .contains("「政府信息公开工作年度报告」"));
-        assert!(reason(&report("某区2024年统计工作总结", 400).replace("依法行政", "工作"))
-            .contains("标题"));
+        assert!(
+            reason(&report("某区2024年统计工作总结", 400).replace("依法行政", "工作"))
+                .contains("标题")
+        );
         let no_parts = format!("某区法治政府建设报告\n2024年。{}", "依法".repeat(200));
         assert!(reason(&no_parts).contains("分部分"));
         let no_year = report("某区法治政府建设年度报告", 400).replace("2024年,", "");

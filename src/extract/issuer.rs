@@ -26,9 +26,7 @@ static OPENING: Fixed = Fixed::new(|| {
     Regex::new(r"(?m)^\s*20[0-9]{2}年,?(?:在[^,。]{0,24}下,)?([\p{Han}]{1,8}?(?:区|市|县|旗|州|局))(?:坚持|以|深入|全面|紧紧|认真|在)").ok()
 });
 /// A city named in full: `《郴州市…》`, `中共郴州市委`.
-static CITY: Fixed = Fixed::new(|| {
-    Regex::new(r"(?:《|中共)([\p{Han}]{2,3}?市)").ok()
-});
+static CITY: Fixed = Fixed::new(|| Regex::new(r"(?:《|中共)([\p{Han}]{2,3}?市)").ok());
 /// A district or county with its city: `中共广州市从化区委`, `厦门市湖里区人民政府`.
 static CITY_DISTRICT: Fixed = Fixed::new(|| {
     Regex::new(r"(?:《|中共|^|[^\p{Han}])([\p{Han}]{2,3}?市)([\p{Han}]{2,3}?[区县])(?:委|人民政府|政府|司法局)").ok()
@@ -63,7 +61,9 @@ fn complete(named: &str, text: &str) -> Option<String> {
     if first == '我' {
         return match level {
             '市' => most_named_city(text).map(|c| format!("{c}人民政府")),
-            '区' | '县' => most_named_district(text, level).map(|(c, d)| format!("{c}{d}人民政府")),
+            '区' | '县' => {
+                most_named_district(text, level).map(|(c, d)| format!("{c}{d}人民政府"))
+            }
             _ => None,
         };
     }
@@ -171,7 +171,8 @@ mod tests {
     #[test]
     fn a_source_line_names_the_issuer() {
         assert_eq!(
-            issuer("2024年法治政府建设年度报告\n发布时间：2025-03-01\n来源：郴州市人民政府\n正文").as_deref(),
+            issuer("2024年法治政府建设年度报告\n发布时间：2025-03-01\n来源：郴州市人民政府\n正文")
+                .as_deref(),
             Some("郴州市人民政府")
         );
     }

@@ -8,7 +8,7 @@ use miette::Severity;
 use unicode_width::UnicodeWidthStr;
 
 use super::zh::punct;
-use super::{diagnostic, Context};
+use super::{diagnostic, percent, Context};
 use crate::check::RuleSet;
 use crate::diagnostic::{Code, Diag, Source};
 use crate::eval::{points_text, RuleResult, Scorecard};
@@ -234,11 +234,6 @@ pub fn table(ruleset: &RuleSet, card: &Scorecard) -> String {
         .max()
         .unwrap_or(0)
         .max(4);
-    let percent = |share: Option<rust_decimal::Decimal>| {
-        share.map_or("—".to_string(), |s| {
-            format!("{}%", (s * rust_decimal::Decimal::ONE_HUNDRED).round_dp(0))
-        })
-    };
     if combined {
         let _ = writeln!(out, "  {}  {:>6}  {:>6}  {:>6}", pad("分项", width), "权重", "覆盖", "实绩");
     } else {

@@ -8,7 +8,7 @@
 use std::fmt::Write as _;
 
 use super::zh::punct;
-use super::Context;
+use super::{percent, Context};
 use crate::eval::points_text;
 use crate::facts::Origin;
 use crate::syntax::ast::Outcome;
@@ -61,9 +61,6 @@ pub fn score(ctx: &Context<'_>) -> String {
         }
     }
 
-    let percent = |share: Option<rust_decimal::Decimal>| {
-        share.map_or("—".to_string(), |s| format!("{}%", (s * rust_decimal::Decimal::ONE_HUNDRED).round_dp(0)))
-    };
     let combined = card.numbers.is_some();
     out.push_str(if combined {
         "\n## 分项得分\n\n| 分项 | 权重 | 覆盖 | 实绩 |\n| --- | ---: | ---: | ---: |\n"

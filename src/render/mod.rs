@@ -62,6 +62,13 @@ pub struct AdviceItem<'a> {
     pub what: &'a str,
 }
 
+/// A share (0 to 1) as a whole percentage, `88%`; `—` when there is none.
+pub fn percent(share: Option<rust_decimal::Decimal>) -> String {
+    share.map_or("—".to_string(), |s| {
+        format!("{}%", (s * rust_decimal::Decimal::ONE_HUNDRED).round_dp(0))
+    })
+}
+
 /// One of the scoring model's three numbers as every format shows it.
 pub struct NumberLine {
     pub label: &'static str,

@@ -10,7 +10,7 @@ use std::fmt::Write as _;
 use unicode_width::UnicodeWidthStr;
 
 use super::zh::{punct, sentence};
-use super::Context;
+use super::{percent, Context};
 use crate::eval::{points_text, Level, RuleResult};
 use crate::syntax::ast::Outcome;
 
@@ -26,10 +26,18 @@ pub fn page(ctx: &Context<'_>) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "{}", heading(ctx));
     let _ = writeln!(out, "报告文件：{}", ctx.info.name);
-    for warning in ctx.warnings.iter().filter(|w| w.code == crate::diagnostic::Code::ScoreNotAReport) {
+    for warning in ctx
+        .warnings
+        .iter()
+        .filter(|w| w.code == crate::diagnostic::Code::ScoreNotAReport)
+    {
         let _ = writeln!(out, "\n！！ 注意：{}", punct(&warning.message));
     }
-    let grade = if card.grade.is_empty() { "—" } else { card.grade.as_str() };
+    let grade = if card.grade.is_empty() {
+        "—"
+    } else {
+        card.grade.as_str()
+    };
     let _ = writeln!(
         out,
         "\n总分 {} / {}  等级 {}",
@@ -61,18 +69,19 @@ pub fn page(ctx: &Context<'_>) -> String {
     }
 
     let combined = card.numbers.is_some();
-    let titles: Vec<String> = ruleset.sections.iter().map(|s| short(&s.title.text)).collect();
+    let titles: Vec<String> = ruleset
+        .sections
+        .iter()
+        .map(|s| short(&s.title.text))
+        .collect();
     let width = titles.iter().map(|t| t.width()).max().unwrap_or(0);
     if combined {
-        out.push_str("\n分项得分（得分 / 满分，覆盖：报告述及的要求所占分值，实绩：述及事项的得分率）\n");
+        out.push_str(
+            "\n分项得分（得分 / 满分，覆盖：报告述及的要求所占分值，实绩：述及事项的得分率）\n",
+        );
     } else {
         out.push_str("\n分项得分（得分 / 满分）\n");
     }
-    let percent = |share: Option<rust_decimal::Decimal>| {
-        share.map_or("—".to_string(), |s| {
-            format!("{}%", (s * rust_decimal::Decimal::ONE_HUNDRED).round_dp(0))
-        })
-    };
     for result in &card.sections {
         let Some(title) = titles.get(result.section) else {
             continue;
@@ -207,12 +216,10 @@ pub fn evidence_line(ctx: &Context<'_>, result: &RuleResult) -> String {
         .facts_read
         .iter()
         .filter_map(|id| ctx.facts.get(id)?.evidence.as_ref());
-    let found = words.chain(facts).find_map(|evidence| {
-        match ctx.report {
-            Some(report) => sentence(report, ctx.article, evidence, QUOTE_CHARS)
-                .map(|(line, text)| format!("原文（第 {line} 行）：「{text}」")),
-            None => Some(format!("原文（人工录入）：「{}」", evidence.quote)),
-        }
+    let found = words.chain(facts).find_map(|evidence| match ctx.report {
+        Some(report) => sentence(report, ctx.article, evidence, QUOTE_CHARS)
+            .map(|(line, text)| format!("原文（第 {line} 行）：「{text}」")),
+        None => Some(format!("原文（人工录入）：「{}」", evidence.quote)),
     });
     found.unwrap_or_else(|| {
         let labels: Vec<&str> = result
@@ -263,7 +270,10 @@ fn wrap_under(out: &mut String, first: &str, text: &str, indent: usize) {
         let closing = "，。；：、）」』》！？”".contains(c);
         // Nor is a number or a word cut in two, unless it runs far past the edge.
         let in_word = c.is_ascii_alphanumeric()
-            && line.chars().next_back().is_some_and(|p| p.is_ascii_alphanumeric())
+            && line
+                .chars()
+                .next_back()
+                .is_some_and(|p| p.is_ascii_alphanumeric())
             && used + w <= WIDTH + 8;
         if used + w > WIDTH && used > indent.len() && !closing && !in_word {
             out.push_str(line.trim_end());
@@ -287,8 +297,14 @@ mod tests {
 
     #[test]
     fn short_titles_drop_their_trailing_note() {
-        assert_eq!(short("政务服务事项全程网办率(地方考核惯例:90%以上)"), "政务服务事项全程网办率");
-        assert_eq!(short("二、健全政府机构职能体系"), "二、健全政府机构职能体系");
+        assert_eq!(
+            short("政务服务事项全程网办率(地方考核惯例:90%以上)"),
+            "政务服务事项全程网办率"
+        );
+        assert_eq!(
+            short("二、健全政府机构职能体系"),
+            "二、健全政府机构职能体系"
+        );
         assert_eq!(short("(全部)"), "（全部）");
     }
 

@@ -76,7 +76,12 @@ pub fn punct(text: &str) -> String {
 
 /// The report's sentence holding a piece of evidence, cut to about `limit` characters around
 /// it, and the line it starts on (1-based) in the original file.
-pub fn sentence(report: &Source, article: Option<&Source>, evidence: &Evidence, limit: usize) -> Option<(usize, String)> {
+pub fn sentence(
+    report: &Source,
+    article: Option<&Source>,
+    evidence: &Evidence,
+    limit: usize,
+) -> Option<(usize, String)> {
     let line = report
         .text
         .get(..evidence.span.start)
@@ -88,12 +93,17 @@ pub fn sentence(report: &Source, article: Option<&Source>, evidence: &Evidence, 
     };
     let ends = ['。', '！', '？', '；', '!', '?', ';', '\n'];
     let head = text.get(..span.start)?;
-    let start = head.rfind(ends).map_or(0, |i| i + head[i..].chars().next().map_or(1, char::len_utf8));
+    let start = head.rfind(ends).map_or(0, |i| {
+        i + head[i..].chars().next().map_or(1, char::len_utf8)
+    });
     let tail = text.get(span.end..)?;
     let end = span.end
-        + tail
-            .find(ends)
-            .map_or(tail.len(), |i| i + tail[i..].chars().next().map_or(0, |c| if c == '\n' { 0 } else { c.len_utf8() }));
+        + tail.find(ends).map_or(tail.len(), |i| {
+            i + tail[i..]
+                .chars()
+                .next()
+                .map_or(0, |c| if c == '\n' { 0 } else { c.len_utf8() })
+        });
     let before: Vec<char> = text.get(start..span.start)?.chars().collect();
     let quote = text.get(span.start..span.end)?;
     let after: Vec<char> = text.get(span.end..end)?.chars().collect();
@@ -131,11 +141,20 @@ mod tests {
             punct("《法治政府建设实施纲要(2021-2025年)》"),
             "《法治政府建设实施纲要（2021-2025年）》"
         );
-        assert_eq!(punct("改进建议(按可提高的总分排序):"), "改进建议（按可提高的总分排序）：");
-        assert_eq!(punct("合格率为80%(分档为地方考核惯例)"), "合格率为80%（分档为地方考核惯例）");
+        assert_eq!(
+            punct("改进建议(按可提高的总分排序):"),
+            "改进建议（按可提高的总分排序）："
+        );
+        assert_eq!(
+            punct("合格率为80%(分档为地方考核惯例)"),
+            "合格率为80%（分档为地方考核惯例）"
+        );
         assert_eq!(punct("规则 `a >= 90%`;按档次"), "规则 `a >= 90%`；按档次");
         assert_eq!(punct("`a:b`"), "`a:b`");
-        assert_eq!(punct("原文:「考试,合格」,得分"), "原文：「考试,合格」，得分");
+        assert_eq!(
+            punct("原文:「考试,合格」,得分"),
+            "原文：「考试,合格」，得分"
+        );
         assert_eq!(punct("共1,000件,占比"), "共1,000件，占比");
         assert_eq!(punct("see (docs) a:b"), "see (docs) a:b");
         assert_eq!(punct("时间12:30"), "时间12:30");
