@@ -90,6 +90,18 @@ enum Summary {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum CompareFormat {
+    /// 终端阅读的文字
+    Human,
+    /// 供程序读取的 JSON
+    Json,
+    /// 可贴入公文的 Markdown
+    Markdown,
+    /// 自成一体的网页
+    Html,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum ExplainFormat {
     /// 纯文本
     Text,
@@ -179,6 +191,24 @@ enum Command {
         /// 当初使用的人工事实文件。
         #[arg(long)]
         facts: Option<PathBuf>,
+    },
+    /// 对比同一单位两个年度的报告（或事实文件）：逐条规则说明变化及原因，以及各分项、三项数字和总分的变化。
+    Compare {
+        /// 上一年度的报告或事实文件。
+        #[arg(value_name = "上一年度")]
+        old: PathBuf,
+        /// 本年度的报告或事实文件。
+        #[arg(value_name = "本年度")]
+        new: PathBuf,
+        /// 规则文件（.fz）或其目录；不给则用内置规则集。
+        #[arg(long)]
+        rules: Option<PathBuf>,
+        /// 输出格式。
+        #[arg(long, value_enum, default_value_t = CompareFormat::Human)]
+        format: CompareFormat,
+        /// 写入此文件而不是标准输出（原子写入）；`-` 表示标准输出。
+        #[arg(long, short)]
+        output: Option<PathBuf>,
     },
     /// 输出 shell 补全脚本。
     Completions {
@@ -291,6 +321,16 @@ where
             rules,
             facts,
         } => session.verify(&output, &report, rules.as_deref(), facts.as_deref()),
+        Command::Compare {
+            old,
+            new,
+            rules,
+            format,
+            output,
+        } => {
+            let produced = session.compare(&old, &new, rules.as_deref(), format);
+            session.deliver(produced, output.as_deref(), &[old, new])
+        }
         Command::Completions { shell } => {
             let mut buffer = Vec::new();
             clap_complete::generate(shell, &mut command(), "fazhi", &mut buffer);
@@ -1041,6 +1081,41 @@ impl Session {
             found.skipped.len()
         ));
         Some(Produced { data, code })
+    }
+
+    fn compare(
+        &mut self,
+        old: &Path,
+        new: &Path,
+        rules: Option<&Path>,
+        format: CompareFormat,
+    ) -> Option<Produced> {
+        let ruleset = self.ruleset(rules)?;
+        let mut scored = Vec::new();
+        for path in [old, new] {
+            match score::score_path(&ruleset, path, None) {
+                Ok(s) => {
+                    self.report(&s.warnings);
+                    scored.push(s);
+                }
+                Err(diags) => {
+                    self.report(&diags);
+                    return None;
+                }
+            }
+        }
+        let [a, b] = scored.as_slice() else {
+            return None;
+        };
+        let (x, y) = (a.context(&ruleset), b.context(&ruleset));
+        let comparison = render::compare::compare(&x, &y);
+        let data = match format {
+            CompareFormat::Human => render::compare::human(&comparison),
+            CompareFormat::Json => json_text(&render::compare::to_json(&comparison)),
+            CompareFormat::Markdown => render::compare::markdown(&comparison),
+            CompareFormat::Html => render::compare::html(&comparison),
+        };
+        Some(Produced::text(data, EXIT_OK))
     }
 
     fn verify(

@@ -105,7 +105,7 @@ pub fn score_bytes(
                 match read::read_path(&path) {
                     Ok(doc) => Some(Source::new(path.display().to_string(), doc.source)),
                     Err(e) => {
-                        diags.push(Diag::warning(Code::FactsReport, format!("cannot read the report `{}`: {e}", path.display())).help("evidence is shown as quotes only; fix `[report] file` to show it in the report"));
+                        diags.push(Diag::warning(Code::FactsReport, format!("无法读取报告 `{}`：{e}", path.display())).help("证据只显示引文；改正 `[report] file` 后可在报告原文中显示"));
                         None
                     }
                 }
@@ -154,8 +154,8 @@ pub fn score_bytes(
     if let (Some(year), Some((from, to))) = (year, ruleset.effective) {
         if year < from.year || year > to.year {
             diags.push(
-                Diag::warning(Code::ScoreOutsideEffective, format!("the report covers {year}, outside the rule set's period {from} .. {to}"))
-                    .help("scores may not reflect the rules in force that year; use a rule set for that period with --rules"),
+                Diag::warning(Code::ScoreOutsideEffective, format!("报告年度为 {year} 年，不在规则集的适用期间 {from} 至 {to} 内"))
+                    .help("评分可能与该年度实行的要求不符；用 --rules 指定适用于该期间的规则集"),
             );
         }
     }
@@ -216,8 +216,8 @@ fn check_evidence(
 fn utf8_source(name: &str, bytes: &[u8]) -> Result<Source, Vec<Diag>> {
     let text = std::str::from_utf8(bytes).map_err(|_| {
         vec![
-            Diag::error(Code::CliIo, format!("`{name}` is not UTF-8 text"))
-                .help("save facts files as UTF-8"),
+            Diag::error(Code::CliIo, format!("`{name}` 不是 UTF-8 文本"))
+                .help("把事实文件另存为 UTF-8 编码"),
         ]
     })?;
     Ok(Source::new(

@@ -585,3 +585,44 @@ fn colour_follows_no_color_and_term_dumb() {
     assert!(!color_wanted(true, None, Some(OsStr::new("dumb"))));
     assert!(!color_wanted(false, None, None));
 }
+
+// 7. Year over year.
+
+fn compare(format: &str) -> fazhi::cli::Output {
+    run(&[
+        "compare",
+        WUHAN,
+        "reports-fixtures/compare/wuhan-jiangxia-2025.txt",
+        "--format",
+        format,
+    ])
+}
+
+#[test]
+fn compare_says_rule_by_rule_what_changed_and_why_in_every_format() {
+    let text = compare("human");
+    assert_eq!(text.code, 0, "{}", text.stderr);
+    for line in [
+        "江夏区人民政府 法治政府建设年度报告对比：2024年 → 2025年",
+        "总分 76.97 → 78.10（+1.13）  等级 合格 → 合格",
+        "统一行政执法人员资格管理：资格考试合格率（+0.50）：部分达标 0.50 / 1.00 → 达标 1.00 / 1.00",
+        "行政执法人员资格考试合格率：80% → 95%",
+        "2024年 第 15 行：「组织开展全区行政执法资格考试,考试合格72人,合格率达80%。」",
+        "全面实行政府权责清单制度：新出现（是）",
+        "文字表述：不再提及",
+    ] {
+        assert!(text.stdout.contains(line), "no `{line}` in\n{}", text.stdout);
+    }
+    assert!(
+        !text.stdout.contains("报告年度："),
+        "a new year alone is not a change"
+    );
+    insta::assert_snapshot!("compare_human", text.stdout);
+    let json: serde_json::Value = serde_json::from_str(&compare("json").stdout).unwrap();
+    assert_eq!(json["total"]["change"], "1.13");
+    insta::assert_json_snapshot!("compare_json", json);
+    insta::assert_snapshot!("compare_markdown", compare("markdown").stdout);
+    let html = compare("html").stdout;
+    assert!(html.contains("<html lang=\"zh-CN\">") && !html.contains("http"));
+    insta::assert_snapshot!("compare_html", html);
+}

@@ -1,6 +1,7 @@
 //! Rendering results: miette diagnostics and tables for people, JSON for pipelines. Every
 //! renderer takes one [`Context`]; none does I/O.
 
+pub mod compare;
 pub mod html;
 pub mod human;
 pub mod json;
