@@ -36,6 +36,12 @@ pub struct Row {
     /// The rules whose fix would raise this report's total most, most first.
     pub advice: Vec<AdviceItem>,
     pub input_sha256: String,
+    /// The same issuer's total in the earlier batch (`--compare-with`), when there is one.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "as_optional_points"
+    )]
+    pub previous_total: Option<Decimal>,
     /// Why the input does not look like an annual report, when it was scored anyway (`--force`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub not_a_report: Option<String>,
@@ -64,6 +70,27 @@ pub struct Failure {
 pub struct Batch {
     pub rows: Vec<Row>,
     pub failures: Vec<Failure>,
+    /// Whether rows were paired with an earlier year's (`--compare-with`).
+    pub compared: bool,
+}
+
+/// Pairs each report with the earlier year's report of the same issuer (`--compare-with`): its
+/// total goes into `previous_total`. Reports without a named issuer, or whose issuer the earlier
+/// batch lacks (or holds twice), stay unpaired.
+pub fn pair_with(batch: &mut Batch, earlier: &Batch) {
+    batch.compared = true;
+    for row in &mut batch.rows {
+        let Some(issuer) = &row.issuer else {
+            continue;
+        };
+        let mut same = earlier
+            .rows
+            .iter()
+            .filter(|r| r.issuer.as_ref() == Some(issuer));
+        if let (Some(previous), None) = (same.next(), same.next()) {
+            row.previous_total = Some(previous.total);
+        }
+    }
 }
 
 /// A path a batch did not take, and why (in Chinese, for the user).
@@ -232,6 +259,7 @@ fn score_one(
         outcomes: scored.card.rules.iter().map(|r| r.outcome).collect(),
         advice,
         input_sha256: scored.audit.input_sha256,
+        previous_total: None,
         not_a_report,
     })
 }
@@ -356,6 +384,12 @@ pub fn reports_table(ruleset: &RuleSet, batch: &Batch, ids: bool) -> Table {
         column(ids, "total", "总分"),
         column(ids, "grade", "等级"),
     ];
+    if batch.compared {
+        header.extend([
+            column(ids, "previous_total", "上年总分"),
+            column(ids, "total_change", "总分变化"),
+        ]);
+    }
     header.extend(ruleset.sections.iter().map(|s| {
         if ids {
             s.id.name.clone()
@@ -383,6 +417,14 @@ pub fn reports_table(ruleset: &RuleSet, batch: &Batch, ids: bool) -> Table {
                 points_text(row.total),
                 row.grade.clone(),
             ];
+            if batch.compared {
+                cells.push(row.previous_total.map(points_text).unwrap_or_default());
+                cells.push(
+                    row.previous_total
+                        .map(|p| points_text(row.total - p))
+                        .unwrap_or_default(),
+                );
+            }
             cells.extend(
                 row.sections
                     .iter()
@@ -559,6 +601,7 @@ pub fn to_json(ruleset: &RuleSet, batch: &Batch) -> serde_json::Value {
         "engine": { "name": "fazhi", "version": env!("CARGO_PKG_VERSION") },
         "ruleset": { "id": ruleset.id, "version": ruleset.version, "rules_sha256": ruleset.digest.rules_sha256 },
         "sections": ruleset.sections.iter().map(|s| serde_json::json!({ "id": s.id.name, "title": s.title.text, "weight": points_text(s.weight.value) })).collect::<Vec<_>>(),
+        "compared": batch.compared,
         "reports": batch.rows,
         "rules": stats,
         "common_gaps": gaps,
@@ -579,6 +622,9 @@ pub fn to_markdown(ruleset: &RuleSet, batch: &Batch) -> String {
         let _ = write!(out, ",{} 份无法评分", batch.failures.len());
     }
     out.push_str("。\n\n| 报告 | 发布单位 | 年度 | 总分 | 等级 |");
+    if batch.compared {
+        out.push_str(" 上年总分 | 总分变化 |");
+    }
     for section in &ruleset.sections {
         let _ = write!(
             out,
@@ -588,6 +634,9 @@ pub fn to_markdown(ruleset: &RuleSet, batch: &Batch) -> String {
         );
     }
     out.push_str("\n|---|---|---|---:|---|");
+    if batch.compared {
+        out.push_str("---:|---:|");
+    }
     out.push_str(&"---:|".repeat(ruleset.sections.len()));
     out.push('\n');
     for row in &batch.rows {
@@ -600,6 +649,14 @@ pub fn to_markdown(ruleset: &RuleSet, batch: &Batch) -> String {
             points_text(row.total),
             row.grade
         );
+        if batch.compared {
+            let previous = row.previous_total.map(points_text).unwrap_or_default();
+            let change = row
+                .previous_total
+                .map(|p| points_text(row.total - p))
+                .unwrap_or_default();
+            let _ = write!(out, " {previous} | {change} |");
+        }
         for score in &row.sections {
             let _ = write!(
                 out,
@@ -638,10 +695,10 @@ pub fn to_markdown(ruleset: &RuleSet, batch: &Batch) -> String {
     }
     let _ = writeln!(
         out,
-        "\n---\n\n审计记录:`{}`",
+        "\n---\n\n审计记录：`{}`",
         crate::audit::ruleset_line(ruleset)
     );
-    out
+    crate::render::zh::punct(&out)
 }
 
 /// The summary as a self-contained HTML page.

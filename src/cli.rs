@@ -553,6 +553,9 @@ struct ScoreJob {
     /// 批量评分并输出汇总（多个输入时默认为 csv）。
     #[arg(long, value_enum)]
     summary: Option<Summary>,
+    /// 批量评分时与此目录中上一年度的报告按发布单位配对，汇总中加上年总分和总分变化。
+    #[arg(long, value_name = "目录")]
+    compare_with: Option<PathBuf>,
     /// CSV 和 Excel 汇总的表头用英文标识（如 total）而不是中文（如 总分）。
     #[arg(long)]
     ids: bool,
@@ -818,6 +821,11 @@ impl Session {
                 "批量评分没有逐条说明（`--detail`）",
                 "单独为一份报告评分以查看逐条说明",
             ))
+        } else if !batch && job.compare_with.is_some() {
+            Some(usage(
+                "`--compare-with` 只用于批量评分",
+                "对比一份报告的两个年度：`fazhi compare 上一年度 本年度`",
+            ))
         } else if !batch && job.ids {
             Some(usage(
                 "`--ids` 只用于 CSV 和 Excel 汇总",
@@ -1001,15 +1009,22 @@ impl Session {
                 bar.inc(1);
             }
         };
-        let result = batch::score_all(
-            ruleset,
-            &found.files,
-            job.force,
-            job.issuer_kind.map(IssuerKind::from),
-            &tick,
-        );
+        let kind = job.issuer_kind.map(IssuerKind::from);
+        let mut result = batch::score_all(ruleset, &found.files, job.force, kind, &tick);
         if let Some(bar) = progress {
             bar.finish_and_clear();
+        }
+        if let Some(dir) = &job.compare_with {
+            let earlier = batch::inputs(std::slice::from_ref(dir), job.recursive);
+            if earlier.files.is_empty() {
+                self.fail(&usage(
+                    format!("`{}` 中没有可对比的报告", dir.display()),
+                    "`--compare-with` 给出存放上一年度报告的目录",
+                ));
+                return None;
+            }
+            let previous = batch::score_all(ruleset, &earlier.files, job.force, kind, &|| {});
+            batch::pair_with(&mut result, &previous);
         }
         for failure in &result.failures {
             self.stderr

@@ -626,3 +626,35 @@ fn compare_says_rule_by_rule_what_changed_and_why_in_every_format() {
     assert!(html.contains("<html lang=\"zh-CN\">") && !html.contains("http"));
     insta::assert_snapshot!("compare_html", html);
 }
+
+#[test]
+fn a_batch_compared_with_last_year_has_the_change_columns() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        "reports-fixtures/compare/wuhan-jiangxia-2025.txt",
+        dir.path().join("jiangxia.txt"),
+    )
+    .unwrap();
+    let this_year = dir.path().to_str().unwrap();
+    let csv = run(&["score", this_year, "--compare-with", "reports-fixtures"]);
+    assert_eq!(csv.code, 0, "{}", csv.stderr);
+    let lines: Vec<&str> = csv.stdout.lines().collect();
+    assert!(
+        lines[0].contains(",总分,等级,上年总分,总分变化,"),
+        "{}",
+        lines[0]
+    );
+    assert!(lines[1].contains(",78.10,合格,76.97,1.13,"), "{}", lines[1]);
+    let json = run(&[
+        "score",
+        this_year,
+        "--compare-with",
+        "reports-fixtures",
+        "--format",
+        "json",
+    ]);
+    let value: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    assert_eq!(value["reports"][0]["previous_total"], "76.97");
+    let single = run(&["score", WUHAN, "--compare-with", "reports-fixtures"]);
+    assert_eq!(single.code, 2);
+}
