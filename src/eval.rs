@@ -502,6 +502,20 @@ fn evaluate_rule(
             };
             result(outcome, earned, why, Some(Level::Described), description)
         }
+        // In the statutory section, what the text cannot show (a page without its publication
+        // date) is to be checked, not a failure: it leaves that number's denominator.
+        _ if outcome == Outcome::Unknown
+            && ruleset
+                .combination
+                .as_ref()
+                .is_some_and(|c| c.statutory_section == section_index) =>
+        {
+            let why = format!(
+                "报告未载明{},待核实:不计入法定内容与公开的得分,核实后补录(--facts)即可计分",
+                silent_or(&silent, "所需事实")
+            );
+            result(outcome, earned, why, Some(Level::Silent), None)
+        }
         _ => result(outcome, earned, reasoning, Some(Level::Silent), None),
     };
     out.message = match &rule.explain {

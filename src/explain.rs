@@ -4,7 +4,7 @@
 use std::fmt::Write as _;
 
 use crate::check::RuleSet;
-use crate::syntax::ast::{Missing, Partial, Rule, Section};
+use crate::syntax::ast::{CreditedLevel, Missing, Partial, Rule, Section};
 
 /// The explanation of one rule, or `None` when no rule has that id.
 pub fn rule(ruleset: &RuleSet, id: &str) -> Option<String> {
@@ -80,6 +80,27 @@ fn describe(ruleset: &RuleSet, section: &Section, rule: &Rule) -> String {
         Missing::NotApplicable => "本项不适用",
     };
     let _ = writeln!(out, "报告未提及时:{silence}");
+    if let Some((kinds, _)) = &rule.issuers {
+        let kinds: Vec<&str> = kinds.iter().map(|k| k.label()).collect();
+        let _ = writeln!(out, "适用的报告:{}的报告(其他报告本项不适用)", kinds.join("、"));
+    }
+    if !rule.mentions.is_empty() {
+        let share = |level| {
+            let (share, _) = ruleset.credit(section, rule, level);
+            share.normalize()
+        };
+        let _ = writeln!(
+            out,
+            "只有文字表述时:按本项分值的 {} 计;写在不足部分或以否定语气写出时为自认不足,按 {} 计",
+            share(CreditedLevel::Described),
+            share(CreditedLevel::Admitted)
+        );
+        let quoted: Vec<String> = rule.mentions.iter().map(|m| format!("`{}`", m.text)).collect();
+        let _ = writeln!(out, "  查找的表述:{}", quoted.join(" "));
+    }
+    if rule.deduct.is_some() && rule.require.is_none() {
+        let _ = writeln!(out, "扣分项:报告未述及违规情形时按满分起算");
+    }
     let facts = rule.facts_read();
     if !facts.is_empty() {
         let _ = writeln!(out, "读取的事实:");
@@ -166,7 +187,24 @@ pub fn all_markdown(ruleset: &RuleSet) -> String {
         .map(|(name, t)| format!("{name} ≥ {}", t.normalize()))
         .collect();
     let _ = writeln!(out, "等级:{}。\n", bands.join(","));
-    let _ = writeln!(out, "依据可信度:已核对(verified)= 已对照官方文本核对;据原文回忆(recalled)= 条款号与内容据原文回忆,待核对;地方考核惯例(local)= 中央文件未以此量化形式规定,是地方考核或报告的惯例。\n");
+    if let Some(combination) = &ruleset.combination {
+        let _ = writeln!(out, "总分的构成(docs/scoring.md):\n");
+        for part in &combination.parts {
+            let from = part.full_from.map_or(String::new(), |f| {
+                format!(",覆盖度达到 {}% 起全额计入", (f.value * rust_decimal::Decimal::ONE_HUNDRED).normalize())
+            });
+            let _ = writeln!(out, "- {} {} 分{from}:{}", part.number.label(), part.weight.value.normalize(), part.reason.text);
+        }
+        for credit in &ruleset.credits {
+            let label = match credit.level {
+                CreditedLevel::Described => "仅文字表述",
+                CreditedLevel::Admitted => "自认不足",
+            };
+            let _ = writeln!(out, "- {label}:按本项分值的 {} 计。{}", credit.share.value.normalize(), credit.reason.text);
+        }
+        out.push('\n');
+    }
+    let _ = writeln!(out, "依据可信度:已核对原文(verified)= 已对照法律法规或中央文件的正式文本逐条核对,条文支持本项要求;条文出处待核对(recalled)= 尚未找到可供核对的正式文本,条款号与内容有待核对;计分标准为地方考核惯例(local)= 法律依据已核对,但计分的数值标准是地方考核的惯例,中央文件未以此量化形式规定。各条依据的核对出处和原文见 docs/citations.md。\n");
     for section in &ruleset.sections {
         let _ = writeln!(
             out,

@@ -284,7 +284,7 @@ fn explain_a_rule() {
     Test::new(&["explain", "court_appearance"])
         .code(0)
         .stdout_has("court_appearance  行政机关负责人出庭应诉率达到100%")
-        .stdout_has("依据:纲要 七（二十三）")
+        .stdout_has("依据:《行政诉讼法》第三条第三款;地方考核惯例(出庭应诉率100%)(计分标准为地方考核惯例,非法定要求)")
         .stdout_has("读取的事实:")
         .stdout_has("court_appearance_rate")
         .stdout_has("admin_litigation_cases")

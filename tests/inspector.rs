@@ -33,9 +33,9 @@ fn score_prints_a_one_screen_chinese_verdict_without_codes_paths_or_patterns() {
     );
     for section in [
         "江夏区人民政府 2024年度法治政府建设年度报告 评分",
-        "总分 76.97 / 100  等级 合格",
+        "总分 71.82 / 100  等级 合格",
         "总分的构成",
-        "披露覆盖度       54.76%  → 16.43 / 30.00 分",
+        "披露覆盖度       54.76%  → 19.17 / 35.00 分",
         "（部分达标·仅文字表述，0.75 / 1.50 分）",
         "分项得分",
         "未达标与部分达标（9 项）",
@@ -188,7 +188,7 @@ fn the_xlsx_summary_has_a_sheet_of_reports_and_one_of_rules() {
         reports.get((wuhan, 1)),
         Some(&Data::String("江夏区人民政府".into()))
     );
-    assert_eq!(reports.get((wuhan, 3)), Some(&Data::Float(76.97)));
+    assert_eq!(reports.get((wuhan, 3)), Some(&Data::Float(71.82)));
     let rules = book.worksheet_range("规则").unwrap();
     assert!(rules.height() > 60);
     assert_eq!(rules.get((0, 2)), Some(&Data::String("要求".into())));
@@ -297,20 +297,20 @@ fn the_markdown_memo_follows_the_verdict_page() {
 
 #[test]
 fn fail_under_applies_to_each_report_of_a_batch() {
-    let out = run(&["score", "reports-fixtures", "--fail-under", "80"]);
+    let out = run(&["score", "reports-fixtures", "--fail-under", "75"]);
     assert_eq!(out.code, 1, "{}", out.stderr);
     assert!(
-        out.stderr.contains("3 份报告的总分低于 --fail-under 80"),
+        out.stderr.contains("2 份报告的总分低于 --fail-under 75"),
         "{}",
         out.stderr
     );
     assert!(
         out.stderr
-            .contains("reports-fixtures/wuhan-jiangxia-2024.txt（76.97）"),
+            .contains("reports-fixtures/wuhan-jiangxia-2024.txt（71.82）"),
         "{}",
         out.stderr
     );
-    let ok = run(&["score", "reports-fixtures", "--fail-under", "60"]);
+    let ok = run(&["score", "reports-fixtures", "--fail-under", "50"]);
     assert_eq!(ok.code, 0, "{}", ok.stderr);
 }
 
@@ -507,9 +507,14 @@ fn output_writes_through_links_and_devices_and_never_over_its_input() {
         "the link stays a link"
     );
     assert!(std::fs::read_to_string(&target).unwrap().contains("江夏区"));
-    // /dev/null stays a device.
-    assert_eq!(run(&["score", WUHAN, "-o", "/dev/null"]).code, 0);
-    assert!(!std::fs::metadata("/dev/null").unwrap().is_file());
+    // /dev/null stays a device (when it is one: another program on a shared machine may have
+    // replaced it, which this test must not mistake for fazhi's doing).
+    if std::fs::metadata("/dev/null").is_ok_and(|m| !m.is_file()) {
+        assert_eq!(run(&["score", WUHAN, "-o", "/dev/null"]).code, 0);
+        assert!(!std::fs::metadata("/dev/null").unwrap().is_file());
+    } else {
+        println!("note: /dev/null is not a device here; its check is skipped");
+    }
     // Its own input is never overwritten.
     let copy = dir.path().join("r.txt");
     std::fs::copy(WUHAN, &copy).unwrap();
@@ -537,7 +542,7 @@ fn dash_is_standard_output_and_standard_input() {
         &mut || std::fs::read(WUHAN),
     );
     assert_eq!(out.code, 0, "{}", out.stderr);
-    assert!(out.stdout.contains("总分 76.97 / 100"), "{}", out.stdout);
+    assert!(out.stdout.contains("总分 71.82 / 100"), "{}", out.stdout);
     assert!(out.stdout.contains("报告文件：江夏.txt"));
     assert!(
         !Path::new("-").exists() && !dir.path().join("-").exists(),
@@ -604,7 +609,7 @@ fn compare_says_rule_by_rule_what_changed_and_why_in_every_format() {
     assert_eq!(text.code, 0, "{}", text.stderr);
     for line in [
         "江夏区人民政府 法治政府建设年度报告对比：2024年 → 2025年",
-        "总分 76.97 → 78.10（+1.13）  等级 合格 → 合格",
+        "总分 71.82 → 72.21（+0.39）  等级 合格 → 合格",
         "统一行政执法人员资格管理：资格考试合格率（+0.50）：部分达标 0.50 / 1.00 → 达标 1.00 / 1.00",
         "行政执法人员资格考试合格率：80% → 95%",
         "2024年 第 15 行：「组织开展全区行政执法资格考试,考试合格72人,合格率达80%。」",
@@ -619,7 +624,7 @@ fn compare_says_rule_by_rule_what_changed_and_why_in_every_format() {
     );
     insta::assert_snapshot!("compare_human", text.stdout);
     let json: serde_json::Value = serde_json::from_str(&compare("json").stdout).unwrap();
-    assert_eq!(json["total"]["change"], "1.13");
+    assert_eq!(json["total"]["change"], "0.39");
     insta::assert_json_snapshot!("compare_json", json);
     insta::assert_snapshot!("compare_markdown", compare("markdown").stdout);
     let html = compare("html").stdout;
@@ -644,7 +649,7 @@ fn a_batch_compared_with_last_year_has_the_change_columns() {
         "{}",
         lines[0]
     );
-    assert!(lines[1].contains(",78.10,合格,76.97,1.13,"), "{}", lines[1]);
+    assert!(lines[1].contains(",72.21,合格,71.82,0.39,"), "{}", lines[1]);
     let json = run(&[
         "score",
         this_year,
@@ -654,7 +659,7 @@ fn a_batch_compared_with_last_year_has_the_change_columns() {
         "json",
     ]);
     let value: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
-    assert_eq!(value["reports"][0]["previous_total"], "76.97");
+    assert_eq!(value["reports"][0]["previous_total"], "71.82");
     let single = run(&["score", WUHAN, "--compare-with", "reports-fixtures"]);
     assert_eq!(single.code, 2);
 }

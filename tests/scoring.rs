@@ -284,7 +284,8 @@ fn deductions_are_capped_and_never_below_zero() {
         outcome(&rs, &[("lost", V::N("1000000"))], "lost"),
         (Outcome::Partial, dec("0.5"))
     );
-    assert_eq!(outcome(&rs, &[], "lost"), (Outcome::Unknown, dec("0")));
+    // A deduction starts from full points: silence states no violation.
+    assert_eq!(outcome(&rs, &[], "lost"), (Outcome::Pass, dec("2")));
 
     // Without a cap, at most all the points: never below 0.
     let rs = one_section("10", &rule("lost", "points 1 deduct 0.3 per lost"));
@@ -593,7 +594,13 @@ fn the_embedded_silent_report_scores_zero() {
     let (rs, _) = fazhi::check::load(fazhi::rules::embedded());
     let rs = rs.unwrap_or_else(|| panic!("embedded rules do not load"));
     let card = evaluate(&rs, &Facts::default());
-    assert!(card.rules.iter().all(|r| r.earned.is_zero()));
+    // Only the deduction rules keep their points (no violation stated); they are neutral in the
+    // three numbers, so the total is 0.
+    for r in &card.rules {
+        let rule = &rs.sections[r.section].rules[r.rule];
+        let deduction_only = rule.deduct.is_some() && rule.require.is_none();
+        assert_eq!(r.earned, if deduction_only { r.points } else { Decimal::ZERO }, "{}", rule.id.name);
+    }
     assert_eq!(card.total, dec("0.00"));
     assert_eq!(card.grade, "不合格");
 }

@@ -438,7 +438,12 @@ impl Checker<'_> {
             return None;
         };
         let Some(index) = sections.iter().position(|s| s.id.name == statutory.name) else {
-            self.error(header.file, Code::CheckUnknownRule, format!("`statutory` 指向的部分 `{}` 不存在", statutory.name), statutory.span, "未声明的部分", "写一个已声明的 section id".into());
+            let ids: Vec<&str> = sections.iter().map(|s| s.id.name.as_str()).collect();
+            let help = match suggest(&statutory.name, ids.iter().copied()) {
+                Some(near) => format!("是不是 `{near}`?写一个已声明的 section id"),
+                None => "写一个已声明的 section id".into(),
+            };
+            self.error(header.file, Code::CheckScoringModel, format!("`statutory` 指向的部分 `{}` 不存在", statutory.name), statutory.span, "未声明的部分", help);
             return None;
         };
         let sum: Decimal = header.combine.iter().map(|c| c.weight.value).sum();
@@ -459,10 +464,52 @@ impl Checker<'_> {
                 self.error(header.file, Code::CheckDuplicateEntry, format!("`combine {}` 写了两次", number.keyword()), second.span, "重复", "保留一条".into());
             }
         }
-        Some(Combination {
+        let combination = Combination {
             statutory_section: index,
             parts: header.combine.clone(),
-        })
+        };
+        self.monotone(header, sections, &combination);
+        Some(combination)
+    }
+
+    /// Addressing one more requirement, at the smallest credit any level earns, must never lower
+    /// the total. Adding a rule at share x to what a report addresses moves performance by
+    /// (x − P) × its points ÷ the points addressed, and coverage by its points ÷ the points that
+    /// apply; with performance scaled in proportion below coverage `from`, the total never falls
+    /// when coverage weight × from ≥ performance weight × (1 − x).
+    fn monotone(&mut self, header: &RulesetHeader, sections: &[Section], combination: &Combination) {
+        let performance = combination.weight(Combined::Performance);
+        if performance.is_zero() {
+            return;
+        }
+        let smallest = header
+            .credits
+            .iter()
+            .chain(sections.iter().flat_map(|s| s.credits.iter().chain(s.rules.iter().flat_map(|r| &r.credits))))
+            .map(|c| c.share.value)
+            .min()
+            .unwrap_or(Decimal::ZERO);
+        let from = combination.performance_full_from().unwrap_or(Decimal::ZERO);
+        let coverage = combination.weight(Combined::Coverage);
+        if coverage * from < performance * (Decimal::ONE - smallest) {
+            let span = header
+                .combine
+                .iter()
+                .find(|c| c.number == Combined::Performance)
+                .map_or(header.id.span, |c| c.span);
+            self.error(
+                header.file,
+                Code::CheckScoringModel,
+                format!(
+                    "总分不单调:覆盖度权重 {coverage} × 门槛 {}% 小于实绩权重 {performance} × (1 − 最低得分比例 {})",
+                    (from * Decimal::ONE_HUNDRED).normalize(),
+                    smallest.normalize()
+                ),
+                span,
+                "按这一组合,多写一项要求可能反而降低总分",
+                "提高 coverage 的权重或 `from` 门槛,降低 performance 的权重,或提高最低的 credit 比例,使 coverage × from ≥ performance × (1 − 最低 credit)".into(),
+            );
+        }
     }
 
     /// Two rules that take points away for the same fact make one figure cost twice.

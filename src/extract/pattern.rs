@@ -30,7 +30,7 @@ const GAP: &str = "[^。;!?\\n]{0,20}?";
 /// A linking verb, optionally after the rest of a list (`审查率、备案率、公开率均为100%` states
 /// all three): the list tail, then a change from last year (`由2023年的85%提升至`: the old value
 /// is skipped), then 均/全部/都, then the verb, each optional.
-const VERB: &str = "(?:(?:、|和|及|与)[^,。;、:\\n]{1,12}?)*(?:(?:由|从)[^,。;:\\n]{1,16}?(?:提升|提高|上升|增长|增加|增|下降|降低|减少|降)(?:至|到))?(?:均|全部|都|分别)?(?:达到了|达到|达|为|是|实现|保持|提升至|提高到|提升到|提高至|上升至|上升到|增至|共计|共|累计|合计)?(?:首次)?(?:达到)?(?:[0-9一二三四五六七八九]个)?";
+const VERB: &str = "(?:(?:、|和|及|与)[^,。;、:\\n]{1,12}?)*(?:(?:由|从)[^,。;:\\n]{1,16}?(?:提升|提高|上升|增长|增加|增|下降|降低|减少|降)(?:至|到))?(?:均|全部|都|分别)?(?:仅为|仅|只有|只)?(?:达到了|达到|达|为|是|实现|保持|提升至|提高到|提升到|提高至|上升至|上升到|增至|共计|共|累计|合计)?(?:首次)?(?:达到)?(?:[0-9一二三四五六七八九]个)?";
 
 /// What is wrong with a pattern, and where in its text (a byte range) when one place is to blame.
 #[derive(Debug, Clone, PartialEq, Eq)]

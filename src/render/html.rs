@@ -158,6 +158,9 @@ pub struct SectionView {
     pub score: Option<String>,
     pub earned: String,
     pub possible: String,
+    /// Under a combined total: the section's coverage and performance, as `72%`.
+    pub coverage: Option<String>,
+    pub performance: Option<String>,
     pub rules: Vec<RuleView>,
 }
 
@@ -191,6 +194,11 @@ pub struct RuleView {
 pub struct Part {
     pub text: String,
     pub code: bool,
+}
+
+/// A share as a whole percentage: `72%`.
+fn percent_text(share: rust_decimal::Decimal) -> String {
+    format!("{}%", (share * rust_decimal::Decimal::ONE_HUNDRED).round_dp(0))
 }
 
 /// Text cut at backtick pairs: `满足 `a > 1`,得…` gives text, code, text. An unpaired backtick
@@ -422,6 +430,8 @@ impl Page {
                     title: section.title.text.clone(),
                     weight: points_text(s.weight),
                     score: s.score.map(points_text),
+                    coverage: s.coverage.map(percent_text),
+                    performance: s.performance.map(percent_text),
                     earned: points_text(s.earned),
                     possible: points_text(s.possible),
                     rules,

@@ -272,15 +272,17 @@ pub struct Cite {
     pub standing_span: Span,
 }
 
-/// How far a citation was verified (domain.md §0: V/R/L).
+/// How far a citation was checked. Where each one was checked (source file or page, article,
+/// the quoted sentence) is recorded in docs/citations.md; a test keeps that table complete.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Standing {
-    /// V: checked against an official text.
+    /// Checked: the cited article was read in an official text and supports the requirement.
     Verified,
-    /// R: recalled from the official text, not re-read.
+    /// Not yet checked: the source could not be read; the keyword is kept for the DSL.
     Recalled,
-    /// L: a local-assessment convention, not a requirement stated in this form centrally.
+    /// The scoring threshold is a local-assessment convention; its legal footing (the first part
+    /// of the citation) is recorded as checked in docs/citations.md.
     Local,
 }
 
@@ -298,7 +300,7 @@ impl Standing {
         match self {
             Standing::Verified => "已核对原文",
             Standing::Recalled => "条文出处待核对",
-            Standing::Local => "地方考核惯例,非纲要原文要求",
+            Standing::Local => "计分标准为地方考核惯例,非法定要求",
         }
     }
 }
