@@ -302,10 +302,18 @@ pub fn human(c: &Comparison) -> String {
         }
     }
     let _ = writeln!(out, "\n逐条变化（{} 条规则）", c.rules.len());
+    rule_list(c, &mut out, ["  ", "", "     ", "       "]);
+    out
+}
+
+/// The changed rules as a numbered list: `marks` are the item's indent, the emphasis around its
+/// title, and the prefixes of a fact's line and of its quotes.
+fn rule_list(c: &Comparison, out: &mut String, marks: [&str; 4]) {
+    let [indent, strong, fact, quote_mark] = marks;
     for (i, r) in c.rules.iter().enumerate() {
         let _ = writeln!(
             out,
-            "  {}. {}（{}）：{} → {}",
+            "{indent}{}. {strong}{}{strong}（{}）：{} → {}",
             i + 1,
             r.title,
             signed(r.delta()),
@@ -313,15 +321,14 @@ pub fn human(c: &Comparison) -> String {
             r.new.text()
         );
         for f in &r.facts {
-            let _ = writeln!(out, "     {}", punct(&f.what()));
+            let _ = writeln!(out, "{fact}{}", punct(&f.what()));
             for (year, side) in [(&c.old_year, &f.old), (&c.new_year, &f.new)] {
                 if let Some((_, quote)) = side.as_ref().filter(|(_, q)| !q.is_empty()) {
-                    let _ = writeln!(out, "       {year} {quote}");
+                    let _ = writeln!(out, "{quote_mark}{year} {quote}");
                 }
             }
         }
     }
-    out
 }
 
 /// The comparison as JSON (docs/json.md, "Comparison").
@@ -375,25 +382,7 @@ pub fn markdown(c: &Comparison) -> String {
         }
     }
     let _ = writeln!(out, "\n## 逐条变化（{} 条规则）\n", c.rules.len());
-    for (i, r) in c.rules.iter().enumerate() {
-        let _ = writeln!(
-            out,
-            "{}. **{}**（{}）：{} → {}",
-            i + 1,
-            r.title,
-            signed(r.delta()),
-            r.old.text(),
-            r.new.text()
-        );
-        for f in &r.facts {
-            let _ = writeln!(out, "   - {}", punct(&f.what()));
-            for (year, side) in [(&c.old_year, &f.old), (&c.new_year, &f.new)] {
-                if let Some((_, quote)) = side.as_ref().filter(|(_, q)| !q.is_empty()) {
-                    let _ = writeln!(out, "     - {year} {quote}");
-                }
-            }
-        }
-    }
+    rule_list(c, &mut out, ["", "**", "   - ", "     - "]);
     out
 }
 
