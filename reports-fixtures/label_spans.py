@@ -2,9 +2,10 @@
 """Fill and verify the byte spans of hand-labelled facts files.
 
 Usage:
-    python3 label_spans.py [--check] [FILE.facts.toml ...]
+    python3 label_spans.py [--check] [FILE.facts.toml | DIR ...]
 
-Without file arguments, every *.facts.toml next to this script is processed.
+Without arguments, every *.facts.toml next to this script is processed; a
+directory argument stands for every *.facts.toml in it (e.g. `real real/held`).
 
 For each [facts.<id>] table the quote is looked up in the report named by
 [report].file (relative to the facts file).  The N-th occurrence is used when
@@ -60,7 +61,14 @@ CATALOGUE = {
 QUALIFIERS = {"at_least", "more_than", "about"}
 ALLOWED_KEYS = {"value", "qualifier", "quote", "span", "occurrence"}
 
-FULL_WIDTH = str.maketrans("０１２３４５６７８９．％", "0123456789.%")
+FULL_WIDTH = str.maketrans("０１２３４５６７８９．％萬億·", "0123456789.%万亿.")
+
+
+def plain(text):
+    """The quote as the value checks read it: half-width digits, simplified 万/亿, a middle dot
+    as the decimal point, and no spaces or line breaks between digits (29 757, 99·5 9%)."""
+    text = text.translate(FULL_WIDTH)
+    return re.sub(r"(?<=[\d.])\s+(?=[\d.%])", "", text)
 
 
 class Problems:
@@ -90,7 +98,7 @@ def check_value(fid, ftype, value, quote, where, problems):
             problems.add(where, f"bad date {value!r}")
             return
         y, mo, d = m.groups()
-        q = quote.translate(FULL_WIDTH)
+        q = plain(quote).replace("/", "-")
         if not (f"{y}-{mo}-{d}" in q or re.search(
                 rf"{y}\s*年\s*0?{int(mo)}\s*月\s*0?{int(d)}\s*日", q)):
             problems.add(where, f"date {value} not visible in quote")
@@ -100,7 +108,7 @@ def check_value(fid, ftype, value, quote, where, problems):
                                             and not value.startswith("0.")):
             problems.add(where, f"bad {ftype} {value!r}")
             return
-        q = quote.translate(FULL_WIDTH)
+        q = plain(quote)
         if ftype == "percent":
             if not re.search(rf"(?<![\d.]){re.escape(value)}(?![\d.])\s*%", q):
                 problems.add(where, f"percent {value} not followed by % in quote")
@@ -153,7 +161,8 @@ def process(path: Path, check_only: bool, problems: Problems) -> int:
         problems.add(str(path), f"cannot read TOML: {e}")
         return 0
     rep = doc.get("report", {})
-    for k in ("file", "issuer", "year"):
+    # `year` is optional: a notice or a news page may state no year of coverage.
+    for k in ("file", "issuer"):
         if k not in rep:
             problems.add(f"{path} [report]", f"missing {k}")
     if "file" not in rep:
@@ -239,7 +248,12 @@ def process(path: Path, check_only: bool, problems: Problems) -> int:
 def main(argv):
     check_only = "--check" in argv
     args = [a for a in argv if a != "--check"]
-    paths = [Path(a) for a in args] or sorted(Path(__file__).resolve().parent.glob("*.facts.toml"))
+    paths = []
+    for a in args:
+        path = Path(a)
+        paths.extend(sorted(path.glob("*.facts.toml")) if path.is_dir() else [path])
+    if not args:
+        paths = sorted(Path(__file__).resolve().parent.glob("*.facts.toml"))
     if not paths:
         print("no facts files", file=sys.stderr)
         return 1

@@ -140,6 +140,28 @@ pub fn table(comparison: &Comparison) -> String {
 /// made-up edge cases.
 pub const FIXTURE_DIRS: [&str; 2] = ["reports-fixtures", "reports-fixtures/edge"];
 
+/// The real development corpus: pages from other places nobody here wrote, hand-labelled
+/// (reports-fixtures/real/SOURCES.md). Extraction may be changed while looking at it.
+pub const REAL_DEV_DIR: &str = "reports-fixtures/real";
+
+/// The held-out part of the real corpus: never looked at while changing extraction; measured
+/// only to say how well extraction does on text it was not tuned for.
+pub const REAL_HELD_DIR: &str = "reports-fixtures/real/held";
+
+/// The labelled sets, named, in the order the harness prints them; the held-out set only when
+/// asked for.
+pub fn sets(with_held: bool) -> Vec<(&'static str, &'static str)> {
+    let mut sets = vec![
+        ("fixtures", FIXTURE_DIRS[0]),
+        ("edge", FIXTURE_DIRS[1]),
+        ("real dev", REAL_DEV_DIR),
+    ];
+    if with_held {
+        sets.push(("real held", REAL_HELD_DIR));
+    }
+    sets
+}
+
 /// [`measure_dir`] over several directories, merged.
 pub fn measure_dirs<P: AsRef<std::path::Path>>(dirs: &[P]) -> Result<Comparison, String> {
     let mut all = Comparison::default();

@@ -633,7 +633,26 @@ fn decide(
                 None => missing("部分得分所需事实"),
             },
         }),
-        Some((_, None)) => Some(missing("所需事实")),
+        // The requirement cannot be decided, but a tier or line of partial credit may be: a report
+        // that states enough for a tier earns it rather than nothing.
+        Some((require, None)) => Some(
+            match rule
+                .partial
+                .as_ref()
+                .and_then(|p| partial_credit(p, facts, points, snippet))
+                .filter(|(earned, _)| *earned > Decimal::ZERO)
+            {
+                Some((earned, why)) => graded(
+                    earned,
+                    format!(
+                        "报告的事实不足以判断 `{}`;{why},{}",
+                        snippet(require.span),
+                        of(earned.clamp(Decimal::ZERO, points))
+                    ),
+                ),
+                None => missing("所需事实"),
+            },
+        ),
         None => match &rule.partial {
             Some(partial) => match partial_credit(partial, facts, points, snippet) {
                 Some((earned, why)) => Some(graded(

@@ -141,16 +141,47 @@ pub fn default_scope(decl: &FactDecl) -> Scope {
 }
 
 static WHOLE_GOVERNMENT: Fixed = Fixed::new(|| {
-    Regex::new("全区|全市|全县|全旗|全州|全省|全镇|我区|我市|我县|区政府|市政府|县政府|全年").ok()
+    // Not 全年: it says when, not who (`全年共审结135件` is not a headline over `新受理151件`).
+    Regex::new("全区|全市|全县|全旗|全州|全省|全镇|全国|我区|我市|我县|本区|本市|本县|区政府|市政府|县政府").ok()
 });
 /// In the clause of the value itself (when the match began in an earlier clause): figures of
 /// lower governments or a sub-category.
 static VALUE_CLAUSE_PART: Fixed =
     Fixed::new(|| Regex::new("其中|下级|县市区|各县|各乡镇|各街道").ok());
 static SUB_CATEGORY: Fixed = Fixed::new(|| Regex::new("其中|协助|部分|个别|分别|重大疑难").ok());
+/// Villages and communities as the subject: `17427个村(居)实现法律顾问全覆盖` is about village
+/// legal advisers, not the government's own bodies. Such a flag is not evidence; such a count is
+/// a part.
+static VILLAGE_SCOPE: Fixed = Fixed::new(|| Regex::new("村\\((?:居|社区)\\)|村居|村级|社区").ok());
 /// Words before a value that make it a shortfall, not an achievement: `未达到执法人员5%`.
 static SHORTFALL: Fixed =
     Fixed::new(|| Regex::new("未达到|未达|不足|低于|尚未|没有达到|差距").ok());
+/// Words right before a flag's phrase that deny it: `尚未全面落实`, `未建立`, `没有实现`.
+static NEGATED_BEFORE: Fixed = Fixed::new(|| {
+    Regex::new("(?:尚未|仍未|未能|未|没有|从未)(?:全面|完全|有效|真正|严格|按要求)?(?:落实|执行|实行|推行|建立|实现|履行|开展|编制|公布|做到)?$").ok()
+});
+/// A denial inside a flag's phrase, where a gap let it in: `法律顾问没有实现全覆盖`.
+static NEGATED_INSIDE: Fixed =
+    Fixed::new(|| Regex::new("尚未|仍未|未能|没有|从未|未(?:全面|实现|建立|落实|达到|做到)").ok());
+/// A figure for several years, not the report's year: `新行政诉讼法实施两年来…受理16830件`,
+/// `五年来`, `近三年`. (`2024年以来` is the year itself and does not match.)
+static SEVERAL_YEARS: Fixed = Fixed::new(|| {
+    Regex::new("(?:^|[^0-9])(?:[两二三四五六七八九十]|[2-9])年(?:来|间|以来)|近(?:[两二三四五六七八九十]|[2-9])年").ok()
+});
+/// A date labelled as the day the document was signed or generated, which gives way to the day
+/// it was published: `成文日期: 2015-04-29 … 发布日期: 2015-05-06`.
+static SIGNED_DATE: Fixed = Fixed::new(|| Regex::new("^(?:成文|发文|生成|印发|签发)日期").ok());
+/// A line that starts a news page's list of links to other articles: their titles carry other
+/// places' and other years' figures (`上半年…纠错率13.7%`).
+const RELATED_ARTICLES: [&str; 7] = [
+    "相关阅读",
+    "相关新闻",
+    "相关文章",
+    "相关链接",
+    "推荐阅读",
+    "延伸阅读",
+    "热点推荐",
+];
 /// A value that is the previous year's: `由2023年的85%提升至98%` (85 is the old value).
 static PREVIOUS_YEAR_BEFORE: Fixed = Fixed::new(|| {
     Regex::new(
@@ -202,6 +233,10 @@ pub fn extract(ruleset: &RuleSet, document: &Document) -> Extraction {
         line_start += line.len();
         if line.trim().is_empty() {
             continue;
+        }
+        // A news page's list of other articles (相关阅读) ends what the page states.
+        if RELATED_ARTICLES.contains(&line.trim()) {
+            break;
         }
         // Parts start at sentence starts, so the whole sentence is in one part.
         let part = structure.part_at(offset);
@@ -258,6 +293,21 @@ pub fn extract(ruleset: &RuleSet, document: &Document) -> Extraction {
                     continue;
                 }
                 let candidate = match &value {
+                    // `尚未全面落实行政执法三项制度` says the opposite of the flag.
+                    None if decl.ty == FactType::Flag
+                        && (NEGATED_BEFORE.is_match(clause_before(
+                            text,
+                            whole_range.start,
+                            &['。', '\n', ';', ',', ':'],
+                        )) || NEGATED_INSIDE.is_match(&text[whole_range.clone()])
+                            || VILLAGE_SCOPE.is_match(clause_before(
+                                text,
+                                whole_range.start,
+                                &['。', '\n', ';', ','],
+                            ))) =>
+                    {
+                        None
+                    }
                     None if decl.ty == FactType::Flag => Some(Candidate {
                         value: Value::Flag(true),
                         qualifier: None,
@@ -520,6 +570,7 @@ fn rank(text: &str, at: usize, value: Option<usize>) -> Rank {
     // `全区调解案件7077件,其中,人民调解案件6280件,行政调解案件436件`: every figure after 其中
     // in the same sentence is a part of the one before it.
     if SUB_CATEGORY.is_match(clause)
+        || VILLAGE_SCOPE.is_match(clause)
         || sentence.contains("其中")
         || VALUE_CLAUSE_PART.is_match(value_clause)
     {
@@ -569,6 +620,9 @@ fn read_value(
         FactType::Flag => (Value::Flag(true), None),
     };
     if ty != FactType::Date && ty != FactType::Year {
+        if SEVERAL_YEARS.is_match(clause_before(text, value.start, &['。', '\n'])) {
+            return None;
+        }
         if SHORTFALL.is_match(clause_before(
             text,
             value.start,
@@ -591,7 +645,13 @@ fn read_value(
                 .and_then(|w| quantity::suffix_qualifier(w));
         }
     }
-    let rank = rank(text, whole.start, Some(value.start));
+    // Who a sentence speaks for says nothing about which year or day a report is: the first
+    // statement wins (a 区政府常务会议审议《…2022年度…报告》 later on is not a headline year).
+    let rank = match ty {
+        FactType::Date if SIGNED_DATE.is_match(&text[whole.clone()]) => Rank::Part,
+        FactType::Date | FactType::Year => Rank::Plain,
+        _ => rank(text, whole.start, Some(value.start)),
+    };
     Some(Candidate {
         value: typed,
         qualifier,
@@ -769,6 +829,86 @@ mod tests {
         assert_eq!(value(&text, "normative_docs_filed").as_deref(), Some("12"));
         let text = format!("{INTRO}全区调解案件7077件,其中,人民调解案件6280件。\n");
         assert_eq!(value(&text, "mediation_cases").as_deref(), Some("7077"));
+    }
+
+    #[test]
+    fn a_figure_for_several_years_is_not_the_years() {
+        let text = format!("{INTRO}新法实施两年来,全市共收到行政复议申请1683件。\n");
+        assert_eq!(value(&text, "reconsideration_cases"), None);
+        let text = format!("{INTRO}近三年累计调解矛盾纠纷9000件。\n");
+        assert_eq!(value(&text, "mediation_cases"), None);
+        let text = format!("{INTRO}2024年以来,全市共收到行政复议申请168件。\n");
+        assert_eq!(
+            value(&text, "reconsideration_cases").as_deref(),
+            Some("168")
+        );
+    }
+
+    #[test]
+    fn the_publication_date_beats_the_signing_date() {
+        let text = "成文日期:2025-01-10 发布日期:2025-01-15\n2024年法治政府建设情况报告\n";
+        assert_eq!(value(text, "published_on").as_deref(), Some("2025-01-15"));
+        let text = "成文日期:2025-01-10\n2024年法治政府建设情况报告\n";
+        assert_eq!(value(text, "published_on").as_deref(), Some("2025-01-10"));
+    }
+
+    #[test]
+    fn a_denied_flag_is_not_evidence() {
+        let text = format!("{INTRO}部分单位尚未全面落实行政执法三项制度。\n");
+        assert!(facts_of(&text)
+            .facts
+            .get("enforcement_three_systems")
+            .is_none());
+        let text = format!("{INTRO}全区全面落实行政执法三项制度。\n");
+        assert!(facts_of(&text)
+            .facts
+            .get("enforcement_three_systems")
+            .is_some());
+        let text = format!("{INTRO}党政机关法律顾问没有实现全覆盖。\n");
+        assert!(facts_of(&text)
+            .facts
+            .get("legal_adviser_full_coverage")
+            .is_none());
+    }
+
+    #[test]
+    fn the_first_year_wins_whoever_speaks_later() {
+        let text = "某区2024年度法治政府建设情况报告\n2024年,某区坚持依法行政。\n一、主要工作\n区政府常务会议审议《某区2023年度法治政府建设情况报告》。\n";
+        assert_eq!(value(text, "report_year").as_deref(), Some("2024"));
+    }
+
+    #[test]
+    fn villages_are_not_the_government() {
+        let text = format!("{INTRO}全区1200个村(社区)实现法律顾问全覆盖。\n");
+        assert!(facts_of(&text).facts.get("legal_adviser_full_coverage").is_none());
+        let text = format!("{INTRO}全区党政机关法律顾问实现全覆盖,300个村(居)实现法律顾问全覆盖。\n");
+        assert!(facts_of(&text).facts.get("legal_adviser_full_coverage").is_some());
+    }
+
+    #[test]
+    fn links_to_other_articles_are_not_the_pages_statements() {
+        let text = format!("{INTRO}全市行政复议机关新收案件70件。\n相关阅读\n上半年纠错率13.7%\n");
+        let extraction = facts_of(&text);
+        assert!(extraction
+            .facts
+            .get("reconsideration_correction_rate")
+            .is_none());
+        assert_eq!(value(&text, "reconsideration_cases").as_deref(), Some("70"));
+    }
+
+    #[test]
+    fn when_is_not_who() {
+        // 全年 says when; 以市政府为被申请人 is a subset even though it names the city government.
+        let text = format!("{INTRO}2024年新受理行政复议案件151件。全年共审结行政复议申请135件。\n");
+        assert_eq!(
+            value(&text, "reconsideration_cases").as_deref(),
+            Some("151")
+        );
+        let text = format!("{INTRO}全年本市各级行政复议机关共收到行政复议申请620件。全年以市政府为被申请人的复议案件60件。\n");
+        assert_eq!(
+            value(&text, "reconsideration_cases").as_deref(),
+            Some("620")
+        );
     }
 
     #[test]

@@ -97,9 +97,10 @@ impl Structure {
             let heading_like = TOP_HEADING.is_match(trimmed)
                 || (trimmed.chars().count() <= 40 && !trimmed.contains('。'));
             let next = if heading_like && current != Part::Header || TOP_HEADING.is_match(trimmed) {
-                if PLAN_WORDS.is_match(trimmed) {
+                let heading = heading_text(trimmed);
+                if PLAN_WORDS.is_match(heading) {
                     Some((start + lead, Part::Plan))
-                } else if SHORTCOMING_WORDS.is_match(trimmed) {
+                } else if SHORTCOMING_WORDS.is_match(heading) {
                     Some((start + lead, Part::Shortcomings))
                 } else if TOP_HEADING.is_match(trimmed) {
                     Some((start + lead, Part::Work))
@@ -144,6 +145,25 @@ impl Structure {
     pub fn starts(&self) -> &[(usize, Part)] {
         &self.starts
     }
+}
+
+/// Longest heading (in characters) read from a line that also holds body text.
+const SHARED_HEADING_MAX_CHARS: usize = 20;
+
+/// The heading's own words when a flattened web page put the heading and its body on one line
+/// (`一、总体情况 本年度报告…包括…存在的主要问题…`, where normalization removed the space): at
+/// most the first 20 characters before the first `,` `。` `;` or space. The body's words (问题,
+/// 安排) say nothing about the part. A line without `。` is all heading.
+fn heading_text(line: &str) -> &str {
+    if !line.contains('。') {
+        return line;
+    }
+    let end = line.find([' ', '。', ',', ';']).unwrap_or(line.len());
+    let end = line[..end]
+        .char_indices()
+        .nth(SHARED_HEADING_MAX_CHARS)
+        .map_or(end, |(i, _)| i);
+    &line[..end]
 }
 
 /// Unheaded moves to the shortcomings and then the plans inside a paragraph: each part starts
@@ -191,6 +211,22 @@ mod tests {
             vec![Part::Header, Part::Work, Part::Shortcomings, Part::Plan]
         );
         assert_eq!(found[2].0, "二、存在的问");
+    }
+
+    #[test]
+    fn a_heading_sharing_its_line_with_the_body_is_read_by_its_own_words() {
+        // A flattened page: the body lists the report's sections, 存在的主要问题 among them.
+        let text = "信息公开年度报告\n一、总体情况 本报告包括总体情况、存在的主要问题及改进情况。全年公开信息50条。\n二、存在的主要问题 一是更新不及时。\n";
+        assert_eq!(
+            heading_text("一、总体情况本报告包括总体情况、存在的主要问题。"),
+            "一、总体情况本报告包括总体情况、存在的主"
+        );
+        let found = parts(text);
+        assert_eq!(
+            found.iter().map(|(_, p)| *p).collect::<Vec<_>>(),
+            vec![Part::Header, Part::Work, Part::Shortcomings]
+        );
+        assert_eq!(found[1].0, "一、总体情况");
     }
 
     #[test]

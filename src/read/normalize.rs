@@ -120,10 +120,22 @@ fn normalize_line(source: &str, range: Range<usize>, out: &mut MapBuilder) {
     let Some(line) = source.get(range.clone()) else {
         return;
     };
+    // Traditional characters read as simplified ones (復議 → 复议): `fast2s` converts one
+    // character for one, so the n-th character of `simplified` stands for the n-th of `line`.
+    let simplified = fast2s::convert(line);
+    let mut simplified = simplified.chars();
+    let glosses = pinyin_glosses(line);
     let mut gap: Option<(Range<usize>, usize)> = None;
     for (i, c) in line.char_indices() {
+        let s = simplified.next().unwrap_or(c);
+        if glosses.iter().any(|g| g.contains(&i)) {
+            continue;
+        }
         let at = range.start + i..range.start + i + c.len_utf8();
-        let class = classify(c);
+        let class = match classify(c) {
+            Class::Keep if s != c => Class::Replace(s),
+            class => class,
+        };
         let next = match class {
             Class::Drop => continue,
             Class::Space => {
@@ -147,6 +159,43 @@ fn normalize_line(source: &str, range: Range<usize>, out: &mut MapBuilder) {
             _ => out.copy(source, at),
         }
     }
+}
+
+/// The byte ranges (within `line`) of mirror-site pinyin glosses: a parenthesis right after a
+/// Chinese character holding only a pinyin syllable with a tone mark, `區(qū)`, `發(fā)`,
+/// `數(shù)`. Such sites annotate characters at random; the annotation is not text.
+fn pinyin_glosses(line: &str) -> Vec<Range<usize>> {
+    let mut glosses = Vec::new();
+    let mut prev: Option<char> = None;
+    for (i, c) in line.char_indices() {
+        if matches!(c, '(' | '（') && prev.is_some_and(is_han) {
+            let body = &line[i + c.len_utf8()..];
+            if let Some(end) = body.find([')', '）']) {
+                let syllable = &body[..end];
+                let close = body[end..].chars().next().map_or(1, char::len_utf8);
+                if is_pinyin_syllable(syllable) {
+                    glosses.push(i..i + c.len_utf8() + end + close);
+                }
+            }
+        }
+        prev = Some(c);
+    }
+    glosses
+}
+
+fn is_han(c: char) -> bool {
+    matches!(c, '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}')
+}
+
+/// One pinyin syllable with a tone mark: 1–6 lowercase letters, at least one of them a vowel
+/// with a tone mark (so `(一)`, `(a)` or `(ab)` are never glosses).
+fn is_pinyin_syllable(s: &str) -> bool {
+    const TONED: &str = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ";
+    let count = s.chars().count();
+    (1..=6).contains(&count)
+        && s.chars().any(|c| TONED.contains(c))
+        && s.chars()
+            .all(|c| c.is_ascii_lowercase() || TONED.contains(c) || c == 'ü')
 }
 
 /// Decides whether a run of `run` spaces between `prev` and `next` stays (as one space).
@@ -387,6 +436,45 @@ mod tests {
         assert_eq!(check("法\u{200B}治\u{FEFF}政\u{200D}府"), "法治政府");
         assert_eq!(check("use\u{A0}APP\tnow"), "use APP now");
         assert_eq!(check("\u{3000}\u{3000}开展培训  \t"), "开展培训");
+    }
+
+    #[test]
+    fn reads_traditional_characters_as_simplified() {
+        assert_eq!(check("新收行政複議申請393件"), "新收行政复议申请393件");
+        assert_eq!(
+            check("調解矛盾糾紛1.1萬件,發布日期"),
+            "调解矛盾纠纷1.1万件,发布日期"
+        );
+        // Simplified text is left as it is.
+        assert_eq!(
+            check("全区行政复议案件审结率达100%"),
+            "全区行政复议案件审结率达100%"
+        );
+    }
+
+    #[test]
+    fn drops_mirror_site_pinyin_glosses() {
+        assert_eq!(
+            check("行政復(fù)議,全區(qū)調(diào)解"),
+            "行政复议,全区调解"
+        );
+        assert_eq!(check("發(fā)布日期:2024-01-02"), "发布日期:2024-01-02");
+        // Not glosses: an enumeration, a Latin word, text in parentheses.
+        assert_eq!(
+            check("(一)强化,办理(a)项,局(ABC)"),
+            "(一)强化,办理(a)项,局(ABC)"
+        );
+        assert_eq!(check("复议(含调解)"), "复议(含调解)");
+    }
+
+    #[test]
+    fn maps_offsets_through_conversion_and_glosses() {
+        let source = "全區(qū)新收復議申請39件";
+        let (text, map) = normalize(source);
+        assert_eq!(text, "全区新收复议申请39件");
+        let at = text.find("39").unwrap_or_default();
+        let back = map.map(at..at + 2);
+        assert_eq!(&source[back], "39");
     }
 
     #[test]
