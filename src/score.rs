@@ -29,6 +29,17 @@ pub struct Scored {
 }
 
 impl Scored {
+    /// Why this does not look like a 法治政府建设 annual report, if it does not (a report read
+    /// from a facts file is not judged: facts can come from any document).
+    pub fn not_a_report(&self) -> Option<String> {
+        let report = self.report.as_ref()?;
+        if is_facts_file(Path::new(&self.audit.input)) {
+            return None;
+        }
+        let text = self.article.as_ref().unwrap_or(report);
+        extract::genre::not_a_report(&text.text, self.info.year)
+    }
+
     pub fn context<'a>(&'a self, ruleset: &'a RuleSet) -> Context<'a> {
         Context {
             ruleset,
@@ -80,7 +91,7 @@ pub fn score_path_as(
         let path = dir.join(file);
         read::read_path(&path)
             .map(|doc| Source::new(path.display().to_string(), doc.source))
-            .map_err(|e| format!("cannot read the report `{}`: {e}", path.display()))
+            .map_err(|e| format!("无法读取报告 `{}`：{e}", path.display()))
     };
     score_bytes(
         ruleset,
@@ -118,7 +129,7 @@ pub fn score_bytes(
             Some(report_name) => match find_report(report_name) {
                 Ok(source) => Some(source),
                 Err(why) => {
-                    diags.push(Diag::warning(Code::FactsReport, why).help("evidence is shown as quotes only; fix `[report] file` to show it in the report"));
+                    diags.push(Diag::warning(Code::FactsReport, why).help("证据只显示引文；改正 `[report] file` 后可在报告原文中显示"));
                     None
                 }
             },
@@ -166,8 +177,8 @@ pub fn score_bytes(
     if let (Some(year), Some((from, to))) = (year, ruleset.effective) {
         if year < from.year || year > to.year {
             diags.push(
-                Diag::warning(Code::ScoreOutsideEffective, format!("the report covers {year}, outside the rule set's period {from} .. {to}"))
-                    .help("scores may not reflect the rules in force that year; use a rule set for that period with --rules"),
+                Diag::warning(Code::ScoreOutsideEffective, format!("报告年度为 {year} 年，不在规则集的适用期间 {from} 至 {to} 内"))
+                    .help("评分可能与该年度实行的要求不符；用 --rules 指定适用于该期间的规则集"),
             );
         }
     }
@@ -228,8 +239,8 @@ fn check_evidence(
 fn utf8_source(name: &str, bytes: &[u8]) -> Result<Source, Vec<Diag>> {
     let text = std::str::from_utf8(bytes).map_err(|_| {
         vec![
-            Diag::error(Code::CliIo, format!("`{name}` is not UTF-8 text"))
-                .help("save facts files as UTF-8"),
+            Diag::error(Code::CliIo, format!("`{name}` 不是 UTF-8 文本"))
+                .help("把事实文件另存为 UTF-8 编码"),
         ]
     })?;
     Ok(Source::new(

@@ -33,9 +33,12 @@ const ERROR: &str = include_str!("../../templates/serve/error.html");
 const CSS: &str = include_str!("../../assets/serve.css");
 const JS: &str = include_str!("../../assets/serve.js");
 
-/// The .xlsx summary, when a writer for it exists: set this to `Some(batch::to_xlsx)` (bytes of
-/// the workbook for a rule set and batch) and the batch page offers it next to the CSV.
-const XLSX: Option<fn(&RuleSet, &Batch) -> Vec<u8>> = None;
+/// The .xlsx summary: the command line's workbook (Chinese headers), or `None` if it could not
+/// be written.
+fn xlsx(ruleset: &RuleSet, batch: &Batch) -> Option<Vec<u8>> {
+    batch::to_xlsx(ruleset, batch, false).ok()
+}
+const XLSX: Option<fn(&RuleSet, &Batch) -> Option<Vec<u8>>> = Some(xlsx);
 
 
 fn outcome_label(keyword: &str) -> &'static str {
@@ -431,6 +434,7 @@ fn held_batch(app: &App) -> Batch {
             .map(|e| batch::row(&app.ruleset, e.name.clone(), &e.scored))
             .collect(),
         failures: Vec::new(),
+        compared: false,
     }
 }
 
@@ -439,15 +443,15 @@ pub async fn batch_download(State(app): State<Arc<App>>, Path(file): Path<String
     let ruleset = &app.ruleset;
     let summary = held_batch(&app);
     let (kind, data) = match file.as_str() {
-        "summary.csv" => ("text/csv; charset=utf-8", batch::to_csv(ruleset, &summary).into_bytes()),
+        "summary.csv" => ("text/csv; charset=utf-8", batch::to_csv(ruleset, &summary, false).into_bytes()),
         "summary.md" => ("text/markdown; charset=utf-8", batch::to_markdown(ruleset, &summary).into_bytes()),
         "summary.json" => ("application/json; charset=utf-8", crate::cli::json_text(&batch::to_json(ruleset, &summary)).into_bytes()),
         "summary.html" => match batch::to_html(ruleset, &summary) {
             Ok(html) => ("text/html; charset=utf-8", html.into_bytes()),
             Err(e) => return error_page(StatusCode::INTERNAL_SERVER_ERROR, &[request_error(format!("汇总网页生成失败:{e}")).help("这是 fazhi 的缺陷;请报告")], None),
         },
-        "summary.xlsx" => match XLSX {
-            Some(write) => ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", write(ruleset, &summary)),
+        "summary.xlsx" => match XLSX.and_then(|write| write(ruleset, &summary)) {
+            Some(bytes) => ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", bytes),
             None => return not_found("这个下载"),
         },
         _ => return not_found("这个下载"),
