@@ -9,11 +9,11 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 use rust_decimal::Decimal;
 use serde::Serialize;
+use unicode_width::UnicodeWidthStr;
 
 use crate::check::RuleSet;
 use crate::diagnostic::Diag;
 use crate::eval::points_text;
-use crate::score::score_path;
 use crate::syntax::ast::Outcome;
 
 /// Report files a directory contributes to a batch (facts files are taken only when named).
@@ -36,11 +36,22 @@ pub struct Row {
     /// The rules whose fix would raise this report's total most, most first.
     pub advice: Vec<AdviceItem>,
     pub input_sha256: String,
+    /// The same issuer's total in the earlier batch (`--compare-with`), when there is one.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "as_optional_points"
+    )]
+    pub previous_total: Option<Decimal>,
+    /// Why the input does not look like an annual report, when it was scored anyway (`--force`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub not_a_report: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct AdviceItem {
     pub rule: String,
+    /// The rule's title without its trailing note, for tables people read.
+    pub title: String,
     #[serde(serialize_with = "as_points")]
     pub gain: Decimal,
 }
@@ -59,38 +70,126 @@ pub struct Failure {
 pub struct Batch {
     pub rows: Vec<Row>,
     pub failures: Vec<Failure>,
+    /// Whether rows were paired with an earlier year's (`--compare-with`).
+    pub compared: bool,
 }
 
-/// The inputs named on the command line: files as given, directories expanded (not recursively)
-/// to their report files, sorted by name.
-pub fn inputs(paths: &[PathBuf]) -> Vec<PathBuf> {
-    let mut out = Vec::new();
+/// Pairs each report with the earlier year's report of the same issuer (`--compare-with`): its
+/// total goes into `previous_total`. Reports without a named issuer, or whose issuer the earlier
+/// batch lacks (or holds twice), stay unpaired.
+pub fn pair_with(batch: &mut Batch, earlier: &Batch) {
+    batch.compared = true;
+    for row in &mut batch.rows {
+        let Some(issuer) = &row.issuer else {
+            continue;
+        };
+        let mut same = earlier
+            .rows
+            .iter()
+            .filter(|r| r.issuer.as_ref() == Some(issuer));
+        if let (Some(previous), None) = (same.next(), same.next()) {
+            row.previous_total = Some(previous.total);
+        }
+    }
+}
+
+/// A path a batch did not take, and why (in Chinese, for the user).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Skipped {
+    pub path: PathBuf,
+    pub why: String,
+}
+
+/// What the command line's paths hold: the report files to score and what was left out.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Inputs {
+    pub files: Vec<PathBuf>,
+    pub skipped: Vec<Skipped>,
+}
+
+/// The inputs named on the command line: files as given, directories expanded to their report
+/// files sorted by name (subdirectories too when `recursive`). Everything a directory holds that
+/// is not taken is listed in `skipped` with the reason.
+pub fn inputs(paths: &[PathBuf], recursive: bool) -> Inputs {
+    let mut out = Inputs::default();
+    let mut visited = Vec::new();
     for path in paths {
         if path.is_dir() {
-            let mut found: Vec<PathBuf> = std::fs::read_dir(path)
-                .map(|entries| entries.filter_map(Result::ok).map(|e| e.path()).collect())
-                .unwrap_or_default();
-            found.retain(|p| {
-                p.is_file()
-                    && p.extension().is_some_and(|e| {
-                        REPORT_EXTENSIONS.iter().any(|r| e.eq_ignore_ascii_case(r))
-                    })
-            });
-            found.sort();
-            out.extend(found);
+            walk(path, recursive, &mut visited, &mut out);
         } else {
-            out.push(path.clone());
+            out.files.push(path.clone());
         }
     }
     out
 }
 
+fn walk(dir: &Path, recursive: bool, visited: &mut Vec<PathBuf>, out: &mut Inputs) {
+    // A link back up the tree is read once.
+    if let Ok(canonical) = dir.canonicalize() {
+        if visited.contains(&canonical) {
+            out.skipped.push(Skipped {
+                path: dir.to_path_buf(),
+                why: "已读取过的目录（符号链接）".into(),
+            });
+            return;
+        }
+        visited.push(canonical);
+    }
+    let mut entries: Vec<PathBuf> = match std::fs::read_dir(dir) {
+        Ok(entries) => entries.filter_map(Result::ok).map(|e| e.path()).collect(),
+        Err(e) => {
+            out.skipped.push(Skipped {
+                path: dir.to_path_buf(),
+                why: format!("无法读取目录：{e}"),
+            });
+            return;
+        }
+    };
+    entries.sort();
+    for path in entries {
+        let hidden = path
+            .file_name()
+            .is_some_and(|n| n.to_string_lossy().starts_with('.'));
+        let why = if hidden {
+            Some("隐藏文件".to_string())
+        } else if path.is_dir() {
+            if recursive {
+                walk(&path, recursive, visited, out);
+                continue;
+            }
+            Some("子目录（读取子目录用 --recursive）".to_string())
+        } else if !path.is_file() {
+            Some("不是普通文件".to_string())
+        } else if path
+            .extension()
+            .is_some_and(|e| REPORT_EXTENSIONS.iter().any(|r| e.eq_ignore_ascii_case(r)))
+        {
+            None
+        } else if crate::score::is_facts_file(&path) {
+            Some("事实文件（要评分请单独列出）".to_string())
+        } else {
+            Some("不是报告文件（只读 .txt、.html、.htm、.docx）".to_string())
+        };
+        match why {
+            None => out.files.push(path),
+            Some(why) => out.skipped.push(Skipped { path, why }),
+        }
+    }
+}
+
 /// Scores every input in parallel; `tick` is called once per finished report (for a progress bar).
-pub fn score_all(ruleset: &RuleSet, inputs: &[PathBuf], tick: &(dyn Fn() + Sync)) -> Batch {
+/// An input that does not look like an annual report is a failure unless `force`.
+pub fn score_all(
+    ruleset: &RuleSet,
+    inputs: &[PathBuf],
+    force: bool,
+    issuer_kind: Option<crate::syntax::ast::IssuerKind>,
+    tick: &(dyn Fn() + Sync),
+) -> Batch {
     let results: Vec<Result<Row, Failure>> = inputs
         .par_iter()
         .map(|path| {
-            let result = score_one(ruleset, path);
+            let result = score_one(ruleset, path, force, issuer_kind);
             tick();
             result
         })
@@ -105,12 +204,36 @@ pub fn score_all(ruleset: &RuleSet, inputs: &[PathBuf], tick: &(dyn Fn() + Sync)
     batch
 }
 
-fn score_one(ruleset: &RuleSet, path: &Path) -> Result<Row, Failure> {
+fn score_one(
+    ruleset: &RuleSet,
+    path: &Path,
+    force: bool,
+    issuer_kind: Option<crate::syntax::ast::IssuerKind>,
+) -> Result<Row, Failure> {
     let file = path.display().to_string();
-    let scored = score_path(ruleset, path, None).map_err(|diags| Failure {
-        file: file.clone(),
-        diags,
-    })?;
+    let scored =
+        crate::score::score_path_as(ruleset, path, None, issuer_kind).map_err(|diags| Failure {
+            file: file.clone(),
+            diags,
+        })?;
+    let not_a_report = scored.not_a_report();
+    if let (Some(why), false) = (&not_a_report, force) {
+        return Err(Failure {
+            file: file.clone(),
+            diags: vec![Diag::error(
+                crate::diagnostic::Code::ScoreNotAReport,
+                format!("`{file}` 看起来不是法治政府建设年度报告：{why}"),
+            )
+            .help("确实要评分时加 `--force`")],
+        });
+    }
+    Ok(row(ruleset, file, &scored))
+}
+
+/// Reduces a scored report to its summary row (also used by `fazhi serve` for reports held in
+/// memory).
+pub fn row(ruleset: &RuleSet, file: String, scored: &crate::score::Scored) -> Row {
+    let not_a_report = scored.not_a_report();
     let advice = crate::eval::advice(ruleset, &scored.card)
         .into_iter()
         .take(ADVICE_PER_REPORT)
@@ -123,16 +246,17 @@ fn score_one(ruleset: &RuleSet, path: &Path) -> Result<Row, Failure> {
                 .get(result.rule)?;
             Some(AdviceItem {
                 rule: rule.id.name.clone(),
+                title: crate::render::verdict::short(&rule.title.text),
                 gain: a.gain,
             })
         })
         .collect();
-    Ok(Row {
+    Row {
         file,
-        issuer: scored.info.issuer,
+        issuer: scored.info.issuer.clone(),
         year: scored.info.year,
         total: scored.card.total,
-        grade: scored.card.grade,
+        grade: scored.card.grade.clone(),
         sections: scored
             .card
             .sections
@@ -141,8 +265,10 @@ fn score_one(ruleset: &RuleSet, path: &Path) -> Result<Row, Failure> {
             .collect(),
         outcomes: scored.card.rules.iter().map(|r| r.outcome).collect(),
         advice,
-        input_sha256: scored.audit.input_sha256,
-    })
+        input_sha256: scored.audit.input_sha256.clone(),
+        previous_total: None,
+        not_a_report,
+    }
 }
 
 /// How one rule fared across the batch.
@@ -244,88 +370,215 @@ fn as_points_list<S: serde::Serializer>(
 /// How many common gaps the summaries list.
 pub const GAPS_LISTED: usize = 10;
 
-/// The summary as CSV: the report rows, a blank line, then one row per rule with its pass rate.
-pub fn to_csv(ruleset: &RuleSet, batch: &Batch) -> String {
-    let mut out = String::new();
+/// A table for people's spreadsheets: a header row and rows of cells.
+pub struct Table {
+    pub header: Vec<String>,
+    pub rows: Vec<Vec<String>>,
+}
+
+/// A column's name: Chinese for people, or the stable id with `--ids`.
+fn column(ids: bool, id: &str, zh: &str) -> String {
+    if ids { id } else { zh }.to_string()
+}
+
+/// One row per report, with the audit record on every row so that any row copied out of the
+/// table still says what produced it.
+pub fn reports_table(ruleset: &RuleSet, batch: &Batch, ids: bool) -> Table {
     let mut header = vec![
-        "file".to_string(),
-        "issuer".into(),
-        "year".into(),
-        "total".into(),
-        "grade".into(),
+        column(ids, "file", "文件"),
+        column(ids, "issuer", "发布单位"),
+        column(ids, "year", "年度"),
+        column(ids, "total", "总分"),
+        column(ids, "grade", "等级"),
     ];
-    header.extend(ruleset.sections.iter().map(|s| s.id.name.clone()));
-    header.extend(
-        [
-            "top_advice",
-            "input_sha256",
-            "engine",
-            "ruleset",
-            "rules_sha256",
-        ]
-        .map(String::from),
-    );
-    out.push_str(&csv_line(&header));
-    // The audit record on every row, so that any row copied out of the table still says what
-    // produced it.
+    if batch.compared {
+        header.extend([
+            column(ids, "previous_total", "上年总分"),
+            column(ids, "total_change", "总分变化"),
+        ]);
+    }
+    header.extend(ruleset.sections.iter().map(|s| {
+        if ids {
+            s.id.name.clone()
+        } else {
+            crate::render::verdict::short(&s.title.text)
+        }
+    }));
+    header.extend([
+        column(ids, "top_advice", "最值得改进的三项"),
+        column(ids, "input_sha256", "输入 sha256"),
+        column(ids, "engine", "引擎"),
+        column(ids, "ruleset", "规则集"),
+        column(ids, "rules_sha256", "规则 sha256"),
+    ]);
     let engine = crate::audit::engine();
     let ruleset_version = format!("{} {}", ruleset.id, ruleset.version);
-    for row in &batch.rows {
-        let mut cells = vec![
-            row.file.clone(),
-            row.issuer.clone().unwrap_or_default(),
-            row.year.map(|y| y.to_string()).unwrap_or_default(),
-            points_text(row.total),
-            row.grade.clone(),
-        ];
-        cells.extend(
-            row.sections
+    let rows = batch
+        .rows
+        .iter()
+        .map(|row| {
+            let mut cells = vec![
+                row.file.clone(),
+                row.issuer.clone().unwrap_or_default(),
+                row.year.map(|y| y.to_string()).unwrap_or_default(),
+                points_text(row.total),
+                row.grade.clone(),
+            ];
+            if batch.compared {
+                cells.push(row.previous_total.map(points_text).unwrap_or_default());
+                cells.push(
+                    row.previous_total
+                        .map(|p| points_text(row.total - p))
+                        .unwrap_or_default(),
+                );
+            }
+            cells.extend(
+                row.sections
+                    .iter()
+                    .map(|s| s.map(points_text).unwrap_or_default()),
+            );
+            let advice: Vec<String> = row
+                .advice
                 .iter()
-                .map(|s| s.map(points_text).unwrap_or_default()),
-        );
-        let advice: Vec<String> = row
-            .advice
-            .iter()
-            .map(|a| format!("{} +{}", a.rule, points_text(a.gain)))
-            .collect();
-        cells.push(advice.join("; "));
-        cells.push(row.input_sha256.clone());
-        cells.extend([
-            engine.clone(),
-            ruleset_version.clone(),
-            ruleset.digest.rules_sha256.clone(),
-        ]);
-        out.push_str(&csv_line(&cells));
-    }
-    out.push('\n');
-    out.push_str(&csv_line(
-        &[
-            "rule",
-            "section",
-            "title",
-            "pass",
-            "partial",
-            "fail",
-            "unknown",
-            "not_applicable",
-            "pass_rate",
-        ]
-        .map(String::from),
-    ));
-    for s in rule_stats(ruleset, &batch.rows) {
-        out.push_str(&csv_line(&[
-            s.rule.clone(),
-            s.section.clone(),
-            s.title.clone(),
-            s.pass.to_string(),
-            s.partial.to_string(),
-            s.fail.to_string(),
-            s.unknown.to_string(),
-            s.not_applicable.to_string(),
-            s.pass_rate.map(points_text).unwrap_or_default(),
-        ]));
+                .map(|a| {
+                    let name = if ids { &a.rule } else { &a.title };
+                    format!("{name} +{}", points_text(a.gain))
+                })
+                .collect();
+            cells.push(advice.join(if ids { "; " } else { "；" }));
+            cells.push(row.input_sha256.clone());
+            cells.extend([
+                engine.clone(),
+                ruleset_version.clone(),
+                ruleset.digest.rules_sha256.clone(),
+            ]);
+            cells
+        })
+        .collect();
+    Table { header, rows }
+}
+
+/// One row per rule: how it fared across the batch.
+pub fn rules_table(ruleset: &RuleSet, batch: &Batch, ids: bool) -> Table {
+    let header = [
+        ("rule", "规则标识"),
+        ("section", "分项"),
+        ("title", "要求"),
+        ("pass", "达标"),
+        ("partial", "部分达标"),
+        ("fail", "未达标"),
+        ("unknown", "无证据"),
+        ("not_applicable", "不适用"),
+        ("pass_rate", "达标率（%）"),
+    ]
+    .iter()
+    .map(|(id, zh)| column(ids, id, zh))
+    .collect();
+    let section_titles: Vec<(String, String)> = ruleset
+        .sections
+        .iter()
+        .map(|s| {
+            (
+                s.id.name.clone(),
+                crate::render::verdict::short(&s.title.text),
+            )
+        })
+        .collect();
+    let rows = rule_stats(ruleset, &batch.rows)
+        .into_iter()
+        .map(|s| {
+            let section = if ids {
+                s.section.clone()
+            } else {
+                section_titles
+                    .iter()
+                    .find(|(id, _)| *id == s.section)
+                    .map_or(s.section.clone(), |(_, t)| t.clone())
+            };
+            vec![
+                s.rule.clone(),
+                section,
+                s.title.clone(),
+                s.pass.to_string(),
+                s.partial.to_string(),
+                s.fail.to_string(),
+                s.unknown.to_string(),
+                s.not_applicable.to_string(),
+                s.pass_rate.map(points_text).unwrap_or_default(),
+            ]
+        })
+        .collect();
+    Table { header, rows }
+}
+
+/// A table as CSV for Excel: UTF-8 with a byte-order mark (without it, Excel on Chinese Windows
+/// reads GBK and shows mojibake), CRLF line ends, RFC 4180 quoting.
+pub fn table_csv(table: &Table) -> String {
+    let mut out = String::from("\u{FEFF}");
+    out.push_str(&csv_line(&table.header));
+    for row in &table.rows {
+        out.push_str(&csv_line(row));
     }
     out
+}
+
+/// The report table as CSV (`--summary csv`).
+pub fn to_csv(ruleset: &RuleSet, batch: &Batch, ids: bool) -> String {
+    table_csv(&reports_table(ruleset, batch, ids))
+}
+
+/// The rule table as CSV (`--summary rules-csv`).
+pub fn to_rules_csv(ruleset: &RuleSet, batch: &Batch, ids: bool) -> String {
+    table_csv(&rules_table(ruleset, batch, ids))
+}
+
+/// An Excel workbook: a sheet of reports and a sheet of rules, each with a frozen, bold header
+/// row and columns wide enough for their Chinese text.
+pub fn to_xlsx(
+    ruleset: &RuleSet,
+    batch: &Batch,
+    ids: bool,
+) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+    use rust_xlsxwriter::{Format, Workbook};
+    let mut workbook = Workbook::new();
+    let bold = Format::new().set_bold();
+    for (name, table) in [
+        ("报告", reports_table(ruleset, batch, ids)),
+        ("规则", rules_table(ruleset, batch, ids)),
+    ] {
+        let sheet = workbook.add_worksheet();
+        sheet.set_name(name)?;
+        let mut widths: Vec<usize> = table.header.iter().map(|h| h.width()).collect();
+        for (c, text) in table.header.iter().enumerate() {
+            sheet.write_string_with_format(0, col(c), text, &bold)?;
+        }
+        for (r, row) in table.rows.iter().enumerate() {
+            let r = u32::try_from(r + 1).unwrap_or(u32::MAX);
+            for (c, text) in row.iter().enumerate() {
+                // Scores and counts as numbers, so that Excel can sort and sum them.
+                match text.parse::<f64>() {
+                    Ok(number) if !text.is_empty() && c > 0 => {
+                        sheet.write_number(r, col(c), number)?
+                    }
+                    _ => sheet.write_string(r, col(c), text)?,
+                };
+                if let Some(w) = widths.get_mut(c) {
+                    *w = (*w).max(text.width());
+                }
+            }
+        }
+        for (c, width) in widths.iter().enumerate() {
+            // Display width counts a Chinese character as two, as Excel's column width does.
+            let width = u32::try_from((*width).clamp(6, 60) + 2).unwrap_or(62);
+            sheet.set_column_width(col(c), width)?;
+        }
+        sheet.set_freeze_panes(1, 0)?;
+    }
+    workbook.save_to_buffer()
+}
+
+fn col(c: usize) -> u16 {
+    u16::try_from(c).unwrap_or(u16::MAX)
 }
 
 /// RFC 4180 quoting: a field with a comma, quote or line break is quoted, quotes doubled.
@@ -340,7 +593,7 @@ fn csv_line(cells: &[String]) -> String {
             }
         })
         .collect();
-    format!("{}\n", quoted.join(","))
+    format!("{}\r\n", quoted.join(","))
 }
 
 /// The summary as JSON (docs/json.md, "Batch summary").
@@ -355,6 +608,7 @@ pub fn to_json(ruleset: &RuleSet, batch: &Batch) -> serde_json::Value {
         "engine": { "name": "fazhi", "version": env!("CARGO_PKG_VERSION") },
         "ruleset": { "id": ruleset.id, "version": ruleset.version, "rules_sha256": ruleset.digest.rules_sha256 },
         "sections": ruleset.sections.iter().map(|s| serde_json::json!({ "id": s.id.name, "title": s.title.text, "weight": points_text(s.weight.value) })).collect::<Vec<_>>(),
+        "compared": batch.compared,
         "reports": batch.rows,
         "rules": stats,
         "common_gaps": gaps,
@@ -375,6 +629,9 @@ pub fn to_markdown(ruleset: &RuleSet, batch: &Batch) -> String {
         let _ = write!(out, ",{} 份无法评分", batch.failures.len());
     }
     out.push_str("。\n\n| 报告 | 发布单位 | 年度 | 总分 | 等级 |");
+    if batch.compared {
+        out.push_str(" 上年总分 | 总分变化 |");
+    }
     for section in &ruleset.sections {
         let _ = write!(
             out,
@@ -384,6 +641,9 @@ pub fn to_markdown(ruleset: &RuleSet, batch: &Batch) -> String {
         );
     }
     out.push_str("\n|---|---|---|---:|---|");
+    if batch.compared {
+        out.push_str("---:|---:|");
+    }
     out.push_str(&"---:|".repeat(ruleset.sections.len()));
     out.push('\n');
     for row in &batch.rows {
@@ -396,6 +656,14 @@ pub fn to_markdown(ruleset: &RuleSet, batch: &Batch) -> String {
             points_text(row.total),
             row.grade
         );
+        if batch.compared {
+            let previous = row.previous_total.map(points_text).unwrap_or_default();
+            let change = row
+                .previous_total
+                .map(|p| points_text(row.total - p))
+                .unwrap_or_default();
+            let _ = write!(out, " {previous} | {change} |");
+        }
         for score in &row.sections {
             let _ = write!(
                 out,
@@ -434,10 +702,10 @@ pub fn to_markdown(ruleset: &RuleSet, batch: &Batch) -> String {
     }
     let _ = writeln!(
         out,
-        "\n---\n\n审计记录:`{}`",
+        "\n---\n\n审计记录：`{}`",
         crate::audit::ruleset_line(ruleset)
     );
-    out
+    crate::render::zh::punct(&out)
 }
 
 /// The summary as a self-contained HTML page.

@@ -9,12 +9,12 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 use rust_decimal::Decimal;
 
-use crate::syntax::ast::IssuerKind;
 use crate::check::{self, RuleSet};
 use crate::diagnostic::{Code, Diag, Source};
 use crate::eval::points_text;
 use crate::facts::Facts;
 use crate::render;
+use crate::syntax::ast::IssuerKind;
 use crate::{batch, extract, read, rules, score, testing};
 
 /// Exit codes, documented in README.md.
@@ -30,13 +30,14 @@ const SHOWN_PER_FILE: usize = 50;
 #[command(
     name = "fazhi",
     version,
-    about = "Scores 法治政府建设年度报告 against the 2021–2025 Outline and explains every point"
+    about = "按《法治政府建设实施纲要（2021-2025年）》为法治政府建设年度报告评分，并说明每一分的来由",
+    arg_required_else_help = true
 )]
 struct Cli {
-    /// Colour in diagnostics: auto (a terminal without NO_COLOR), always or never.
+    /// 诊断信息的颜色：auto（终端且未设 NO_COLOR、TERM 不是 dumb 时着色）、always 或 never。
     #[arg(long, global = true, value_enum, default_value_t = Color::Auto)]
     color: Color,
-    /// Print no warnings or progress; errors are still printed.
+    /// 不显示警告和进度，只显示错误。
     #[arg(long, short, global = true)]
     quiet: bool,
     #[command(subcommand)]
@@ -45,38 +46,69 @@ struct Cli {
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
 enum Color {
+    /// 终端上着色
     Auto,
+    /// 总是着色
     Always,
+    /// 不着色
     Never,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum Format {
+    /// 终端阅读的评分结论页（--detail 为逐条说明）
     Human,
+    /// 供程序读取的 JSON
     Json,
+    /// 可打印的审阅网页
     Html,
+    /// 可贴入公文的 Markdown
     Markdown,
+    /// 供代码审查工具读取的 SARIF 2.1.0
     Sarif,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum ExtractFormat {
+    /// 供程序读取的 JSON
     Json,
-    /// A facts file to correct and pass back with `fazhi score REPORT --facts FILE`.
+    /// 可修改的事实文件，改后用 `fazhi score REPORT --facts FILE` 传回
     Toml,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum Summary {
+    /// 各报告一行的 CSV（UTF-8 带 BOM，Excel 可直接打开）
     Csv,
+    /// 各规则一行的达标率 CSV（UTF-8 带 BOM）
+    RulesCsv,
+    /// Excel 工作簿：一张报告表、一张规则表（须用 -o 指定文件）
+    Xlsx,
+    /// 自成一体的汇总网页
     Html,
+    /// 供程序读取的 JSON
     Json,
+    /// 可贴入公文的 Markdown
     Markdown,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum CompareFormat {
+    /// 终端阅读的文字
+    Human,
+    /// 供程序读取的 JSON
+    Json,
+    /// 可贴入公文的 Markdown
+    Markdown,
+    /// 自成一体的网页
+    Html,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum ExplainFormat {
+    /// 纯文本
     Text,
+    /// Markdown（与 --all 一起使用，生成 docs/rules.md）
     Markdown,
 }
 
@@ -85,7 +117,7 @@ enum ExplainFormat {
 enum IssuerKindArg {
     /// 人民政府
     Government,
-    /// 政府部门(司法局等),只按其职责范围评分
+    /// 政府部门（司法局等），只按其职责范围评分
     Department,
 }
 
@@ -100,89 +132,112 @@ impl From<IssuerKindArg> for IssuerKind {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Score a report (.txt, .html, .docx) or a facts file (.toml, .json); several files or a
-    /// directory score as a batch with a summary.
+    /// 为一份报告（.txt、.html、.docx）或事实文件（.toml、.json）评分；多个文件或目录按批量评分并汇总。
     Score {
-        #[arg(required = true)]
+        /// 报告文件、事实文件或目录；`-` 表示从标准输入读取。
+        #[arg(required = true, value_name = "报告")]
         inputs: Vec<PathBuf>,
-        /// A `.fz` file or directory; the embedded default rule set otherwise.
-        #[arg(long)]
-        rules: Option<PathBuf>,
-        /// Facts entered by hand; they override what is extracted from the report.
-        #[arg(long)]
-        facts: Option<PathBuf>,
-        #[arg(long, value_enum, default_value_t = Format::Human)]
-        format: Format,
-        /// Exit 1 when the total is below this.
-        #[arg(long)]
-        fail_under: Option<Decimal>,
-        /// 报告出自人民政府(government)还是政府部门(department);默认从标题和开头判断。
-        #[arg(long, value_enum)]
-        issuer_kind: Option<IssuerKindArg>,
-        /// Show passing and not-applicable rules too.
-        #[arg(long, short)]
-        verbose: bool,
-        /// Score all inputs as a batch and print a comparison (the default for several inputs).
-        #[arg(long, value_enum)]
-        summary: Option<Summary>,
-        /// Write the output to this file (atomically) instead of standard output.
-        #[arg(long, short)]
-        output: Option<PathBuf>,
-        /// Let a facts file's `[report] file` name a report outside the facts file's folder.
-        #[arg(long)]
-        allow_report_outside: bool,
+        #[command(flatten)]
+        job: ScoreJob,
     },
-    /// Print the facts found in a report.
+    /// 列出从报告中找到的事实（任何网页或文档都可读取）。
     Extract {
+        /// 报告文件（.txt、.html、.docx）。
         report: PathBuf,
+        /// 规则文件（.fz）或其目录；不给则用内置规则集。
         #[arg(long)]
         rules: Option<PathBuf>,
+        /// 输出格式。
         #[arg(long, value_enum, default_value_t = ExtractFormat::Json)]
         format: ExtractFormat,
     },
-    /// Check rule files and report every problem.
+    /// 检查规则文件并列出全部问题。
     Check {
-        /// A `.fz` file or directory; the embedded default rule set otherwise.
+        /// 规则文件（.fz）或其目录；不给则检查内置规则集。单个没有 ruleset 头的文件按内置规则集检查。
         path: Option<PathBuf>,
     },
-    /// Run the tests written in rule files.
+    /// 运行规则文件中写的测试。
     Test {
+        /// 规则文件（.fz）或其目录；不给则用内置规则集。
         path: Option<PathBuf>,
-        /// Also warn about rules exercised by fewer than two tests.
+        /// 另外提示测试少于两个的规则。
         #[arg(long)]
         coverage: bool,
-        /// Run only the tests whose name contains this text.
-        #[arg(long)]
+        /// 只运行名称包含此文字的测试。
+        #[arg(long, value_name = "文字")]
         filter: Option<String>,
     },
-    /// Explain a rule (title, citation, facts read, scoring in words) or a fact (how it is found,
-    /// which rules read it); every rule with `--all`.
+    /// 说明一条规则（标题、依据、读取的事实、计分方式）或一个事实（如何查找、哪些规则读取）；--all 说明全部规则。
     Explain {
-        #[arg(required_unless_present = "all")]
+        /// 规则或事实的标识，如 court_appearance。
+        #[arg(required_unless_present = "all", value_name = "规则或事实")]
         rule: Option<String>,
+        /// 说明全部规则。
         #[arg(long)]
         all: bool,
+        /// 输出格式；markdown 只用于 --all。
         #[arg(long, value_enum, default_value_t = ExplainFormat::Text)]
         format: ExplainFormat,
+        /// 规则文件（.fz）或其目录；不给则用内置规则集。
         #[arg(long)]
         rules: Option<PathBuf>,
     },
-    /// Re-score a report and say whether a saved `--format json` output still matches it.
+    /// 重新评分，核对保存的 `--format json` 输出是否仍然一致。
     Verify {
+        /// 保存的 JSON 输出。
         output: PathBuf,
+        /// 当初评分的报告。
         report: PathBuf,
+        /// 规则文件（.fz）或其目录；不给则用内置规则集。
         #[arg(long)]
         rules: Option<PathBuf>,
+        /// 当初使用的人工事实文件。
         #[arg(long)]
         facts: Option<PathBuf>,
     },
-    /// Print shell completions.
-    Completions { shell: clap_complete::Shell },
+    /// Open the workbench in the browser: upload reports, rank them, correct facts, download.
+    Serve {
+        #[arg(long, default_value_t = crate::serve::DEFAULT_PORT)]
+        port: u16,
+        /// Listen on this address instead of 127.0.0.1 (other machines can then reach it).
+        #[arg(long)]
+        bind: Option<std::net::IpAddr>,
+        /// Open the start page in the default browser.
+        #[arg(long)]
+        open: bool,
+        #[arg(long)]
+        rules: Option<PathBuf>,
+    },
+    /// 对比同一单位两个年度的报告（或事实文件）：逐条规则说明变化及原因，以及各分项、三项数字和总分的变化。
+    Compare {
+        /// 上一年度的报告或事实文件。
+        #[arg(value_name = "上一年度")]
+        old: PathBuf,
+        /// 本年度的报告或事实文件。
+        #[arg(value_name = "本年度")]
+        new: PathBuf,
+        /// 规则文件（.fz）或其目录；不给则用内置规则集。
+        #[arg(long)]
+        rules: Option<PathBuf>,
+        /// 输出格式。
+        #[arg(long, value_enum, default_value_t = CompareFormat::Human)]
+        format: CompareFormat,
+        /// 写入此文件而不是标准输出（原子写入）；`-` 表示标准输出。
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
+    /// 输出 shell 补全脚本。
+    Completions {
+        /// bash、zsh、fish、elvish 或 powershell。
+        shell: clap_complete::Shell,
+    },
 }
 
 /// What a command writes; `main` copies it to the real streams.
 pub struct Output {
     pub stdout: String,
+    /// Binary output (an .xlsx workbook), written before `stdout`.
+    pub stdout_bytes: Vec<u8>,
     pub stderr: String,
     pub code: u8,
 }
@@ -190,45 +245,59 @@ pub struct Output {
 pub fn main() -> ExitCode {
     // Colour only when both streams are a terminal, so a redirected report never holds escapes.
     let terminal = std::io::stdout().is_terminal() && std::io::stderr().is_terminal();
-    let out = run(
-        std::env::args_os(),
-        terminal && std::env::var_os("NO_COLOR").is_none(),
+    let color = color_wanted(
+        terminal,
+        std::env::var_os("NO_COLOR").as_deref(),
+        std::env::var_os("TERM").as_deref(),
     );
+    let mut stdin = || {
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(&mut std::io::stdin(), &mut bytes).map(|_| bytes)
+    };
+    let out = run_with_stdin(std::env::args_os(), color, &mut stdin);
     // Diagnostics first, then the result, so a summary line ends the output.
     let _ = std::io::stderr().write_all(out.stderr.as_bytes());
+    let _ = std::io::stdout().write_all(&out.stdout_bytes);
     let _ = std::io::stdout().write_all(out.stdout.as_bytes());
     ExitCode::from(out.code)
 }
 
+/// Whether `--color auto` colours: on a terminal, unless `NO_COLOR` is set to something (an empty
+/// value does not count, as no-color.org says) or `TERM` is `dumb`.
+pub fn color_wanted(
+    terminal: bool,
+    no_color: Option<&std::ffi::OsStr>,
+    term: Option<&std::ffi::OsStr>,
+) -> bool {
+    terminal && no_color.is_none_or(|v| v.is_empty()) && term.is_none_or(|t| t != "dumb")
+}
+
 /// Runs the command line `args` (program name first). `terminal_color` is whether colour would
-/// be right for `--color auto`.
+/// be right for `--color auto`. Standard input reads as empty.
 pub fn run<I, T>(args: I, terminal_color: bool) -> Output
 where
     I: IntoIterator<Item = T>,
     T: Into<std::ffi::OsString> + Clone,
 {
-    let cli = match Cli::try_parse_from(args) {
+    run_with_stdin(args, terminal_color, &mut || Ok(Vec::new()))
+}
+
+/// [`run`] with what `-` as an input reads.
+pub fn run_with_stdin<I, T>(
+    args: I,
+    terminal_color: bool,
+    stdin: &mut dyn FnMut() -> std::io::Result<Vec<u8>>,
+) -> Output
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
+    let parsed = command()
+        .try_get_matches_from(args)
+        .and_then(|m| <Cli as clap::FromArgMatches>::from_arg_matches(&m));
+    let cli = match parsed {
         Ok(cli) => cli,
-        // `--help` and `--version` are output, not errors.
-        Err(e) if !e.use_stderr() => {
-            let mut stdout = e.to_string();
-            if !stdout.ends_with('\n') {
-                stdout.push('\n');
-            }
-            return Output {
-                stdout,
-                stderr: String::new(),
-                code: EXIT_OK,
-            };
-        }
-        Err(e) => {
-            let diag = usage_error(&e.render().to_string());
-            return Output {
-                stdout: String::new(),
-                stderr: render::diagnostic(&diag, terminal_color),
-                code: EXIT_INPUT,
-            };
-        }
+        Err(e) => return clap_error(&e, terminal_color),
     };
     let color = match cli.color {
         Color::Auto => terminal_color,
@@ -237,42 +306,14 @@ where
     };
     let mut session = Session {
         stdout: String::new(),
+        stdout_bytes: Vec::new(),
         stderr: String::new(),
         color,
         quiet: cli.quiet,
         terminal: terminal_color,
-        options: score::Options::default(),
     };
     let code = match cli.command {
-        Command::Score {
-            inputs,
-            rules,
-            facts,
-            format,
-            fail_under,
-            issuer_kind,
-            verbose,
-            summary,
-            output,
-            allow_report_outside,
-        } => {
-            session.options.report_outside = allow_report_outside;
-            session.options.issuer_kind = issuer_kind.map(IssuerKind::from);
-            let batch = summary.is_some() || inputs.len() > 1 || inputs.iter().any(|p| p.is_dir());
-            let produced = if batch {
-                session.batch(&inputs, rules.as_deref(), summary.unwrap_or(Summary::Csv))
-            } else {
-                session.score(
-                    &inputs[0],
-                    rules.as_deref(),
-                    facts.as_deref(),
-                    format,
-                    fail_under,
-                    verbose,
-                )
-            };
-            session.deliver(produced, output.as_deref())
-        }
+        Command::Score { inputs, job } => session.score_command(&inputs, &job, stdin),
         Command::Extract {
             report,
             rules,
@@ -296,39 +337,274 @@ where
             rules,
             facts,
         } => session.verify(&output, &report, rules.as_deref(), facts.as_deref()),
+        Command::Serve {
+            port,
+            bind,
+            open,
+            rules,
+        } => session.serve(port, bind, open, rules.as_deref()),
+        Command::Compare {
+            old,
+            new,
+            rules,
+            format,
+            output,
+        } => {
+            let produced = session.compare(&old, &new, rules.as_deref(), format);
+            session.deliver(produced, output.as_deref(), &[old, new])
+        }
         Command::Completions { shell } => {
             let mut buffer = Vec::new();
-            clap_complete::generate(
-                shell,
-                &mut <Cli as clap::CommandFactory>::command(),
-                "fazhi",
-                &mut buffer,
-            );
+            clap_complete::generate(shell, &mut command(), "fazhi", &mut buffer);
             session.stdout.push_str(&String::from_utf8_lossy(&buffer));
             EXIT_OK
         }
     };
     Output {
         stdout: session.stdout,
+        stdout_bytes: session.stdout_bytes,
         stderr: session.stderr,
         code,
     }
 }
 
+/// The command line with Chinese help: headings, the help and version flags, and a template.
+fn command() -> clap::Command {
+    localize(<Cli as clap::CommandFactory>::command(), true)
+}
+
+fn localize(mut cmd: clap::Command, root: bool) -> clap::Command {
+    use clap::{Arg, ArgAction};
+    cmd = cmd
+        .disable_help_flag(true)
+        .disable_help_subcommand(true)
+        .subcommand_help_heading("命令")
+        .subcommand_value_name("命令")
+        .help_template("{about-with-newline}\n{usage-heading} {usage}\n\n{all-args}{after-help}")
+        .arg(
+            Arg::new("help")
+                .short('h')
+                .long("help")
+                .action(ArgAction::Help)
+                .help("显示帮助"),
+        );
+    if root {
+        cmd = cmd.disable_version_flag(true).arg(
+            Arg::new("version")
+                .short('V')
+                .long("version")
+                .action(ArgAction::Version)
+                .help("显示版本"),
+        );
+    }
+    let ids: Vec<String> = cmd
+        .get_arguments()
+        .map(|a| a.get_id().to_string())
+        .collect();
+    for id in ids {
+        cmd = cmd.mut_arg(id, |a| {
+            let heading = if a.is_positional() {
+                "参数"
+            } else {
+                "选项"
+            };
+            a.help_heading(heading)
+        });
+    }
+    let names: Vec<String> = cmd
+        .get_subcommands()
+        .map(|c| c.get_name().to_string())
+        .collect();
+    for name in names {
+        cmd = cmd.mut_subcommand(name, |sub| localize(sub, false));
+    }
+    cmd
+}
+
+/// Clap's fixed English words in help and usage, in Chinese.
+fn zh_clap(text: &str) -> String {
+    [
+        ("Usage: ", "用法："),
+        ("Usage:", "用法："),
+        ("参数:\n", "参数：\n"),
+        ("选项:\n", "选项：\n"),
+        ("命令:\n", "命令：\n"),
+        ("[OPTIONS]", "[选项]"),
+        ("<COMMAND>", "<命令>"),
+        ("[default: ", "[默认："),
+        ("[possible values: ", "[可选值："),
+        ("Possible values:", "可选值："),
+        ("[aliases: ", "[别名："),
+        ("[alias: ", "[别名："),
+    ]
+    .iter()
+    .fold(text.to_string(), |t, (en, zh)| t.replace(en, zh))
+}
+
+/// `--help` and `--version` are output; bare `fazhi` shows the help on standard error with exit
+/// 2 (clap's convention); every other mistake is a Chinese diagnostic.
+fn clap_error(e: &clap::Error, color: bool) -> Output {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    let text = |s: String| {
+        let mut s = zh_clap(&s);
+        if !s.ends_with('\n') {
+            s.push('\n');
+        }
+        s
+    };
+    let output = |stdout: String, stderr: String, code: u8| Output {
+        stdout,
+        stdout_bytes: Vec::new(),
+        stderr,
+        code,
+    };
+    match e.kind() {
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
+            return output(text(e.render().to_string()), String::new(), EXIT_OK)
+        }
+        ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            return output(String::new(), text(e.render().to_string()), EXIT_INPUT)
+        }
+        _ => {}
+    }
+    let context = |kind: ContextKind| match e.get(kind) {
+        Some(ContextValue::String(s)) => s.clone(),
+        Some(ContextValue::Strings(list)) => list.join("、"),
+        Some(ContextValue::StyledStr(s)) => s.to_string(),
+        Some(ContextValue::StyledStrs(list)) => list
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join("、"),
+        Some(ContextValue::Number(n)) => n.to_string(),
+        _ => String::new(),
+    };
+    let arg = context(ContextKind::InvalidArg);
+    let value = context(ContextKind::InvalidValue);
+    let message = match e.kind() {
+        ErrorKind::InvalidValue => format!("`{arg}` 的值 `{value}` 无效"),
+        ErrorKind::ValueValidation => format!("`{arg}` 的值 `{value}` 无效：应为数字"),
+        ErrorKind::UnknownArgument => format!("未知的参数 `{arg}`"),
+        ErrorKind::InvalidSubcommand => {
+            format!("未知的命令 `{}`", context(ContextKind::InvalidSubcommand))
+        }
+        ErrorKind::MissingRequiredArgument => format!("缺少必需的参数：{arg}"),
+        ErrorKind::MissingSubcommand => "缺少命令".to_string(),
+        ErrorKind::ArgumentConflict => format!(
+            "`{arg}` 不能与 `{}` 同时使用",
+            context(ContextKind::PriorArg)
+        ),
+        ErrorKind::NoEquals => format!("`{arg}` 的值须用 `=` 连接"),
+        ErrorKind::TooManyValues | ErrorKind::TooFewValues | ErrorKind::WrongNumberOfValues => {
+            format!("`{arg}` 的值的个数不对")
+        }
+        ErrorKind::InvalidUtf8 => "命令行参数不是 UTF-8 文本".to_string(),
+        _ => "命令行有误".to_string(),
+    };
+    let mut help = Vec::new();
+    let valid = context(ContextKind::ValidValue);
+    if !valid.is_empty() {
+        help.push(format!("可选值：{valid}"));
+    }
+    for kind in [
+        ContextKind::SuggestedArg,
+        ContextKind::SuggestedSubcommand,
+        ContextKind::SuggestedValue,
+    ] {
+        let suggested = context(kind);
+        if !suggested.is_empty() {
+            help.push(format!("是否想用 `{suggested}`？"));
+        }
+    }
+    let usage = context(ContextKind::Usage);
+    if !usage.is_empty() {
+        help.push(zh_clap(usage.trim()));
+    }
+    help.push("运行 `fazhi --help` 或 `fazhi 命令 --help` 查看说明".to_string());
+    let diag = Diag::error(Code::CliUsage, message).help(help.join("\n"));
+    output(String::new(), render::diagnostic(&diag, color), EXIT_INPUT)
+}
+
 struct Session {
     stdout: String,
+    /// Binary output (a workbook), written before `stdout`.
+    stdout_bytes: Vec<u8>,
     stderr: String,
     color: bool,
     quiet: bool,
     /// Whether standard error is a terminal (for the progress bar).
     terminal: bool,
-    options: score::Options,
 }
 
 /// What a scoring command produced: the data to deliver and the exit code so far.
 struct Produced {
-    data: String,
+    data: Vec<u8>,
     code: u8,
+}
+
+impl Produced {
+    fn text(data: String, code: u8) -> Produced {
+        Produced {
+            data: data.into_bytes(),
+            code,
+        }
+    }
+}
+
+/// The options of `fazhi score`.
+#[derive(Debug, clap::Args)]
+struct ScoreJob {
+    /// 规则文件（.fz）或其目录；不给则用内置规则集。
+    #[arg(long)]
+    rules: Option<PathBuf>,
+    /// 人工录入的事实文件，覆盖从报告中提取的事实。
+    #[arg(long)]
+    facts: Option<PathBuf>,
+    /// 输出格式；批量评分时 json、html、markdown 给出相应的汇总。
+    #[arg(long, value_enum)]
+    format: Option<Format>,
+    /// 总分低于此值时退出码为 1（批量时任一报告低于即为 1）。
+    #[arg(long, value_name = "分数")]
+    fail_under: Option<Decimal>,
+    /// 报告出自人民政府（government）还是政府部门（department）；默认从标题和开头判断。
+    #[arg(long, value_enum)]
+    issuer_kind: Option<IssuerKindArg>,
+    /// 逐条说明每条规则（含规则位置、匹配表述和诊断代码），而不是一页结论。
+    #[arg(long, short = 'v', visible_alias = "verbose")]
+    detail: bool,
+    /// 批量评分并输出汇总（多个输入时默认为 csv）。
+    #[arg(long, value_enum)]
+    summary: Option<Summary>,
+    /// 批量评分时与此目录中上一年度的报告按发布单位配对，汇总中加上年总分和总分变化。
+    #[arg(long, value_name = "目录")]
+    compare_with: Option<PathBuf>,
+    /// CSV 和 Excel 汇总的表头用英文标识（如 total）而不是中文（如 总分）。
+    #[arg(long)]
+    ids: bool,
+    /// 读取目录时包括其子目录。
+    #[arg(long, short = 'r')]
+    recursive: bool,
+    /// 输入看起来不是法治政府建设年度报告时仍然评分（结果带醒目警告）。
+    #[arg(long)]
+    force: bool,
+    /// 从标准输入（`-`）读取时报告的名称，其扩展名决定读法（如 report.html）。
+    #[arg(long, value_name = "名称")]
+    name: Option<String>,
+    /// 写入此文件而不是标准输出（原子写入）；`-` 表示标准输出。
+    #[arg(long, short)]
+    output: Option<PathBuf>,
+    /// 允许事实文件的 `[report] file` 指向事实文件所在文件夹之外的报告。
+    #[arg(long)]
+    allow_report_outside: bool,
+}
+
+/// `-` as an input or output: standard input or output.
+fn is_dash(path: &Path) -> bool {
+    path.as_os_str() == "-"
+}
+
+fn usage(message: impl Into<String>, help: impl Into<String>) -> Diag {
+    Diag::error(Code::CliUsage, message).help(help)
 }
 
 impl Session {
@@ -356,17 +632,25 @@ impl Session {
         }
     }
 
-    /// Writes produced data to standard output or, atomically, to `output`.
-    fn deliver(&mut self, produced: Option<Produced>, output: Option<&Path>) -> u8 {
+    /// Writes produced data to standard output or to `output` (`-` is standard output).
+    fn deliver(
+        &mut self,
+        produced: Option<Produced>,
+        output: Option<&Path>,
+        inputs: &[PathBuf],
+    ) -> u8 {
         let Some(produced) = produced else {
             return EXIT_INPUT;
         };
-        match output {
+        match output.filter(|p| !is_dash(p)) {
             None => {
-                self.stdout.push_str(&produced.data);
+                match String::from_utf8(produced.data) {
+                    Ok(text) => self.stdout.push_str(&text),
+                    Err(e) => self.stdout_bytes = e.into_bytes(),
+                }
                 produced.code
             }
-            Some(path) => match write_atomically(path, produced.data.as_bytes()) {
+            Some(path) => match write_output(path, &produced.data, inputs) {
                 Ok(()) => produced.code,
                 Err(diag) => self.fail(&diag),
             },
@@ -398,7 +682,7 @@ impl Session {
     fn check(&mut self, path: Option<&Path>) -> u8 {
         let sources = match path.map(rules::from_path) {
             None => rules::embedded(),
-            Some(Ok(sources)) => sources,
+            Some(Ok(sources)) => with_embedded_header(sources),
             Some(Err(diag)) => return self.fail(&diag),
         };
         let files = sources.len();
@@ -410,7 +694,7 @@ impl Session {
             Some(rs) if errors == 0 => {
                 let rules = rs.rules().count();
                 self.stdout.push_str(&format!(
-                    "ok: {files} files, {} facts, {} sections, {rules} rules, {} tests; {warnings} warning(s)\n",
+                    "通过：{files} 个文件，{} 个事实，{} 个分项，{rules} 条规则，{} 个测试；{warnings} 个警告\n",
                     rs.facts.len(),
                     rs.sections.len(),
                     rs.tests.len()
@@ -419,7 +703,7 @@ impl Session {
             }
             _ => {
                 self.stdout
-                    .push_str(&format!("{errors} error(s), {warnings} warning(s)\n"));
+                    .push_str(&format!("{errors} 个错误，{warnings} 个警告\n"));
                 EXIT_FAILED
             }
         }
@@ -437,11 +721,11 @@ impl Session {
         for result in &results {
             if result.passed() {
                 self.stdout
-                    .push_str(&format!("test {} ... ok\n", result.name));
+                    .push_str(&format!("测试 {} … 通过\n", result.name));
             } else {
                 failed += 1;
                 self.stdout
-                    .push_str(&format!("test {} ... FAILED\n", result.name));
+                    .push_str(&format!("测试 {} … 失败\n", result.name));
                 for failure in &result.failures {
                     self.stdout.push_str(&format!("    {failure}\n"));
                 }
@@ -450,13 +734,11 @@ impl Session {
         if coverage {
             let diags = check::coverage(&ruleset);
             self.report(&diags);
-            self.stdout.push_str(&format!(
-                "coverage: {} rule(s) with fewer than two tests\n",
-                diags.len()
-            ));
+            self.stdout
+                .push_str(&format!("覆盖：{} 条规则的测试少于两个\n", diags.len()));
         }
         self.stdout.push_str(&format!(
-            "{} passed, {failed} failed\n",
+            "{} 个通过，{failed} 个失败\n",
             results.len() - failed
         ));
         if failed > 0 {
@@ -473,6 +755,18 @@ impl Session {
         format: ExplainFormat,
         path: Option<&Path>,
     ) -> u8 {
+        if !all && format == ExplainFormat::Markdown {
+            return self.fail(&usage(
+                "`--format markdown` 只用于 `--all`",
+                "说明一条规则或一个事实时只有文本格式；生成全部规则的文档：`fazhi explain --all --format markdown`",
+            ));
+        }
+        if all && rule_id.is_some() {
+            return self.fail(&usage(
+                "`--all` 不能与规则标识同时使用",
+                "说明一条规则：`fazhi explain 规则标识`；说明全部：`fazhi explain --all`",
+            ));
+        }
         let Some(ruleset) = self.ruleset(path) else {
             return EXIT_INPUT;
         };
@@ -499,12 +793,10 @@ impl Session {
                     .map(|(_, r)| r.id.name.as_str())
                     .chain(ruleset.facts.keys().map(String::as_str));
                 let help = match crate::diagnostic::suggest(id, names) {
-                    Some(s) => format!("did you mean `{s}`?"),
-                    None => "`fazhi explain --all` lists every rule".into(),
+                    Some(s) => format!("是否想查 `{s}`？"),
+                    None => "`fazhi explain --all` 列出全部规则".into(),
                 };
-                self.fail(
-                    &Diag::error(Code::CliUsage, format!("no rule or fact `{id}`")).help(help),
-                )
+                self.fail(&usage(format!("没有规则或事实 `{id}`"), help))
             }
         }
     }
@@ -542,25 +834,175 @@ impl Session {
         EXIT_OK
     }
 
+    /// `fazhi score`: checks the options against each other, then scores one report or a batch.
+    fn score_command(
+        &mut self,
+        inputs: &[PathBuf],
+        job: &ScoreJob,
+        stdin: &mut dyn FnMut() -> std::io::Result<Vec<u8>>,
+    ) -> u8 {
+        let batch = job.summary.is_some() || inputs.len() > 1 || inputs.iter().any(|p| p.is_dir());
+        let dash = inputs.iter().any(|p| is_dash(p));
+        let refused = if dash && inputs.len() > 1 {
+            Some(usage(
+                "标准输入（`-`）只能单独评分",
+                "把多份报告作为文件或目录给出",
+            ))
+        } else if job.name.is_some() && !dash {
+            Some(usage(
+                "`--name` 只用于从标准输入（`-`）读取",
+                "去掉 `--name`，或用 `-` 从标准输入读取报告",
+            ))
+        } else if batch && job.facts.is_some() {
+            Some(usage(
+                "批量评分不能使用 `--facts`",
+                "人工事实文件只对应一份报告：单独为该报告评分",
+            ))
+        } else if batch && job.detail {
+            Some(usage(
+                "批量评分没有逐条说明（`--detail`）",
+                "单独为一份报告评分以查看逐条说明",
+            ))
+        } else if !batch && job.compare_with.is_some() {
+            Some(usage(
+                "`--compare-with` 只用于批量评分",
+                "对比一份报告的两个年度：`fazhi compare 上一年度 本年度`",
+            ))
+        } else if !batch && job.ids {
+            Some(usage(
+                "`--ids` 只用于 CSV 和 Excel 汇总",
+                "与 `--summary csv`、`--summary rules-csv` 或 `--summary xlsx` 一起使用",
+            ))
+        } else if !batch && job.recursive {
+            Some(usage(
+                "`--recursive` 只用于目录",
+                "给出一个目录，或去掉 `--recursive`",
+            ))
+        } else if job.detail && job.format.is_some_and(|f| f != Format::Human) {
+            Some(usage(
+                "`--detail` 只用于终端输出",
+                "机读格式已包含每条规则；去掉 `--detail`",
+            ))
+        } else {
+            None
+        };
+        if let Some(diag) = refused {
+            return self.fail(&diag);
+        }
+        let Some(ruleset) = self.ruleset(job.rules.as_deref()) else {
+            return EXIT_INPUT;
+        };
+        if let Some(limit) = job.fail_under {
+            if limit < Decimal::ZERO || limit > ruleset.total {
+                return self.fail(&usage(
+                    format!(
+                        "`--fail-under {}` 超出总分范围 0 至 {}",
+                        limit.normalize(),
+                        ruleset.total.normalize()
+                    ),
+                    "给出 0 至满分之间的分数，如 `--fail-under 60`",
+                ));
+            }
+        }
+        let produced = if batch {
+            match batch_format(job.format, job.summary) {
+                Ok(summary) => self.batch(inputs, &ruleset, job, summary),
+                Err(diag) => {
+                    self.fail(&diag);
+                    None
+                }
+            }
+        } else if job.format == Some(Format::Human) || job.format.is_none() {
+            self.score(&inputs[0], &ruleset, job, Format::Human, stdin)
+        } else {
+            self.score(
+                &inputs[0],
+                &ruleset,
+                job,
+                job.format.unwrap_or(Format::Human),
+                stdin,
+            )
+        };
+        if produced.as_ref().is_some_and(|p| p.data.starts_with(b"PK"))
+            && job.output.as_deref().is_none_or(is_dash)
+            && self.terminal
+        {
+            return self.fail(&usage(
+                "Excel 工作簿不能输出到终端",
+                "用 `-o 汇总.xlsx` 写入文件",
+            ));
+        }
+        self.deliver(produced, job.output.as_deref(), inputs)
+    }
+
     fn score(
         &mut self,
         input: &Path,
-        rules: Option<&Path>,
-        corrections: Option<&Path>,
+        ruleset: &RuleSet,
+        job: &ScoreJob,
         format: Format,
-        fail_under: Option<Decimal>,
-        verbose: bool,
+        stdin: &mut dyn FnMut() -> std::io::Result<Vec<u8>>,
     ) -> Option<Produced> {
-        let ruleset = self.ruleset(rules)?;
-        let scored = match score::score_path_with(&ruleset, input, corrections, self.options) {
+        let result = if is_dash(input) {
+            let bytes = match stdin() {
+                Ok(bytes) => bytes,
+                Err(e) => {
+                    self.fail(
+                        &Diag::error(Code::CliIo, format!("无法读取标准输入：{e}"))
+                            .help("用管道或重定向提供报告，如 `fazhi score - < 报告.txt`"),
+                    );
+                    return None;
+                }
+            };
+            let name = job.name.as_deref().unwrap_or("标准输入.txt").to_string();
+            let corrections = match job.facts.as_deref() {
+                Some(path) => match crate::read::read_path_bytes(path) {
+                    Ok(bytes) => Some((path.display().to_string(), bytes)),
+                    Err(e) => {
+                        self.report(&[Diag::from(&e)]);
+                        return None;
+                    }
+                },
+                None => None,
+            };
+            // A facts file on standard input names its report relative to this directory.
+            let find_report = |file: &str| {
+                crate::read::read_path(Path::new(file))
+                    .map(|doc| Source::new(file.to_string(), doc.source))
+                    .map_err(|e| format!("无法读取报告 `{file}`：{e}"))
+            };
+            score::score_bytes(
+                ruleset,
+                &name,
+                &bytes,
+                corrections.as_ref().map(|(n, b)| (n.as_str(), b.as_slice())),
+                job.issuer_kind.map(IssuerKind::from),
+                &find_report,
+            )
+        } else {
+            let options = score::Options {
+                report_outside: job.allow_report_outside,
+                issuer_kind: job.issuer_kind.map(IssuerKind::from),
+            };
+            score::score_path_with(ruleset, input, job.facts.as_deref(), options)
+        };
+        let mut scored = match result {
             Ok(scored) => scored,
             Err(diags) => {
                 self.report(&diags);
                 return None;
             }
         };
+        if let Some(why) = scored.not_a_report() {
+            let diag = not_a_report(&scored.info.name, &why, job.force);
+            if !job.force {
+                self.report(&[diag]);
+                return None;
+            }
+            scored.warnings.insert(0, diag);
+        }
         self.report(&scored.warnings);
-        let ctx = scored.context(&ruleset);
+        let ctx = scored.context(ruleset);
         let data = match format {
             Format::Json => json_text(&render::json::score(&ctx)),
             Format::Sarif => json_text(&render::sarif::score(&ctx)),
@@ -569,15 +1011,15 @@ impl Session {
             Format::Human => render::human::score(
                 &ctx,
                 &render::human::Options {
-                    verbose,
+                    detail: job.detail,
                     color: self.color,
                 },
             ),
         };
-        let code = match fail_under {
+        let code = match job.fail_under {
             Some(limit) if scored.card.total < limit => {
                 self.stderr.push_str(&format!(
-                    "total {} is below --fail-under {}\n",
+                    "总分 {} 低于 --fail-under {}\n",
                     points_text(scored.card.total),
                     limit.normalize()
                 ));
@@ -585,26 +1027,35 @@ impl Session {
             }
             _ => EXIT_OK,
         };
-        Some(Produced { data, code })
+        Some(Produced::text(data, code))
     }
 
     fn batch(
         &mut self,
         inputs: &[PathBuf],
-        rules: Option<&Path>,
+        ruleset: &RuleSet,
+        job: &ScoreJob,
         summary: Summary,
     ) -> Option<Produced> {
-        let ruleset = self.ruleset(rules)?;
-        let files = batch::inputs(inputs);
-        if files.is_empty() {
-            self.fail(
-                &Diag::error(Code::CliUsage, "no reports to score")
-                    .help("name report files, or directories holding .txt, .html or .docx reports"),
-            );
+        let found = batch::inputs(inputs, job.recursive);
+        for skipped in &found.skipped {
+            if !self.quiet {
+                self.stderr.push_str(&format!(
+                    "跳过 {}：{}\n",
+                    skipped.path.display(),
+                    skipped.why
+                ));
+            }
+        }
+        if found.files.is_empty() {
+            self.fail(&usage(
+                "没有可评分的报告",
+                "给出报告文件，或含有 .txt、.html、.docx 报告的目录（子目录用 --recursive）",
+            ));
             return None;
         }
         let progress = (self.terminal && !self.quiet).then(|| {
-            let bar = indicatif::ProgressBar::new(files.len() as u64);
+            let bar = indicatif::ProgressBar::new(found.files.len() as u64);
             bar.set_style(
                 indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} {elapsed}")
                     .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
@@ -616,36 +1067,168 @@ impl Session {
                 bar.inc(1);
             }
         };
-        let result = batch::score_all(&ruleset, &files, &tick);
+        let kind = job.issuer_kind.map(IssuerKind::from);
+        let mut result = batch::score_all(ruleset, &found.files, job.force, kind, &tick);
         if let Some(bar) = progress {
             bar.finish_and_clear();
         }
+        if let Some(dir) = &job.compare_with {
+            let earlier = batch::inputs(std::slice::from_ref(dir), job.recursive);
+            if earlier.files.is_empty() {
+                self.fail(&usage(
+                    format!("`{}` 中没有可对比的报告", dir.display()),
+                    "`--compare-with` 给出存放上一年度报告的目录",
+                ));
+                return None;
+            }
+            let previous = batch::score_all(ruleset, &earlier.files, job.force, kind, &|| {});
+            batch::pair_with(&mut result, &previous);
+        }
         for failure in &result.failures {
             self.stderr
-                .push_str(&format!("skipped {}:\n", failure.file));
+                .push_str(&format!("未评分 {}：\n", failure.file));
             self.report(&failure.diags);
         }
+        for row in &result.rows {
+            if let Some(warning) = &row.not_a_report {
+                self.stderr.push_str(&format!(
+                    "！！ 注意：{}：{warning}（因 --force 仍已评分）\n",
+                    row.file
+                ));
+            }
+        }
         let data = match summary {
-            Summary::Csv => batch::to_csv(&ruleset, &result),
-            Summary::Markdown => batch::to_markdown(&ruleset, &result),
-            Summary::Json => json_text(&batch::to_json(&ruleset, &result)),
-            Summary::Html => match batch::to_html(&ruleset, &result) {
-                Ok(html) => html,
+            Summary::Csv => batch::to_csv(ruleset, &result, job.ids).into_bytes(),
+            Summary::RulesCsv => batch::to_rules_csv(ruleset, &result, job.ids).into_bytes(),
+            Summary::Markdown => batch::to_markdown(ruleset, &result).into_bytes(),
+            Summary::Json => json_text(&batch::to_json(ruleset, &result)).into_bytes(),
+            Summary::Xlsx => match batch::to_xlsx(ruleset, &result, job.ids) {
+                Ok(bytes) => bytes,
                 Err(e) => {
                     self.fail(
-                        &Diag::error(Code::CliIo, format!("cannot render the summary: {e}"))
-                            .help("this is a bug in fazhi's summary template"),
+                        &Diag::error(Code::CliIo, format!("无法生成 Excel 工作簿：{e}"))
+                            .help("这是 fazhi 的缺陷，请报告"),
+                    );
+                    return None;
+                }
+            },
+            Summary::Html => match batch::to_html(ruleset, &result) {
+                Ok(html) => html.into_bytes(),
+                Err(e) => {
+                    self.fail(
+                        &Diag::error(Code::CliIo, format!("无法生成汇总网页：{e}"))
+                            .help("这是 fazhi 汇总模板的缺陷，请报告"),
                     );
                     return None;
                 }
             },
         };
-        let code = if result.failures.is_empty() {
+        let mut code = if result.failures.is_empty() {
             EXIT_OK
         } else {
             EXIT_INPUT
         };
+        if let Some(limit) = job.fail_under {
+            let below: Vec<String> = result
+                .rows
+                .iter()
+                .filter(|r| r.total < limit)
+                .map(|r| format!("{}（{}）", r.file, points_text(r.total)))
+                .collect();
+            if !below.is_empty() {
+                self.stderr.push_str(&format!(
+                    "{} 份报告的总分低于 --fail-under {}：{}\n",
+                    below.len(),
+                    limit.normalize(),
+                    below.join("、")
+                ));
+                if code == EXIT_OK {
+                    code = EXIT_FAILED;
+                }
+            }
+        }
+        self.stderr.push_str(&format!(
+            "已评分 {} 份，拒绝 {} 份，跳过 {} 项\n",
+            result.rows.len(),
+            result.failures.len(),
+            found.skipped.len()
+        ));
         Some(Produced { data, code })
+    }
+
+    /// Runs the workbench until the process is stopped. Messages are printed at once, since the
+    /// command does not return while it serves.
+    fn serve(
+        &mut self,
+        port: u16,
+        bind: Option<std::net::IpAddr>,
+        open: bool,
+        rules: Option<&Path>,
+    ) -> u8 {
+        let Some(ruleset) = self.ruleset(rules) else {
+            return EXIT_INPUT;
+        };
+        let ip = bind.unwrap_or(std::net::IpAddr::V4(std::net::Ipv4Addr::LOCALHOST));
+        let addr = std::net::SocketAddr::new(ip, port);
+        if !crate::serve::is_local(ip) {
+            self.report(&[crate::serve::exposed_warning(addr)]);
+        }
+        let listener = match crate::serve::bind(addr) {
+            Ok(listener) => listener,
+            Err(diag) => return self.fail(&diag),
+        };
+        let shown = listener.local_addr().unwrap_or(addr);
+        let url = if ip.is_unspecified() {
+            format!("http://127.0.0.1:{}/", shown.port())
+        } else {
+            format!("http://{shown}/")
+        };
+        self.stderr.push_str(&format!(
+            "fazhi 评分工作台:{url}\n报告只保存在内存中,重启后清空。按 Ctrl-C 停止。\n"
+        ));
+        let _ = std::io::stderr().write_all(std::mem::take(&mut self.stderr).as_bytes());
+        if open {
+            open_browser(&url);
+        }
+        match crate::serve::run(ruleset, listener) {
+            Ok(()) => EXIT_OK,
+            Err(diag) => self.fail(&diag),
+        }
+    }
+
+    fn compare(
+        &mut self,
+        old: &Path,
+        new: &Path,
+        rules: Option<&Path>,
+        format: CompareFormat,
+    ) -> Option<Produced> {
+        let ruleset = self.ruleset(rules)?;
+        let mut scored = Vec::new();
+        for path in [old, new] {
+            match score::score_path(&ruleset, path, None) {
+                Ok(s) => {
+                    self.report(&s.warnings);
+                    scored.push(s);
+                }
+                Err(diags) => {
+                    self.report(&diags);
+                    return None;
+                }
+            }
+        }
+        let [a, b] = scored.as_slice() else {
+            return None;
+        };
+        let (x, y) = (a.context(&ruleset), b.context(&ruleset));
+        let comparison = render::compare::compare(&x, &y);
+        let data = match format {
+            CompareFormat::Human => render::compare::human(&comparison),
+            CompareFormat::Json => json_text(&render::compare::to_json(&comparison)),
+            CompareFormat::Markdown => render::compare::markdown(&comparison),
+            CompareFormat::Html => render::compare::html(&comparison),
+        };
+        Some(Produced::text(data, EXIT_OK))
     }
 
     fn verify(
@@ -667,9 +1250,9 @@ impl Session {
                 return self.fail(
                     &Diag::error(
                         Code::CliIo,
-                        format!("cannot read `{}` as fazhi JSON: {e}", output.display()),
+                        format!("无法把 `{}` 读作 fazhi 的 JSON 输出：{e}", output.display()),
                     )
-                    .help("give a file written by `fazhi score --format json`"),
+                    .help("给出 `fazhi score --format json` 写出的文件"),
                 )
             }
         };
@@ -684,7 +1267,7 @@ impl Session {
         let differences = crate::verify::differences(&saved, &fresh);
         if differences.is_empty() {
             self.stdout.push_str(&format!(
-                "verified: {} matches {} (total {}, grade {})\n",
+                "核对一致：{} 与 {} 的重新评分相符（总分 {}，等级 {}）\n",
                 output.display(),
                 report.display(),
                 points_text(scored.card.total),
@@ -693,7 +1276,7 @@ impl Session {
             EXIT_OK
         } else {
             self.stdout.push_str(&format!(
-                "does not match: {} differs from a new score of {}\n",
+                "不一致：{} 与 {} 的重新评分不同\n",
                 output.display(),
                 report.display()
             ));
@@ -705,48 +1288,167 @@ impl Session {
     }
 }
 
-/// A command-line mistake as a diagnostic like every other: clap's first line is the message, the
-/// rest (its usage line and tip) the help.
-fn usage_error(clap_text: &str) -> Diag {
-    let mut lines = clap_text.trim().lines();
-    let message = lines
-        .next()
-        .unwrap_or_default()
-        .trim_start_matches("error:")
-        .trim()
-        .to_string();
-    let rest: Vec<&str> = lines.map(str::trim).filter(|l| !l.is_empty()).collect();
-    let help = if rest.is_empty() {
-        "run `fazhi --help`".to_string()
+/// Opens `url` in the default browser; failing that, the printed address is enough.
+fn open_browser(url: &str) {
+    let command = if cfg!(target_os = "windows") {
+        std::process::Command::new("cmd")
+            .args(["/C", "start", "", url])
+            .spawn()
+    } else if cfg!(target_os = "macos") {
+        std::process::Command::new("open").arg(url).spawn()
     } else {
-        rest.join("\n")
+        std::process::Command::new("xdg-open").arg(url).spawn()
     };
-    Diag::error(Code::CliUsage, message).help(help)
+    let _ = command;
 }
 
-fn json_text(value: &serde_json::Value) -> String {
+/// The diagnostic for an input that does not look like an annual report: an error, or with
+/// `--force` a warning.
+fn not_a_report(name: &str, why: &str, force: bool) -> Diag {
+    let message = format!("`{name}` 看起来不是法治政府建设年度报告：{why}");
+    if force {
+        Diag::warning(
+            Code::ScoreNotAReport,
+            format!("{message}；因 --force 仍已评分，结果不代表报告质量"),
+        )
+        .help("确认输入的是法治政府建设年度报告")
+    } else {
+        Diag::error(Code::ScoreNotAReport, message)
+            .help("确实要评分时加 `--force`；要从其他文件中提取事实，用 `fazhi extract`")
+    }
+}
+
+/// The summary a batch gives: `--summary`, or what `--format` asks for; a format a summary cannot
+/// take is refused, never replaced.
+fn batch_format(format: Option<Format>, summary: Option<Summary>) -> Result<Summary, Diag> {
+    let from_format = match format {
+        None => None,
+        Some(Format::Json) => Some(Summary::Json),
+        Some(Format::Html) => Some(Summary::Html),
+        Some(Format::Markdown) => Some(Summary::Markdown),
+        Some(other @ (Format::Human | Format::Sarif)) => {
+            let name = if other == Format::Human {
+                "human"
+            } else {
+                "sarif"
+            };
+            return Err(usage(
+                format!("批量评分没有 `--format {name}` 格式"),
+                "批量评分给出汇总：`--summary csv|rules-csv|xlsx|html|json|markdown`；单独评分一份报告可得逐份结论",
+            ));
+        }
+    };
+    match (from_format, summary) {
+        (Some(f), Some(s)) if f != s => Err(usage(
+            "`--format` 与 `--summary` 要求的格式不同",
+            "批量评分只给一种汇总：只用 `--summary`",
+        )),
+        (f, s) => Ok(s.or(f).unwrap_or(Summary::Csv)),
+    }
+}
+
+/// A single `.fz` file without a `ruleset` header is checked as part of the embedded rule set:
+/// it replaces the embedded file of the same name, or joins them.
+fn with_embedded_header(sources: Vec<Source>) -> Vec<Source> {
+    let has_header = |s: &Source| {
+        s.text.lines().any(|l| {
+            l.trim_start().starts_with("ruleset ") || l.trim_start().starts_with("ruleset\t")
+        })
+    };
+    if sources.len() != 1 || sources.iter().any(has_header) {
+        return sources;
+    }
+    let file_name = |s: &Source| {
+        Path::new(&s.name)
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+    };
+    let mine: Vec<Option<String>> = sources.iter().map(file_name).collect();
+    let mut all: Vec<Source> = rules::embedded()
+        .into_iter()
+        .filter(|s| !mine.contains(&file_name(s)))
+        .collect();
+    all.extend(sources);
+    all
+}
+
+pub(crate) fn json_text(value: &serde_json::Value) -> String {
     format!(
         "{}\n",
         serde_json::to_string_pretty(value).unwrap_or_default()
     )
 }
 
-/// Writes through a temporary file in the same directory and renames it over `path`, so an
-/// interrupted run never leaves half a file.
-fn write_atomically(path: &Path, data: &[u8]) -> Result<(), Diag> {
+/// Writes `data` to `path` so that an interrupted run never leaves half a file: through a
+/// temporary file in the same directory renamed over it. An existing file keeps its mode; a new
+/// one gets the usual mode (0666 less the umask). A symbolic link is written through (its target
+/// is replaced), a device or pipe (`/dev/null`, `/dev/stdout`) is written to directly, and an
+/// input of this run is never overwritten.
+fn write_output(path: &Path, data: &[u8], inputs: &[PathBuf]) -> Result<(), Diag> {
     let fail = |e: &dyn std::fmt::Display| {
-        Diag::error(
-            Code::CliIo,
-            format!("cannot write `{}`: {e}", path.display()),
-        )
-        .help("check that the directory exists and is writable")
+        Diag::error(Code::CliIo, format!("无法写入 `{}`：{e}", path.display()))
+            .help("检查目录是否存在、是否可写")
     };
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let mut file = tempfile::NamedTempFile::new_in(dir).map_err(|e| fail(&e))?;
-    file.write_all(data).map_err(|e| fail(&e))?;
-    file.persist(path).map_err(|e| fail(&e.error))?;
-    Ok(())
+    let target = match std::fs::symlink_metadata(path) {
+        Ok(meta) if meta.file_type().is_symlink() => std::fs::canonicalize(path).map_err(|e| {
+            Diag::error(
+                Code::CliIo,
+                format!("`{}` 是指向不存在文件的符号链接：{e}", path.display()),
+            )
+            .help("给出一个普通文件，或先修好链接")
+        })?,
+        _ => path.to_path_buf(),
+    };
+    let existing = std::fs::metadata(&target).ok();
+    if existing.is_some() {
+        let canonical = std::fs::canonicalize(&target).map_err(|e| fail(&e))?;
+        if inputs
+            .iter()
+            .filter_map(|i| std::fs::canonicalize(i).ok())
+            .any(|i| i == canonical)
+        {
+            return Err(Diag::error(
+                Code::CliIo,
+                format!("不能把结果写到输入文件 `{}` 上", path.display()),
+            )
+            .help("用 `-o` 指定另一个文件"));
+        }
+    }
+    match &existing {
+        Some(meta) if meta.is_dir() => Err(fail(&"这是一个目录")),
+        Some(meta) if !meta.is_file() => std::fs::OpenOptions::new()
+            .write(true)
+            .open(&target)
+            .and_then(|mut f| f.write_all(data))
+            .map_err(|e| fail(&e)),
+        _ => {
+            let dir = target
+                .parent()
+                .filter(|p| !p.as_os_str().is_empty())
+                .unwrap_or(Path::new("."));
+            let file_name = target
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let temp = dir.join(format!(".{file_name}.fazhi-{}.tmp", std::process::id()));
+            let written = std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(&temp)
+                .and_then(|mut f| {
+                    f.write_all(data)?;
+                    f.sync_all()
+                })
+                .and_then(|()| match &existing {
+                    Some(meta) => std::fs::set_permissions(&temp, meta.permissions()),
+                    None => Ok(()),
+                })
+                .and_then(|()| std::fs::rename(&temp, &target));
+            if let Err(e) = written {
+                let _ = std::fs::remove_file(&temp);
+                return Err(fail(&e));
+            }
+            Ok(())
+        }
+    }
 }

@@ -105,6 +105,7 @@ pub enum Code {
     FactsReport,
     ExtractConflict,
     ScoreOutsideEffective,
+    ScoreNotAReport,
     ScoreRuleFail,
     ScoreRulePartial,
     ScoreRuleUnknown,
@@ -121,6 +122,10 @@ pub enum Code {
     ReadBadDocx,
     ReadDocxTooLarge,
     ReadIo,
+    ServeExposed,
+    ServeBind,
+    ServeRequest,
+    ServeBusy,
 }
 
 impl Code {
@@ -160,6 +165,7 @@ impl Code {
         Code::FactsReport,
         Code::ExtractConflict,
         Code::ScoreOutsideEffective,
+        Code::ScoreNotAReport,
         Code::ScoreRuleFail,
         Code::ScoreRulePartial,
         Code::ScoreRuleUnknown,
@@ -176,6 +182,10 @@ impl Code {
         Code::ReadBadDocx,
         Code::ReadDocxTooLarge,
         Code::ReadIo,
+        Code::ServeExposed,
+        Code::ServeBind,
+        Code::ServeRequest,
+        Code::ServeBusy,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -215,6 +225,7 @@ impl Code {
             Code::FactsReport => "fazhi::facts::report",
             Code::ExtractConflict => "fazhi::extract::conflict",
             Code::ScoreOutsideEffective => "fazhi::score::outside-effective",
+            Code::ScoreNotAReport => "fazhi::score::not-a-report",
             Code::ScoreRuleFail => "fazhi::score::fail",
             Code::ScoreRulePartial => "fazhi::score::partial",
             Code::ScoreRuleUnknown => "fazhi::score::no-evidence",
@@ -231,6 +242,10 @@ impl Code {
             Code::ReadBadDocx => "fazhi::read::bad-docx",
             Code::ReadDocxTooLarge => "fazhi::read::docx-too-large",
             Code::ReadIo => "fazhi::read::io",
+            Code::ServeExposed => "fazhi::serve::exposed",
+            Code::ServeBind => "fazhi::serve::bind",
+            Code::ServeRequest => "fazhi::serve::request",
+            Code::ServeBusy => "fazhi::serve::busy",
         }
     }
 }

@@ -84,6 +84,9 @@ pub struct Facts {
     /// For facts read from a facts file: where each entry's quote (or, without one, the entry)
     /// is written there, so evidence problems can point at it.
     pub written_at: IndexMap<String, Span>,
+    /// Facts a person entered as not stated in the report (`value = "未提及"`): they remove what
+    /// extraction found, and renderers mark the silence 人工录入.
+    pub silent: Vec<String>,
     /// Evidence in words, by rule id: the report names the rule's subject (`mention`) without
     /// the figure, or admits a shortfall on it. An admission is kept over a description.
     pub mentions: IndexMap<String, Mention>,
@@ -131,7 +134,16 @@ impl Facts {
             self.partial_scope.shift_remove(id);
         }
         for (id, value) in other.values {
+            self.silent.retain(|s| *s != id);
             self.values.insert(id, value);
+        }
+        for id in other.silent {
+            self.values.shift_remove(&id);
+            self.partial_scope.shift_remove(&id);
+            self.admissions.shift_remove(&id);
+            if !self.silent.contains(&id) {
+                self.silent.push(id);
+            }
         }
         self.written_at.extend(other.written_at);
         for (rule, mention) in other.mentions {
@@ -141,6 +153,11 @@ impl Facts {
         if other.issuer_kind.is_some() {
             self.issuer_kind = other.issuer_kind;
         }
+    }
+
+    /// Whether a person entered this fact as not stated in the report.
+    pub fn is_silent(&self, id: &str) -> bool {
+        self.silent.iter().any(|s| s == id)
     }
 }
 
@@ -194,6 +211,11 @@ pub fn parse(source: &Source, ruleset: &RuleSet) -> (Option<FactsFile>, Vec<Diag
     };
     let mut facts = Facts::default();
     for entry in entries {
+        if is_silence(&entry) && ruleset.facts.contains_key(&entry.id) {
+            facts.written_at.insert(entry.id.clone(), entry.whole);
+            facts.silent.push(entry.id);
+            continue;
+        }
         if let Some(value) = typed(&entry, ruleset, &mut diags) {
             let written = entry.quote.as_ref().map_or(entry.whole, |(_, span)| *span);
             facts.written_at.insert(entry.id.clone(), written);
@@ -203,6 +225,13 @@ pub fn parse(source: &Source, ruleset: &RuleSet) -> (Option<FactsFile>, Vec<Diag
     let diags: Vec<Diag> = diags.into_iter().map(|d| d.in_source(source)).collect();
     let ok = !diags.iter().any(Diag::is_error);
     (ok.then_some(FactsFile { meta, facts }), diags)
+}
+
+/// The words a facts file uses to say the report does not state a fact.
+pub const SILENCE: [&str; 2] = ["未提及", "报告未提及"];
+
+fn is_silence(entry: &RawEntry) -> bool {
+    matches!(&entry.value, Some((Raw::Text(t), _)) if SILENCE.contains(&t.trim()))
 }
 
 fn typed(entry: &RawEntry, ruleset: &RuleSet, diags: &mut Vec<Diag>) -> Option<FactValue> {

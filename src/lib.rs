@@ -34,6 +34,7 @@ pub mod read;
 pub mod render;
 pub mod rules;
 pub mod score;
+pub mod serve;
 pub mod syntax;
 pub mod testing;
 pub mod value;

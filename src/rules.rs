@@ -20,7 +20,7 @@ pub fn from_path(path: &Path) -> Result<Vec<Source>, Diag> {
     let io = |e: std::io::Error| {
         Diag::error(
             Code::CliIo,
-            format!("cannot read `{}`: {e}", path.display()),
+            format!("无法读取 `{}`：{e}", path.display()),
         )
         .help("give a `.fz` file or a directory of them")
     };
@@ -39,9 +39,9 @@ pub fn from_path(path: &Path) -> Result<Vec<Source>, Diag> {
     if files.is_empty() {
         return Err(Diag::error(
             Code::CliIo,
-            format!("no `.fz` files in `{}`", path.display()),
+            format!("`{}` 中没有 `.fz` 文件", path.display()),
         )
-        .help("rule files end in `.fz`"));
+        .help("规则文件以 `.fz` 结尾"));
     }
     files
         .drain(..)
@@ -50,9 +50,9 @@ pub fn from_path(path: &Path) -> Result<Vec<Source>, Diag> {
             let text = String::from_utf8(bytes).map_err(|_| {
                 Diag::error(
                     Code::CliIo,
-                    format!("`{}` is not UTF-8 text", file.display()),
+                    format!("`{}` 不是 UTF-8 文本", file.display()),
                 )
-                .help("save rule files as UTF-8")
+                .help("把规则文件另存为 UTF-8 编码")
             })?;
             // A byte-order mark is not part of the language; strip it so spans stay right.
             let text = text

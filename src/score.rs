@@ -29,6 +29,17 @@ pub struct Scored {
 }
 
 impl Scored {
+    /// Why this does not look like a 法治政府建设 annual report, if it does not (a report read
+    /// from a facts file is not judged: facts can come from any document).
+    pub fn not_a_report(&self) -> Option<String> {
+        let report = self.report.as_ref()?;
+        if is_facts_file(Path::new(&self.audit.input)) {
+            return None;
+        }
+        let text = self.article.as_ref().unwrap_or(report);
+        extract::genre::not_a_report(&text.text, self.info.year)
+    }
+
     pub fn context<'a>(&'a self, ruleset: &'a RuleSet) -> Context<'a> {
         Context {
             ruleset,
@@ -92,40 +103,71 @@ pub fn score_path_with(
     options: Options,
 ) -> Result<Scored, Vec<Diag>> {
     let bytes = read::read_path_bytes(input).map_err(|e| vec![Diag::from(&e)])?;
-    let name = input.display().to_string();
+    let corrections = match corrections {
+        Some(path) => Some((
+            path.display().to_string(),
+            read::read_path_bytes(path).map_err(|e| vec![Diag::from(&e)])?,
+        )),
+        None => None,
+    };
+    let dir = input.parent().unwrap_or(Path::new("."));
+    let find_report = |file: &str| {
+        if !options.report_outside && !inside_folder(file) {
+            return Err(format!(
+                "`[report] file` 指向事实文件所在文件夹之外的 `{file}`,未读取;如信任该事实文件,可加 `--allow-report-outside`"
+            ));
+        }
+        let path = dir.join(file);
+        read::read_path(&path)
+            .map(|doc| Source::new(path.display().to_string(), doc.source))
+            .map_err(|e| format!("无法读取报告 `{}`：{e}", path.display()))
+    };
+    score_bytes(
+        ruleset,
+        &input.display().to_string(),
+        &bytes,
+        corrections.as_ref().map(|(n, b)| (n.as_str(), b.as_slice())),
+        options.issuer_kind,
+        &find_report,
+    )
+}
+
+/// Finds the report a facts file names in its `[report] file`: its decoded text, or why not.
+pub type FindReport<'a> = dyn Fn(&str) -> Result<Source, String> + 'a;
+
+/// [`score_path`] on bytes in memory: `name` is the input's name (its extension chooses a facts
+/// file or a report, and it is the name outputs show), `corrections` a facts file's name and
+/// bytes, `issuer_kind` as for [`score_path_as`], and `find_report` looks up the report a
+/// facts-file input names.
+pub fn score_bytes(
+    ruleset: &RuleSet,
+    name: &str,
+    bytes: &[u8],
+    corrections: Option<(&str, &[u8])>,
+    issuer_kind: Option<IssuerKind>,
+    find_report: &FindReport<'_>,
+) -> Result<Scored, Vec<Diag>> {
+    let name = name.to_string();
     let mut diags = Vec::new();
-    let (mut facts, report, article, meta) = if is_facts_file(input) {
-        let Some((file, facts_source)) = facts_file(ruleset, &name, &bytes, &mut diags) else {
+    let (mut facts, report, article, meta) = if is_facts_file(Path::new(&name)) {
+        let Some((file, facts_source)) = facts_file(ruleset, &name, bytes, &mut diags) else {
             return Err(diags);
         };
         let mut facts = file.facts;
         let report = match &file.meta.file {
-            Some(report_name) if !options.report_outside && !inside_folder(report_name) => {
-                diags.push(
-                    Diag::warning(
-                        Code::FactsReport,
-                        format!("`[report] file` 指向事实文件所在文件夹之外的 `{report_name}`,未读取"),
-                    )
-                    .help("请写事实文件所在文件夹内的相对路径;如信任该事实文件,可加 `--allow-report-outside`"),
-                );
-                None
-            }
-            Some(report_name) => {
-                let path = input.parent().unwrap_or(Path::new(".")).join(report_name);
-                match read::read_path(&path) {
-                    Ok(doc) => Some(Source::new(path.display().to_string(), doc.source)),
-                    Err(e) => {
-                        diags.push(Diag::warning(Code::FactsReport, format!("cannot read the report `{}`: {e}", path.display())).help("evidence is shown as quotes only; fix `[report] file` to show it in the report"));
-                        None
-                    }
+            Some(report_name) => match find_report(report_name) {
+                Ok(source) => Some(source),
+                Err(why) => {
+                    diags.push(Diag::warning(Code::FactsReport, why).help("证据只显示引文；改正 `[report] file` 后可在报告原文中显示"));
+                    None
                 }
-            }
+            },
             None => None,
         };
         check_evidence(&mut facts, report.as_ref(), &facts_source, &mut diags);
         (facts, report, None, file.meta)
     } else {
-        let document = read::read_bytes(&name, &bytes).map_err(|e| vec![Diag::from(&e)])?;
+        let document = read::read_bytes(&name, bytes).map_err(|e| vec![Diag::from(&e)])?;
         diags.extend(damaged_bytes(&document));
         let extraction = extract::extract(ruleset, &document);
         diags.extend(extraction.diags);
@@ -143,10 +185,10 @@ pub fn score_path_with(
             meta,
         )
     };
-    if let Some(path) = corrections {
-        let bytes = read::read_path_bytes(path).map_err(|e| vec![Diag::from(&e)])?;
-        let name = path.display().to_string();
-        let Some((file, facts_source)) = facts_file(ruleset, &name, &bytes, &mut diags) else {
+    if let Some((corrections_name, corrections_bytes)) = corrections {
+        let Some((file, facts_source)) =
+            facts_file(ruleset, corrections_name, corrections_bytes, &mut diags)
+        else {
             return Err(diags);
         };
         let mut manual = file.facts;
@@ -165,15 +207,14 @@ pub fn score_path_with(
     if let (Some(year), Some((from, to))) = (year, ruleset.effective) {
         if year < from.year || year > to.year {
             diags.push(
-                Diag::warning(Code::ScoreOutsideEffective, format!("the report covers {year}, outside the rule set's period {from} .. {to}"))
-                    .help("scores may not reflect the rules in force that year; use a rule set for that period with --rules"),
+                Diag::warning(Code::ScoreOutsideEffective, format!("报告年度为 {year} 年，不在规则集的适用期间 {from} 至 {to} 内"))
+                    .help("评分可能与该年度实行的要求不符；用 --rules 指定适用于该期间的规则集"),
             );
         }
     }
     // Whose report it is decides which rules apply: the command line, else what the report or
     // its facts file names.
-    facts.issuer_kind = options
-        .issuer_kind
+    facts.issuer_kind = issuer_kind
         .or(facts.issuer_kind)
         .or_else(|| meta.issuer.as_deref().map(extract::issuer::kind));
     let card = evaluate(ruleset, &facts);
@@ -182,7 +223,7 @@ pub fn score_path_with(
         issuer: meta.issuer,
         year,
     };
-    let audit = Audit::new(ruleset, &name, &bytes);
+    let audit = Audit::new(ruleset, &name, bytes);
     Ok(Scored {
         card,
         facts,
@@ -254,8 +295,8 @@ fn check_evidence(
 fn utf8_source(name: &str, bytes: &[u8]) -> Result<Source, Vec<Diag>> {
     let text = std::str::from_utf8(bytes).map_err(|_| {
         vec![
-            Diag::error(Code::CliIo, format!("`{name}` is not UTF-8 text"))
-                .help("save facts files as UTF-8"),
+            Diag::error(Code::CliIo, format!("`{name}` 不是 UTF-8 文本"))
+                .help("把事实文件另存为 UTF-8 编码"),
         ]
     })?;
     Ok(Source::new(

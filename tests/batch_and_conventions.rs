@@ -59,12 +59,19 @@ fn a_directory_scores_as_a_batch_with_one_row_per_report_in_name_order() {
 
 #[test]
 fn csv_and_html_summaries_hold_the_same_rows() {
+    // Issue 11: Excel on Chinese Windows needs a byte-order mark; one table per file; Chinese
+    // headers, with the ids on request.
     let csv = run(&["score", "reports-fixtures", "--summary", "csv"]);
     assert_eq!(csv.code, 0);
-    let mut tables = csv.stdout.split("\n\n");
-    let reports: Vec<&str> = tables.next().unwrap().lines().collect();
-    assert!(reports[0].starts_with("file,issuer,year,total,grade,report,"));
-    assert_eq!(reports.len(), 6);
+    assert!(csv.stdout.starts_with('\u{FEFF}'), "no BOM");
+    let reports: Vec<&str> = csv.stdout.trim_start_matches('\u{FEFF}').lines().collect();
+    assert!(
+        reports[0].starts_with("文件,发布单位,年度,总分,等级,年度报告的法定内容与公开,"),
+        "{}",
+        reports[0]
+    );
+    assert_eq!(reports.len(), 6, "one table: a header and five rows");
+    assert!(!csv.stdout.contains("\r\n\r\n"), "no second table");
     let wuhan = reports
         .iter()
         .find(|l| l.contains("wuhan-jiangxia"))
@@ -73,10 +80,15 @@ fn csv_and_html_summaries_hold_the_same_rows() {
         ",{},",
         total_of("reports-fixtures/wuhan-jiangxia-2024.txt")
     )));
-    assert!(tables
-        .next()
-        .unwrap()
-        .starts_with("rule,section,title,pass,"));
+    let ids = run(&["score", "reports-fixtures", "--summary", "csv", "--ids"]);
+    assert!(ids
+        .stdout
+        .starts_with("\u{FEFF}file,issuer,year,total,grade,report,"));
+    let rules = run(&["score", "reports-fixtures", "--summary", "rules-csv"]);
+    assert!(rules
+        .stdout
+        .starts_with("\u{FEFF}规则标识,分项,要求,达标,部分达标,未达标,无证据,不适用,达标率（%）\r\n"));
+    assert!(rules.stdout.lines().count() > 60);
 
     let html = run(&["score", "reports-fixtures", "--summary", "html"]);
     assert_eq!(html.code, 0);
@@ -98,6 +110,7 @@ fn a_bad_file_is_reported_and_skipped_and_the_exit_code_says_so() {
     assert_eq!(out.code, 2);
     assert!(out.stderr.contains("fazhi::read::empty"), "{}", out.stderr);
     assert!(out.stdout.lines().nth(1).unwrap().contains("a.txt"));
+    assert!(out.stderr.contains("已评分 1 份，拒绝 1 份，跳过 0 项"), "{}", out.stderr);
     assert!(!out.stdout.contains("b.txt"));
 }
 
@@ -125,7 +138,7 @@ fn verify_confirms_a_saved_output_and_names_what_changed() {
         "reports-fixtures/wuhan-jiangxia-2024.txt",
     ]);
     assert_eq!(ok.code, 0, "{}", ok.stdout);
-    assert!(ok.stdout.starts_with("verified:"));
+    assert!(ok.stdout.starts_with("核对一致："));
 
     let other = run(&["verify", saved_str, "reports-fixtures/xiamen-huli-2024.txt"]);
     assert_eq!(other.code, 1);
@@ -211,7 +224,7 @@ fn the_dsl_tests_can_be_filtered_by_name() {
     let all = run(&["test"]);
     let some = run(&["test", "--filter", "出庭应诉"]);
     assert_eq!(some.code, 0);
-    let count = |text: &str| text.lines().filter(|l| l.starts_with("test ")).count();
+    let count = |text: &str| text.lines().filter(|l| l.starts_with("测试 ")).count();
     assert!(count(&some.stdout) >= 2 && count(&some.stdout) < count(&all.stdout));
     assert!(some
         .stdout
@@ -221,7 +234,7 @@ fn the_dsl_tests_can_be_filtered_by_name() {
     assert!(some
         .stdout
         .trim_end()
-        .ends_with(&format!("{} passed, 0 failed", count(&some.stdout))));
+        .ends_with(&format!("{} 个通过，0 个失败", count(&some.stdout))));
 }
 
 #[test]
@@ -260,7 +273,7 @@ fn explain_takes_a_fact_too() {
     assert_eq!(typo.code, 2);
     assert!(
         typo.stderr
-            .contains("did you mean `court_appearance_rate`?"),
+            .contains("是否想查 `court_appearance_rate`？"),
         "{}",
         typo.stderr
     );

@@ -151,10 +151,10 @@ fn total_of(human: &str) -> String {
 
 #[test]
 fn check_embedded_rules() {
-    let ran = Test::new(&["check"]).code(0).stdout_has("ok: ").run();
-    assert!(ran.stdout.starts_with("ok: 14 files, "), "{}", ran.stdout);
+    let ran = Test::new(&["check"]).code(0).stdout_has("通过：").run();
+    assert!(ran.stdout.starts_with("通过：14 个文件，"), "{}", ran.stdout);
     assert!(
-        ran.stdout.trim_end().ends_with("0 warning(s)"),
+        ran.stdout.trim_end().ends_with("0 个警告"),
         "{}",
         ran.stdout
     );
@@ -165,7 +165,7 @@ fn check_embedded_rules() {
 fn check_reports_every_error_and_exits_1() {
     let ran = Test::new(&["check", "tests/check/many_errors_in_one_file.fz"])
         .code(1)
-        .stdout_has("6 error(s), 0 warning(s)")
+        .stdout_has("6 个错误，0 个警告")
         .run();
     for code in [
         "fazhi::check::missing-entry",
@@ -201,9 +201,9 @@ fn test_embedded_rules_pass() {
         .next()
         .and_then(|n| n.parse().ok())
         .unwrap_or(0);
-    assert_eq!(last, format!("{passed} passed, 0 failed"));
+    assert_eq!(last, format!("{passed} 个通过，0 个失败"));
     assert!(passed > 0);
-    assert_eq!(ran.stdout.matches(" ... ok\n").count(), passed);
+    assert_eq!(ran.stdout.matches(" … 通过\n").count(), passed);
 }
 
 #[test]
@@ -220,30 +220,30 @@ fn test_with_a_failing_test_exits_1() {
     let ran = Test::new(&["test"])
         .arg(dir.path())
         .code(1)
-        .stdout_has("test 95%得3分 ... ok")
-        .stdout_has("test 95%得满分(错) ... FAILED")
+        .stdout_has("测试 95%得3分 … 通过")
+        .stdout_has("测试 95%得满分(错) … 失败")
         .run();
     assert!(
         ran.stdout.contains("`court`: expected pass, got partial"),
         "{}",
         ran.stdout
     );
-    assert_eq!(ran.stdout.lines().last(), Some("1 passed, 1 failed"));
+    assert_eq!(ran.stdout.lines().last(), Some("1 个通过，1 个失败"));
 }
 
 #[test]
 fn test_coverage_lists_thin_rules() {
     let ran = Test::new(&["test", "--coverage"])
         .code(0)
-        .stdout_has("coverage: ")
+        .stdout_has("覆盖：")
         .run();
     let line = ran
         .stdout
         .lines()
-        .find(|l| l.starts_with("coverage: "))
+        .find(|l| l.starts_with("覆盖："))
         .unwrap_or("");
     let n: usize = line
-        .trim_start_matches("coverage: ")
+        .trim_start_matches("覆盖：")
         .split_whitespace()
         .next()
         .and_then(|n| n.parse().ok())
@@ -259,11 +259,11 @@ fn test_coverage_lists_thin_rules() {
         .lines()
         .last()
         .unwrap_or("")
-        .ends_with(" passed, 0 failed"));
+        .ends_with(" 个通过，0 个失败"));
     // A rule set with one test on its one rule: exactly that rule is listed.
     let ran = Test::new(&["test", "--coverage", "tests/check/clean.fz"])
         .code(0)
-        .stdout_has("coverage: 2 rule(s) with fewer than two tests")
+        .stdout_has("覆盖：2 条规则的测试少于两个")
         .run();
     assert!(
         ran.stderr
@@ -296,7 +296,7 @@ fn explain_an_unknown_rule_suggests_one() {
     let ran = Test::new(&["explain", "court_apearance"])
         .code(2)
         .stderr_has("fazhi::cli::usage")
-        .stderr_has("did you mean `court_appearance`?")
+        .stderr_has("是否想查 `court_appearance`？")
         .run();
     assert_eq!(ran.stdout, "");
 }
@@ -361,7 +361,7 @@ fn fail_under_exits_1() {
     Test::new(&["score", "--fail-under", "99"])
         .arg(&path)
         .code(1)
-        .stderr_has("is below --fail-under 99")
+        .stderr_has("低于 --fail-under 99")
         .run();
     Test::new(&["score", "--fail-under", "0"])
         .arg(&path)
@@ -543,10 +543,10 @@ fn color_never_has_no_escapes_and_always_has_them() {
 fn usage_errors_exit_2_and_help_exits_0() {
     Test::new(&["frobnicate"])
         .code(2)
-        .stderr_has("frobnicate")
+        .stderr_has("未知的命令 `frobnicate`")
         .run();
     Test::new(&["score"]).code(2).run();
-    Test::new(&["--help"]).code(0).stdout_has("Usage").run();
+    Test::new(&["--help"]).code(0).stdout_has("用法：").run();
 }
 
 // ------------------------------------------------------------------ the real binary
@@ -556,7 +556,7 @@ fn binary_check_and_score() {
     Test::new(&["check"])
         .binary()
         .code(0)
-        .stdout_has("ok: ")
+        .stdout_has("通过：")
         .run();
     Test::new(&["score"])
         .arg(fixture("xiamen-huli-2024.facts.toml"))
@@ -587,6 +587,6 @@ fn binary_exit_codes_and_streams() {
     Test::new(&["explain", "court_apearance"])
         .binary()
         .code(2)
-        .stderr_has("did you mean")
+        .stderr_has("是否想查")
         .run();
 }

@@ -71,7 +71,7 @@ fn value_of(ty: FactType, choice: u8, n: u64) -> Value {
             1 => 2100,
             _ => 2020 + i32::try_from(n % 8).unwrap_or(0),
         }),
-        FactType::Flag => Value::Flag(n % 2 == 0),
+        FactType::Flag => Value::Flag(n.is_multiple_of(2)),
     }
 }
 

@@ -467,8 +467,8 @@ fn markdown_lists_open_rules_with_evidence_and_passing_rules_compactly() {
         fazhi::eval::points_text(scored.card.total)
     )));
     assert!(memo.contains("| 分项 | 权重 | 覆盖 | 实绩 |"));
-    assert!(memo.contains("- 披露覆盖度:"));
-    assert!(memo.contains("## 待补充材料(报告未提及)"));
+    assert!(memo.contains("- 披露覆盖度："));
+    assert!(memo.contains("## 待补充材料（报告未提及"));
     for result in &scored.card.rules {
         let (_, rule) = ctx.rule_of(result).unwrap();
         let heading = format!("· `{}`", rule.id.name);
@@ -478,7 +478,7 @@ fn markdown_lists_open_rules_with_evidence_and_passing_rules_compactly() {
         );
         assert_eq!(memo.contains(&heading), open, "{}", rule.id.name);
     }
-    assert!(memo.contains("- 证据:「"), "no quoted evidence");
+    assert!(memo.contains("- 证据：「"), "no quoted evidence");
     assert!(memo.contains(&ctx.audit.line()));
     insta::assert_snapshot!("markdown_wuhan_jiangxia", redact_hashes(&memo));
 }

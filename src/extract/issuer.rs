@@ -1,18 +1,35 @@
-//! The issuing body of a report, from its title or opening sentence, for report headers and
-//! batch tables. Not a scored fact: a best effort, absent when the report does not say.
+//! The issuing body of a report, from its title, the page's source line or the opening sentence,
+//! for report headers and batch tables. Not a scored fact: a best effort, absent when the report
+//! does not say.
+//!
+//! An opening sentence often names its author relatively — `我市`, `区司法局`, `湖里区` — so such a
+//! name is completed from the places the report names in full (`《郴州市…》`, `中共广州市从化区委`):
+//! `郴州市人民政府`, `广州市从化区司法局`, `湖里区人民政府`.
+
+use std::collections::BTreeMap;
 
 use regex::Regex;
 
 use super::structure::Fixed;
 use crate::syntax::ast::IssuerKind;
 
-/// `江夏区人民政府关于2024年度…`, `石家庄市新华区人民政府2024年…`: a body named before the year.
+/// `江夏区人民政府关于2024年度…`, `广州市从化区司法局2024年…`: a body named before the year.
 static TITLE: Fixed = Fixed::new(|| {
     Regex::new(r"(?m)^\s*([\p{Han}]{2,24}?(?:人民政府|人民政府办公室|政府办公室|司法局|局|委员会))(?:关于)?20[0-9]{2}年").ok()
 });
-/// `2024年,湖里区坚持…`: a place named at the start of the opening sentence.
+/// `来源：郴州市人民政府`: a web page's source line.
+static SOURCE: Fixed = Fixed::new(|| {
+    Regex::new(r"(?m)^[ \t]*(?:来源|信息来源|发布机构|发文机关|发布单位)[ \t]*[:：][ \t]*([\p{Han}]{2,30}?(?:人民政府|政府办公室|办公室|司法局|局|委员会|政府))").ok()
+});
+/// `2024年,湖里区坚持…`, `2024年,我市坚持…`: a body named at the start of the opening sentence.
 static OPENING: Fixed = Fixed::new(|| {
-    Regex::new(r"(?m)^\s*20[0-9]{2}年,?(?:在[^,。]{0,24}下,)?([\p{Han}]{2,8}?(?:区|市|县|旗|州|局))(?:坚持|以|深入|全面|紧紧|认真|在)").ok()
+    Regex::new(r"(?m)^\s*20[0-9]{2}年,?(?:在[^,。]{0,24}下,)?([\p{Han}]{1,8}?(?:区|市|县|旗|州|局))(?:坚持|以|深入|全面|紧紧|认真|在)").ok()
+});
+/// A city named in full: `《郴州市…》`, `中共郴州市委`.
+static CITY: Fixed = Fixed::new(|| Regex::new(r"(?:《|中共)([\p{Han}]{2,3}?市)").ok());
+/// A district or county with its city: `中共广州市从化区委`, `厦门市湖里区人民政府`.
+static CITY_DISTRICT: Fixed = Fixed::new(|| {
+    Regex::new(r"(?:《|中共|^|[^\p{Han}])([\p{Han}]{2,3}?市)([\p{Han}]{2,3}?[区县])(?:委|人民政府|政府|司法局)").ok()
 });
 
 /// A department (司法局, 市场监督管理局, 委员会, 办公室) reports on its own remit; anything else
@@ -26,13 +43,79 @@ pub fn kind(issuer: &str) -> IssuerKind {
     }
 }
 
-/// The first body the report names as its author, if any.
+/// The body the report names as its author, if any.
 pub fn issuer(text: &str) -> Option<String> {
     let head: String = text.chars().take(600).collect();
-    let found = TITLE.captures(&head).or_else(|| OPENING.captures(&head))?;
-    let name = found.get(1)?.as_str();
-    // "我市", "我区" name no one.
-    (!name.starts_with('我')).then(|| name.to_string())
+    if let Some(found) = TITLE.captures(&head).or_else(|| SOURCE.captures(text)) {
+        return found.get(1).map(|m| m.as_str().to_string());
+    }
+    let named = OPENING.captures(&head)?.get(1)?.as_str();
+    complete(named, text)
+}
+
+/// A relative or bare name made whole from the places the text names in full.
+fn complete(named: &str, text: &str) -> Option<String> {
+    let level = named.chars().next_back()?;
+    let first = named.chars().next()?;
+    // `我市`, `我区`: the place the text names most.
+    if first == '我' {
+        return match level {
+            '市' => most_named_city(text).map(|c| format!("{c}人民政府")),
+            '区' | '县' => {
+                most_named_district(text, level).map(|(c, d)| format!("{c}{d}人民政府"))
+            }
+            _ => None,
+        };
+    }
+    // `区司法局`, `市司法局`: a department of the place the text names most.
+    if matches!(first, '区' | '县' | '市') && named.ends_with('局') {
+        let place = match first {
+            '市' => most_named_city(text),
+            _ => most_named_district(text, first).map(|(c, d)| format!("{c}{d}")),
+        };
+        return Some(match place {
+            Some(place) => format!("{place}{}", &named[first.len_utf8()..]),
+            None => named.to_string(),
+        });
+    }
+    // `湖里区`: a place, whose government wrote the report; with its city when the text says.
+    if matches!(level, '区' | '县' | '市' | '旗' | '州') {
+        let city = CITY_DISTRICT
+            .captures_iter(text)
+            .find(|c| c.get(2).is_some_and(|d| d.as_str() == named))
+            .and_then(|c| c.get(1).map(|m| m.as_str().to_string()));
+        return Some(format!("{}{named}人民政府", city.unwrap_or_default()));
+    }
+    Some(named.to_string())
+}
+
+/// The most often named city (ties: the first named), ignoring `全市`, `本市` and the like.
+fn most_named_city(text: &str) -> Option<String> {
+    most(CITY.captures_iter(text).filter_map(|c| {
+        let city = c.get(1)?.as_str();
+        (!city.starts_with(['我', '全', '本', '各', '该', '省', '市'])).then(|| city.to_string())
+    }))
+}
+
+/// The most often named district (or county) with its city.
+fn most_named_district(text: &str, level: char) -> Option<(String, String)> {
+    most(CITY_DISTRICT.captures_iter(text).filter_map(|c| {
+        let (city, district) = (c.get(1)?.as_str(), c.get(2)?.as_str());
+        district
+            .ends_with(level)
+            .then(|| (city.to_string(), district.to_string()))
+    }))
+}
+
+fn most<T: Ord + Clone>(items: impl Iterator<Item = T>) -> Option<T> {
+    let mut counts: BTreeMap<T, (usize, usize)> = BTreeMap::new();
+    for (order, item) in items.enumerate() {
+        counts.entry(item).or_insert((0, order)).0 += 1;
+    }
+    counts
+        .into_iter()
+        .max_by(|a, b| a.1 .0.cmp(&b.1 .0).then(b.1 .1.cmp(&a.1 .1)))
+        .map(|(item, _)| item)
 }
 
 #[cfg(test)]
@@ -51,14 +134,46 @@ mod tests {
             Some("石家庄市新华区人民政府")
         );
         assert_eq!(
-            issuer("2024年,湖里区坚持以习近平新时代中国特色社会主义思想为指导").as_deref(),
-            Some("湖里区")
+            issuer("广州市从化区司法局2024年法治政府建设年度报告\n").as_deref(),
+            Some("广州市从化区司法局")
         );
+        assert_eq!(
+            issuer("2024年,湖里区坚持以习近平新时代中国特色社会主义思想为指导").as_deref(),
+            Some("湖里区人民政府")
+        );
+        assert_eq!(issuer("没有标题的文字"), None);
+    }
+
+    #[test]
+    fn relative_names_are_completed_from_the_places_the_text_names() {
+        assert_eq!(
+            issuer("2024年,在区委、区政府的坚强领导下,区司法局坚持以……印发《中共广州市从化区委全面依法治区委员会2024年工作要点》")
+                .as_deref(),
+            Some("广州市从化区司法局")
+        );
+        assert_eq!(
+            issuer("2024年,我市坚持以……印发《郴州市领导干部应知应会清单》,落实《郴州市人民政府重大行政决策程序规定》,全市……")
+                .as_deref(),
+            Some("郴州市人民政府")
+        );
+        assert_eq!(
+            issuer("2024年,湖里区坚持……厦门市湖里区人民政府……").as_deref(),
+            Some("厦门市湖里区人民政府")
+        );
+        // Nothing named in full: the relative name as the report gives it.
         assert_eq!(
             issuer("2024年,在区委、区政府的坚强领导下,区司法局坚持").as_deref(),
             Some("区司法局")
         );
         assert_eq!(issuer("2024年,我市坚持以习近平"), None);
-        assert_eq!(issuer("没有标题的文字"), None);
+    }
+
+    #[test]
+    fn a_source_line_names_the_issuer() {
+        assert_eq!(
+            issuer("2024年法治政府建设年度报告\n发布时间：2025-03-01\n来源：郴州市人民政府\n正文")
+                .as_deref(),
+            Some("郴州市人民政府")
+        );
     }
 }

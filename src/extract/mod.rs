@@ -4,6 +4,7 @@
 //! Patterns are compiled once per rule set (an Aho-Corasick prefilter over their literals plus one regex per pattern)
 //! when the rule set is checked; extracting a report only runs them.
 
+pub mod genre;
 pub mod issuer;
 pub mod pattern;
 pub mod quantity;

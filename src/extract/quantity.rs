@@ -278,7 +278,7 @@ pub fn is_ordinal_context(text: &str, match_end: usize) -> bool {
     }
     // `1.加强…` opens a list item, but `审结240.` may end a sentence if 。 was folded to `.`,
     // so only a number at the start of a line counts.
-    let line_start = prev.map_or(true, char::is_whitespace);
+    let line_start = prev.is_none_or(char::is_whitespace);
     let label_end = matches!(next, Some('.' | '．' | ')' | '）'))
         && !rest.next().is_some_and(|c| c.is_ascii_digit());
     line_start && label_end

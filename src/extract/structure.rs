@@ -52,6 +52,17 @@ impl Fixed {
         self.0.as_ref().is_some_and(|r| r.is_match(text))
     }
 
+    pub(crate) fn captures_iter<'r, 't: 'r>(
+        &'r self,
+        text: &'t str,
+    ) -> impl Iterator<Item = regex::Captures<'t>> + 'r {
+        self.0.iter().flat_map(move |r| r.captures_iter(text))
+    }
+
+    pub(crate) fn count(&self, text: &str) -> usize {
+        self.0.as_ref().map_or(0, |r| r.find_iter(text).count())
+    }
+
     pub(crate) fn captures<'t>(&self, text: &'t str) -> Option<regex::Captures<'t>> {
         self.0.as_ref().and_then(|r| r.captures(text))
     }

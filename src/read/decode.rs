@@ -291,8 +291,7 @@ mod tests {
             Err(ReadError::Binary { .. })
         ));
         // 0x80 and 0xFF are never valid in GB18030 (nor is a lone lead byte followed by a space).
-        let bad: Vec<u8> = std::iter::repeat(*b"\x80\xFF\x81 ")
-            .take(50)
+        let bad: Vec<u8> = std::iter::repeat_n(*b"\x80\xFF\x81 ", 50)
             .flatten()
             .collect();
         assert!(matches!(

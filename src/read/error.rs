@@ -5,24 +5,24 @@ use std::path::PathBuf;
 /// Why an input could not be read. Each variant has a stable code `fazhi::read::<kind>`.
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]
 pub enum ReadError {
-    #[error("`{name}` has no text")]
+    #[error("`{name}` 中没有文字")]
     #[diagnostic(
         code("fazhi::read::empty"),
-        help("check that the file holds the report itself; a web page or docx whose body is empty reads as empty")
+        help("确认文件里是报告本身；正文为空的网页或 docx 读出来是空的")
     )]
     Empty { name: String },
 
-    #[error("`{name}` looks like a binary file, not a report")]
+    #[error("`{name}` 看起来是二进制文件，不是报告")]
     #[diagnostic(
         code("fazhi::read::binary"),
-        help("give the report as .txt, .html or .docx; convert a PDF or a .doc to one of these first")
+        help("以 .txt、.html 或 .docx 提供报告；PDF 或 .doc 请先转换成其中一种")
     )]
     Binary { name: String },
 
-    #[error("`{name}` is too large ({size} bytes, the limit is {limit})")]
+    #[error("`{name}` 太大（{size} 字节，上限 {limit} 字节）")]
     #[diagnostic(
         code("fazhi::read::too-large"),
-        help("a yearly report is far smaller; check that this is the right file, or cut it down to the report")
+        help("年度报告远小于此；确认文件是否正确，或只保留报告部分")
     )]
     TooLarge {
         name: String,
@@ -30,31 +30,31 @@ pub enum ReadError {
         limit: usize,
     },
 
-    #[error("cannot decode `{name}` as UTF-8, UTF-16 or GB18030")]
+    #[error("无法按 UTF-8、UTF-16 或 GB18030 解码 `{name}`")]
     #[diagnostic(
         code("fazhi::read::bad-encoding"),
-        help("save the file as UTF-8 (in most editors: Save As, encoding UTF-8)")
+        help("把文件另存为 UTF-8 编码（多数编辑器：另存为，编码选 UTF-8）")
     )]
     BadEncoding { name: String },
 
-    #[error("`{name}` is not a readable docx: {reason}")]
+    #[error("`{name}` 不是可读取的 docx：{reason}")]
     #[diagnostic(
         code("fazhi::read::bad-docx"),
-        help("open it in Word or WPS and save it again as .docx, or save the report as .txt")
+        help("用 Word 或 WPS 打开后重新保存为 .docx，或把报告另存为 .txt")
     )]
     BadDocx { name: String, reason: String },
 
-    #[error("`{name}` unpacks to more than {limit} bytes of document text")]
+    #[error("`{name}` 解压后的正文超过 {limit} 字节")]
     #[diagnostic(
         code("fazhi::read::docx-too-large"),
-        help("this is not an ordinary report (it may be a zip bomb); save the report as .txt instead")
+        help("这不是普通的报告（可能是压缩炸弹）；请把报告另存为 .txt")
     )]
     DocxTooLarge { name: String, limit: usize },
 
-    #[error("cannot read `{}`", path.display())]
+    #[error("无法读取 `{}`", path.display())]
     #[diagnostic(
         code("fazhi::read::io"),
-        help("check that the path exists and that you may read it")
+        help("确认路径存在且有读取权限")
     )]
     Io {
         path: PathBuf,

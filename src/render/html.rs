@@ -51,7 +51,7 @@ fn fallback(page: &Page, error: &str) -> String {
     )
 }
 
-fn escape(text: &str) -> String {
+pub(crate) fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
@@ -205,7 +205,7 @@ fn percent_text(share: rust_decimal::Decimal) -> String {
 /// stays as text.
 pub fn code_parts(text: &str) -> Vec<Part> {
     let pieces: Vec<&str> = text.split('`').collect();
-    if pieces.len() % 2 == 0 {
+    if pieces.len().is_multiple_of(2) {
         return vec![Part {
             text: text.to_string(),
             code: false,
@@ -299,7 +299,8 @@ pub struct AuditView {
     pub input_sha256: String,
 }
 
-const OUTCOMES: [Outcome; 5] = [
+/// Every outcome, in the order pages list them.
+pub const OUTCOMES: [Outcome; 5] = [
     Outcome::Pass,
     Outcome::Partial,
     Outcome::Fail,
@@ -394,7 +395,8 @@ impl Page {
                                     quote: fact
                                         .and_then(|f| f.evidence.as_ref())
                                         .map(|e| e.quote.clone()),
-                                    manual: fact.is_some_and(|f| f.origin == Origin::Manual),
+                                    manual: fact.is_some_and(|f| f.origin == Origin::Manual)
+                                        || ctx.facts.is_silent(id),
                                     anchor: marked.contains(&&anchor).then_some(anchor),
                                 }
                             })

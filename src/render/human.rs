@@ -1,13 +1,14 @@
-//! The human report: one miette diagnostic per rule that did not fully pass (all rules with
-//! `verbose`), each pointing at the rule in its `.fz` file and at the evidence in the report, then
-//! a table of section scores, the total and the grade.
+//! The human report. By default the one-screen verdict page (`verdict.rs`); with `--detail` the
+//! full account: one miette diagnostic per rule, each pointing at the rule in its `.fz` file and at
+//! the evidence in the report, then a table of section scores, the total and the grade.
 
 use std::fmt::Write as _;
 
 use miette::Severity;
 use unicode_width::UnicodeWidthStr;
 
-use super::{diagnostic, Context};
+use super::zh::punct;
+use super::{diagnostic, percent, Context};
 use crate::check::RuleSet;
 use crate::diagnostic::{Code, Diag, Source};
 use crate::eval::{points_text, RuleResult, Scorecard};
@@ -15,19 +16,19 @@ use crate::facts::{Facts, Origin};
 use crate::syntax::ast::Outcome;
 
 pub struct Options {
-    pub verbose: bool,
+    /// The full per-rule account instead of the verdict page.
+    pub detail: bool,
     pub color: bool,
 }
 
 pub fn score(ctx: &Context<'_>, options: &Options) -> String {
+    if !options.detail {
+        return super::verdict::page(ctx);
+    }
     let (ruleset, card) = (ctx.ruleset, ctx.card);
     let mut out = String::new();
     for result in &card.rules {
-        let shown =
-            options.verbose || !matches!(result.outcome, Outcome::Pass | Outcome::NotApplicable);
-        if let Some(diag) =
-            rule_diagnostic(ruleset, result, ctx.facts, ctx.report).filter(|_| shown)
-        {
+        if let Some(diag) = rule_diagnostic(ruleset, result, ctx.facts, ctx.report) {
             out.push_str(&diagnostic(&diag, options.color));
             out.push('\n');
         }
@@ -47,11 +48,11 @@ pub fn numbers(ctx: &Context<'_>) -> String {
     if lines.is_empty() {
         return String::new();
     }
-    let mut out = String::from("\n总分的构成:\n");
+    let mut out = String::from("\n总分的构成：\n");
     for line in lines {
         let percent = line.percent.map_or("不适用".to_string(), |p| format!("{}%", points_text(p)));
         let scaled = line.scaled.map_or(String::new(), |f| {
-            format!(",覆盖度不足按 {} 折算", points_text(f))
+            format!("，覆盖度不足按 {} 折算", points_text(f))
         });
         let _ = writeln!(
             out,
@@ -72,10 +73,15 @@ pub fn missing_materials(ctx: &Context<'_>) -> String {
         return String::new();
     }
     let count: usize = groups.iter().map(|g| g.rules.len()).sum();
-    let mut out = format!("\n待补充材料(报告未提及,共 {count} 项):\n");
+    let mut out = format!("\n待补充材料（报告未提及，共 {count} 项）：\n");
     for group in groups {
-        let titles: Vec<&str> = group.rules.iter().map(|r| r.title.text.as_str()).collect();
-        let _ = writeln!(out, "  {}:{}", group.section.title.text, titles.join(";"));
+        let titles: Vec<String> = group.rules.iter().map(|r| punct(&r.title.text)).collect();
+        let _ = writeln!(
+            out,
+            "  {}：{}",
+            punct(&group.section.title.text),
+            titles.join("；")
+        );
     }
     out
 }
@@ -86,22 +92,25 @@ pub fn advice(ctx: &Context<'_>) -> String {
     if ctx.advice.is_empty() {
         return out;
     }
-    let _ = writeln!(out, "\n改进建议(按可提高的总分排序):");
+    let _ = writeln!(out, "\n改进建议（按可提高的总分排序）：");
     for (n, item) in ctx.advice_items().take(ADVICE_SHOWN).enumerate() {
         let _ = writeln!(
             out,
-            "  {}. [+{}] {}({}):{}",
+            "  {}. [+{}] {}",
             n + 1,
             points_text(item.gain),
-            item.rule.title.text,
-            item.result.outcome.label(),
-            item.what
+            punct(&format!(
+                "{}（{}）：{}",
+                item.rule.title.text,
+                item.result.outcome.label(),
+                item.what
+            ))
         );
     }
     if ctx.advice.len() > ADVICE_SHOWN {
         let _ = writeln!(
             out,
-            "  …另有 {} 项,见 --format json 的 advice",
+            "  …另有 {} 项，见 --format json 的 advice",
             ctx.advice.len() - ADVICE_SHOWN
         );
     }
@@ -127,13 +136,12 @@ pub fn rule_diagnostic(
         Outcome::Pass => (Code::ScoreRulePass, Severity::Advice),
         Outcome::NotApplicable => (Code::ScoreRuleNotApplicable, Severity::Advice),
     };
-    let mut help = result.reasoning.clone();
+    let mut help = punct(&result.reasoning);
     if let Some(cite) = &rule.cite {
         let _ = write!(
             help,
-            "\n依据:{}({})",
-            cite.text.text,
-            cite.standing.describe()
+            "\n依据：{}",
+            punct(&format!("{}（{}）", cite.text.text, cite.standing.describe()))
         );
     }
     if let Some(rule_help) = rule
@@ -141,12 +149,16 @@ pub fn rule_diagnostic(
         .as_ref()
         .filter(|_| result.outcome != Outcome::Pass)
     {
-        let _ = write!(help, "\n建议:{}", rule_help.text);
+        let _ = write!(help, "\n建议：{}", punct(&rule_help.text));
     }
     let mut diag = Diag::new(
         code,
         severity,
-        format!("{} {}:{}", rule.id.name, rule.title.text, result.message),
+        format!(
+            "{} {}",
+            rule.id.name,
+            punct(&format!("{}：{}", rule.title.text, result.message))
+        ),
     )
     .label(
         rule.id.span,
@@ -156,7 +168,7 @@ pub fn rule_diagnostic(
             result
                 .level
                 .filter(|l| *l != crate::eval::Level::Stated)
-                .map_or(String::new(), |l| format!("({})", l.label())),
+                .map_or(String::new(), |l| format!("（{}）", l.label())),
             points_text(result.earned),
             points_text(result.points)
         ),
@@ -173,12 +185,12 @@ pub fn rule_diagnostic(
         let related = match facts.get(fact_id) {
             Some(fact) => {
                 let origin = if fact.origin == Origin::Manual {
-                    "(人工录入)"
+                    "（人工录入）"
                 } else {
                     ""
                 };
                 let finding =
-                    Diag::advice(code, format!("报告原文:{label} = {}{origin}", fact.value));
+                    Diag::advice(code, format!("报告原文：{label} = {}{origin}", fact.value));
                 match (&fact.evidence, report) {
                     (Some(evidence), Some(report)) => finding.in_window(
                         report,
@@ -187,7 +199,7 @@ pub fn rule_diagnostic(
                         &format!("{fact_id} = {}", fact.value),
                     ),
                     (Some(evidence), None) => {
-                        Diag::advice(code, format!("报告原文:「{}」{origin}", evidence.quote))
+                        Diag::advice(code, format!("报告原文：「{}」{origin}", evidence.quote))
                     }
                     (None, _) => finding,
                 }
@@ -198,9 +210,14 @@ pub fn rule_diagnostic(
                     .get(fact_id)
                     .map(crate::extract::searched)
                     .unwrap_or_default();
-                let mut message = format!("报告未提及「{label}」({fact_id})");
+                let mut message = format!("报告未提及「{label}」（{fact_id}）");
+                if facts.is_silent(fact_id) {
+                    message.push_str("(人工录入)");
+                    diag = diag.related(Diag::advice(code, message));
+                    continue;
+                }
                 if !searched.is_empty() {
-                    let _ = write!(message, ";查找的表述:{}", searched.join(";"));
+                    let _ = write!(message, "；查找的表述：{}", searched.join("；"));
                 }
                 Diag::advice(code, message)
             }
@@ -218,15 +235,10 @@ pub fn table(ruleset: &RuleSet, card: &Scorecard) -> String {
     let width = ruleset
         .sections
         .iter()
-        .map(|s| s.title.text.width())
+        .map(|s| punct(&s.title.text).width())
         .max()
         .unwrap_or(0)
         .max(4);
-    let percent = |share: Option<rust_decimal::Decimal>| {
-        share.map_or("—".to_string(), |s| {
-            format!("{}%", (s * rust_decimal::Decimal::ONE_HUNDRED).round_dp(0))
-        })
-    };
     if combined {
         let _ = writeln!(out, "  {}  {:>6}  {:>6}  {:>6}", pad("分项", width), "权重", "覆盖", "实绩");
     } else {
@@ -236,7 +248,7 @@ pub fn table(ruleset: &RuleSet, card: &Scorecard) -> String {
         let Some(section) = ruleset.sections.get(result.section) else {
             continue;
         };
-        let title = pad(&section.title.text, width);
+        let title = pad(&punct(&section.title.text), width);
         let weight = points_text(result.weight);
         if combined {
             let _ = writeln!(
@@ -261,7 +273,7 @@ pub fn table(ruleset: &RuleSet, card: &Scorecard) -> String {
             &card.grade
         }
     );
-    let _ = writeln!(out, "{}", card.counts_text());
+    let _ = writeln!(out, "{}", punct(&card.counts_text()));
     out
 }
 

@@ -7,7 +7,8 @@
 
 use std::fmt::Write as _;
 
-use super::Context;
+use super::zh::punct;
+use super::{percent, Context};
 use crate::eval::points_text;
 use crate::facts::Origin;
 use crate::syntax::ast::Outcome;
@@ -22,10 +23,10 @@ pub fn score(ctx: &Context<'_>) -> String {
     }
     heading.push_str("法治政府建设年度报告评分");
     let _ = writeln!(out, "# {}\n", text(&heading));
-    let _ = writeln!(out, "- 报告:`{}`", ctx.info.name.replace('`', "'"));
+    let _ = writeln!(out, "- 报告：`{}`", ctx.info.name.replace('`', "'"));
     let _ = writeln!(
         out,
-        "- 规则集:{}(`{} {}`)",
+        "- 规则集：{}（`{} {}`）",
         text(&ruleset.title),
         ruleset.id.replace('`', "'"),
         ruleset.version.replace('`', "'")
@@ -53,16 +54,13 @@ pub fn score(ctx: &Context<'_>) -> String {
         for warning in ctx.warnings {
             let _ = writeln!(
                 out,
-                "> - {}(`{}`)",
+                "> - {}（`{}`）",
                 text(&warning.message),
                 warning.code.as_str()
             );
         }
     }
 
-    let percent = |share: Option<rust_decimal::Decimal>| {
-        share.map_or("—".to_string(), |s| format!("{}%", (s * rust_decimal::Decimal::ONE_HUNDRED).round_dp(0)))
-    };
     let combined = card.numbers.is_some();
     out.push_str(if combined {
         "\n## 分项得分\n\n| 分项 | 权重 | 覆盖 | 实绩 |\n| --- | ---: | ---: | ---: |\n"
@@ -96,14 +94,7 @@ pub fn score(ctx: &Context<'_>) -> String {
         text(grade)
     );
 
-    let missing = ctx.missing_materials();
-    if !missing.is_empty() {
-        out.push_str("\n## 待补充材料(报告未提及)\n\n");
-        for group in missing {
-            let titles: Vec<String> = group.rules.iter().map(|r| text(&r.title.text)).collect();
-            let _ = writeln!(out, "- {}:{}", text(&group.section.title.text), titles.join(";"));
-        }
-    }
+    verdict(ctx, &mut out);
 
     let open: Vec<_> = card
         .rules
@@ -115,7 +106,7 @@ pub fn score(ctx: &Context<'_>) -> String {
             )
         })
         .collect();
-    let _ = writeln!(out, "\n## 未完全达标的规则({} 项)", open.len());
+    let _ = writeln!(out, "\n## 附：逐条说明（未完全达标的规则，{} 项）", open.len());
     if open.is_empty() {
         out.push_str("\n全部规则达标或不适用。\n");
     }
@@ -131,7 +122,7 @@ pub fn score(ctx: &Context<'_>) -> String {
         let _ = writeln!(
             out,
             "\n**{}**〔{}{}〕{} / {} 分 · `{}`\n",
-            text(&rule.title.text),
+            text(&punct(&rule.title.text)),
             result.outcome.label(),
             result
                 .level
@@ -143,9 +134,9 @@ pub fn score(ctx: &Context<'_>) -> String {
         );
         // An unknown rule's message is the start of its reasoning; say it once.
         if !result.reasoning.starts_with(&result.message) {
-            let _ = writeln!(out, "- 结论:{}", text(&result.message));
+            let _ = writeln!(out, "- 结论：{}", text(&result.message));
         }
-        let _ = writeln!(out, "- 计分:{}", text(&result.reasoning));
+        let _ = writeln!(out, "- 计分：{}", text(&punct(&result.reasoning)));
         for fact_id in &result.facts_read {
             let label = ruleset
                 .facts
@@ -154,7 +145,7 @@ pub fn score(ctx: &Context<'_>) -> String {
             match ctx.facts.get(fact_id) {
                 Some(fact) => {
                     let manual = if fact.origin == Origin::Manual {
-                        "(人工录入)"
+                        "（人工录入）"
                     } else {
                         ""
                     };
@@ -162,7 +153,7 @@ pub fn score(ctx: &Context<'_>) -> String {
                         Some(evidence) => {
                             let _ = writeln!(
                                 out,
-                                "- 证据:「{}」({} = {}{manual})",
+                                "- 证据：「{}」（{} = {}{manual}）",
                                 text(&evidence.quote),
                                 text(label),
                                 text(&fact.value.to_string())
@@ -171,29 +162,32 @@ pub fn score(ctx: &Context<'_>) -> String {
                         None => {
                             let _ = writeln!(
                                 out,
-                                "- 证据:{} = {}{manual}",
+                                "- 证据：{} = {}{manual}",
                                 text(label),
                                 text(&fact.value.to_string())
                             );
                         }
                     }
                 }
+                None if ctx.facts.is_silent(fact_id) => {
+                    let _ = writeln!(out, "- 证据:报告未提及「{}」(人工录入)", text(label));
+                }
                 None if result.reasoning.contains(&format!("报告未提及{label}")) => {}
                 None => {
-                    let _ = writeln!(out, "- 证据:报告未提及「{}」", text(label));
+                    let _ = writeln!(out, "- 证据：报告未提及「{}」", text(label));
                 }
             }
         }
         if let Some(cite) = &rule.cite {
             let _ = writeln!(
                 out,
-                "- 依据:{}({})",
-                text(&cite.text.text),
+                "- 依据：{}（{}）",
+                text(&punct(&cite.text.text)),
                 cite.standing.describe()
             );
         }
         if let Some(help) = &rule.help {
-            let _ = writeln!(out, "- 建议:{}", text(&help.text));
+            let _ = writeln!(out, "- 建议：{}", text(&punct(&help.text)));
         }
     }
 
@@ -208,8 +202,8 @@ pub fn score(ctx: &Context<'_>) -> String {
             .filter_map(|r| {
                 let (_, rule) = ctx.rule_of(r)?;
                 Some(format!(
-                    "{}({})",
-                    text(&rule.title.text),
+                    "{}（{}）",
+                    text(&punct(&rule.title.text)),
                     points_text(r.earned)
                 ))
             })
@@ -217,19 +211,19 @@ pub fn score(ctx: &Context<'_>) -> String {
         if !list.is_empty() {
             let _ = writeln!(
                 out,
-                "\n## {heading}({} 项)\n\n{}",
+                "\n## {heading}（{} 项）\n\n{}",
                 list.len(),
-                list.join(";")
+                list.join("；")
             );
         }
     }
 
     if !ctx.advice.is_empty() {
-        out.push_str("\n## 改进建议(按可提高的总分排序)\n\n");
+        out.push_str("\n## 全部改进建议（按可提高的总分排序）\n\n");
         for (n, item) in ctx.advice_items().enumerate() {
             let _ = writeln!(
                 out,
-                "{}. **+{}** {}({}):{}",
+                "{}. **+{}** {}（{}）：{}",
                 n + 1,
                 points_text(item.gain),
                 text(&item.rule.title.text),
@@ -241,17 +235,80 @@ pub fn score(ctx: &Context<'_>) -> String {
 
     let _ = writeln!(
         out,
-        "\n---\n\n审计记录:`{}`",
+        "\n---\n\n审计记录：`{}`",
         ctx.audit.line().replace('`', "'")
     );
-    out
+    // Chinese sentences with Chinese punctuation, from the rule files' text too; the report's
+    // quotes 「…」 and code spans stay as they are.
+    punct(&out)
+}
+
+/// The verdict page's order (`verdict.rs`): rules failed or partly met with their reason and the
+/// report's sentence, what the report leaves out by section, and the three best improvements.
+fn verdict(ctx: &Context<'_>, out: &mut String) {
+    use super::verdict::{evidence_line, missing, short, IMPROVEMENTS};
+    let failed: Vec<_> = ctx
+        .card
+        .rules
+        .iter()
+        .filter(|r| matches!(r.outcome, Outcome::Fail | Outcome::Partial))
+        .filter(|r| r.level != Some(crate::eval::Level::Silent))
+        .collect();
+    let _ = writeln!(out, "\n## 未达标与部分达标（{} 项）\n", failed.len());
+    if failed.is_empty() {
+        out.push_str("无。\n");
+    }
+    for (n, result) in failed.iter().enumerate() {
+        let Some((_, rule)) = ctx.rule_of(result) else {
+            continue;
+        };
+        let level = result
+            .level
+            .filter(|l| *l != crate::eval::Level::Stated)
+            .map_or(String::new(), |l| format!("·{}", l.label()));
+        let _ = writeln!(
+            out,
+            "{}. **{}**（{}{level}，{} / {} 分）\n   - 理由：{}\n   - {}",
+            n + 1,
+            text(&short(&rule.title.text)),
+            result.outcome.label(),
+            points_text(result.earned),
+            points_text(result.points),
+            text(&punct(&result.message)),
+            text(&evidence_line(ctx, result))
+        );
+    }
+    let missing = missing(ctx);
+    let count: usize = missing.iter().map(|(_, names)| names.len()).sum();
+    let _ = writeln!(out, "\n## 待补充材料（报告未提及，{count} 项）\n");
+    if missing.is_empty() {
+        out.push_str("无。\n");
+    }
+    for (section, names) in &missing {
+        let names: Vec<String> = names.iter().map(|n| text(n)).collect();
+        let _ = writeln!(out, "- **{}**：{}", text(section), names.join("；"));
+    }
+    let advice: Vec<_> = ctx.advice_items().take(IMPROVEMENTS).collect();
+    if !advice.is_empty() {
+        out.push_str("\n## 最值得改进的三项\n\n");
+        for (n, item) in advice.iter().enumerate() {
+            let _ = writeln!(
+                out,
+                "{}. **+{} 分** {}：{}",
+                n + 1,
+                points_text(item.gain),
+                text(&short(&item.rule.title.text)),
+                text(&punct(item.what))
+            );
+        }
+    }
 }
 
 /// One line of Markdown text: newlines become spaces, and outside `code spans` the characters
 /// that would start markup (and `|`, which would end a table cell) are backslash-escaped.
 fn text(raw: &str) -> String {
     let mut out = String::with_capacity(raw.len());
-    let code_spans = raw.matches('`').count() >= 2 && raw.matches('`').count() % 2 == 0;
+    let code_spans = raw.matches('`').count() >= 2 && raw.matches('`').count().is_multiple_of(2);
     let mut in_code = false;
     for c in raw.chars() {
         match c {

@@ -1,11 +1,14 @@
 //! Rendering results: miette diagnostics and tables for people, JSON for pipelines. Every
 //! renderer takes one [`Context`]; none does I/O.
 
+pub mod compare;
 pub mod html;
 pub mod human;
 pub mod json;
 pub mod markdown;
 pub mod sarif;
+pub mod verdict;
+pub mod zh;
 
 use crate::audit::Audit;
 use crate::check::RuleSet;
@@ -58,6 +61,13 @@ pub struct AdviceItem<'a> {
     pub rule: &'a crate::syntax::ast::Rule,
     /// The rule's help, or its title when it has none: what to do.
     pub what: &'a str,
+}
+
+/// A share (0 to 1) as a whole percentage, `88%`; `—` when there is none.
+pub fn percent(share: Option<rust_decimal::Decimal>) -> String {
+    share.map_or("—".to_string(), |s| {
+        format!("{}%", (s * rust_decimal::Decimal::ONE_HUNDRED).round_dp(0))
+    })
 }
 
 /// One of the scoring model's three numbers as every format shows it.

@@ -72,7 +72,7 @@ fn replace_fullwidth(text: &str) -> (String, Vec<Diag>) {
                         .help(format!("type the ASCII `{ascii}` instead; Chinese text belongs inside double-quoted strings")),
                 );
                 out.push(ascii);
-                out.extend(std::iter::repeat(' ').take(c.len_utf8() - ascii.len_utf8()));
+                out.extend(std::iter::repeat_n(' ', c.len_utf8() - ascii.len_utf8()));
             }
             None => out.push(c),
         }
