@@ -520,9 +520,11 @@ fn evaluate_rule(
     };
     out.message = match &rule.explain {
         // A template over missing facts reads badly ("…率为未提及"); say what is missing instead.
-        _ if from_silence && !silent.is_empty() => {
-            format!("报告未提及{}", silent.join("、"))
-        }
+        _ if from_silence && !silent.is_empty() => match out.level {
+            Some(Level::Described) => format!("报告写到了相关举措,但未写明{}", silent.join("、")),
+            Some(Level::Admitted) => format!("报告承认存在不足,未写明{}", silent.join("、")),
+            _ => format!("报告未提及{}", silent.join("、")),
+        },
         Some(template) => fill_template(&template.text, facts, &|f| label(&f.to_string())),
         None => rule.title.text.clone(),
     };

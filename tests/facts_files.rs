@@ -443,7 +443,7 @@ fn unstated_in_a_facts_file_removes_the_extracted_value_and_is_marked_manual() {
     assert!(scored.facts.get("enforcement_exam_pass_rate").is_none());
     let ctx = scored.context(ruleset());
     let markdown = fazhi::render::markdown::score(&ctx);
-    assert!(markdown.contains("报告未提及「行政执法人员资格考试合格率」(人工录入)"), "{markdown}");
+    assert!(markdown.contains("报告未提及「行政执法人员资格考试合格率」（人工录入）"), "{markdown}");
     let html = fazhi::render::html::score(&ctx);
     assert!(html.contains("报告未提及</span>(人工录入)"));
 }

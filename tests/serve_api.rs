@@ -127,7 +127,7 @@ fn bad_files_get_the_command_lines_diagnostics_with_4xx() {
     assert!(empty.json()["errors"][0]["rendered"]
         .as_str()
         .unwrap()
-        .contains("`empty.txt` has no text"));
+        .contains("`empty.txt` 中没有文字"));
 
     let mut binary = b"%PDF-1.7\n".to_vec();
     binary.extend((0u8..=255).cycle().take(4000));

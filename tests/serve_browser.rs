@@ -304,7 +304,9 @@ fn an_inspector_uploads_ranks_reads_corrects_and_downloads() {
         std::thread::sleep(Duration::from_millis(100));
     }
     let csv = std::fs::read_to_string(&csv_path).unwrap();
-    assert!(csv.starts_with("file,issuer,year,total,grade,"), "{csv}");
+    // The command line's CSV: a byte-order mark for Excel, Chinese headers.
+    let csv = csv.trim_start_matches('\u{feff}');
+    assert!(csv.starts_with("文件,发布单位,年度,总分,等级,"), "{csv}");
     let wuhan = csv.lines().find(|l| l.starts_with("wuhan-jiangxia-2024.txt,")).unwrap();
     assert!(wuhan.contains(&format!(",{corrected},{grade},")), "{wuhan}");
     assert_eq!(csv.lines().take_while(|l| !l.is_empty()).count(), 6, "{csv}");
