@@ -589,7 +589,7 @@ fn harmless_same_length(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         if is_control(c) {
-            out.extend(std::iter::repeat(' ').take(c.len_utf8()));
+            out.extend(std::iter::repeat_n(' ', c.len_utf8()));
         } else {
             out.push(c);
         }

@@ -38,7 +38,7 @@ const JS: &str = include_str!("../../assets/serve.js");
 fn xlsx(ruleset: &RuleSet, batch: &Batch) -> Option<Vec<u8>> {
     batch::to_xlsx(ruleset, batch, false).ok()
 }
-const XLSX: Option<fn(&RuleSet, &Batch) -> Option<Vec<u8>>> = Some(xlsx);
+
 
 
 fn outcome_label(keyword: &str) -> &'static str {
@@ -234,7 +234,7 @@ pub async fn batch(State(app): State<Arc<App>>, Query(params): Query<HashMap<Str
         row.rank = i + 1;
     }
     let held = rows.len();
-    rows.retain(|r| grade.map_or(true, |g| r.grade == g));
+    rows.retain(|r| grade.is_none_or(|g| r.grade == g));
     if let Some(rule) = rule {
         rows.retain(|r| {
             let found = entries
@@ -413,16 +413,13 @@ struct Download {
 }
 
 fn batch_downloads() -> Vec<Download> {
-    let mut list = vec![
+    vec![
         Download { href: "/batch/summary.csv".into(), label: "CSV 汇总" },
+        Download { href: "/batch/summary.xlsx".into(), label: "Excel 汇总(.xlsx)" },
         Download { href: "/batch/summary.md".into(), label: "Markdown 备忘" },
         Download { href: "/batch/summary.json".into(), label: "JSON 汇总" },
         Download { href: "/batch/summary.html".into(), label: "汇总网页" },
-    ];
-    if XLSX.is_some() {
-        list.insert(1, Download { href: "/batch/summary.xlsx".into(), label: "Excel 汇总(.xlsx)" });
-    }
-    list
+    ]
 }
 
 /// The reports held as a batch, for the summary renderers.
@@ -450,7 +447,7 @@ pub async fn batch_download(State(app): State<Arc<App>>, Path(file): Path<String
             Ok(html) => ("text/html; charset=utf-8", html.into_bytes()),
             Err(e) => return error_page(StatusCode::INTERNAL_SERVER_ERROR, &[request_error(format!("汇总网页生成失败:{e}")).help("这是 fazhi 的缺陷;请报告")], None),
         },
-        "summary.xlsx" => match XLSX.and_then(|write| write(ruleset, &summary)) {
+        "summary.xlsx" => match xlsx(ruleset, &summary) {
             Some(bytes) => ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", bytes),
             None => return not_found("这个下载"),
         },
