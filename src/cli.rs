@@ -621,7 +621,11 @@ impl Session {
             }
         }
         for (name, count) in shown.into_iter().filter(|(_, n)| *n > SHOWN_PER_FILE) {
-            let file = if name.is_empty() { String::new() } else { format!("{name} ") };
+            let file = if name.is_empty() {
+                String::new()
+            } else {
+                format!("{name} ")
+            };
             let more = Diag::advice(
                 Code::CliMoreDiagnostics,
                 format!("{file}还有{}条诊断未显示", count - SHOWN_PER_FILE),
@@ -975,7 +979,9 @@ impl Session {
                 ruleset,
                 &name,
                 &bytes,
-                corrections.as_ref().map(|(n, b)| (n.as_str(), b.as_slice())),
+                corrections
+                    .as_ref()
+                    .map(|(n, b)| (n.as_str(), b.as_slice())),
                 job.issuer_kind.map(IssuerKind::from),
                 &find_report,
             )

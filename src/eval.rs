@@ -314,7 +314,9 @@ fn numbers(combination: &crate::check::Combination, rules: &[RuleResult]) -> Num
         .iter()
         .filter(in_statutory)
         .filter(|r| !matches!(r.outcome, Outcome::NotApplicable | Outcome::Unknown))
-        .fold((Decimal::ZERO, Decimal::ZERO), |(e, p), r| (e + r.earned, p + r.points));
+        .fold((Decimal::ZERO, Decimal::ZERO), |(e, p), r| {
+            (e + r.earned, p + r.points)
+        });
     let rest = Part::of(rules.iter().filter(|r| !in_statutory(r)));
     let coverage = rest.coverage();
     let performance_scale = match (combination.performance_full_from(), coverage) {
@@ -398,7 +400,11 @@ fn evaluate_rule(
     let credit = |level| ruleset.credit(section, rule, level);
     // The reason for a share is written once, in the rule-set header; a result names the level.
     let share_text = |share: Decimal, declared: Option<&Credit>| match declared {
-        Some(c) => format!("按{}计本项分值的 {}", level_name(c.level), share.normalize()),
+        Some(c) => format!(
+            "按{}计本项分值的 {}",
+            level_name(c.level),
+            share.normalize()
+        ),
         None => "规则集未声明该证据等级的得分比例,按 0 计".to_string(),
     };
     // Words against the rule: its own mention in the shortcomings or negated, or a flag it reads
@@ -411,7 +417,13 @@ fn evaluate_rule(
         .or_else(|| {
             facts_read
                 .iter()
-                .find_map(|f| facts.get(f).is_none().then(|| facts.admissions.get(f)).flatten())
+                .find_map(|f| {
+                    facts
+                        .get(f)
+                        .is_none()
+                        .then(|| facts.admissions.get(f))
+                        .flatten()
+                })
                 .cloned()
         });
     let description = facts
@@ -470,7 +482,13 @@ fn evaluate_rule(
                 share_text(share, declared),
                 of(points * share)
             );
-            result(Outcome::Fail, points * share, why, Some(Level::Admitted), admission)
+            result(
+                Outcome::Fail,
+                points * share,
+                why,
+                Some(Level::Admitted),
+                admission,
+            )
         }
         _ if rule.deduct.is_some() && rule.require.is_none() => {
             let why = format!(
@@ -478,7 +496,13 @@ fn evaluate_rule(
                 silent_or(&silent, "违规情形"),
                 of(points)
             );
-            result(Outcome::Pass, points, why, Some(Level::NoViolationStated), None)
+            result(
+                Outcome::Pass,
+                points,
+                why,
+                Some(Level::NoViolationStated),
+                None,
+            )
         }
         _ if description.is_some() => {
             let (share, declared) = credit(CreditedLevel::Described);
@@ -488,7 +512,11 @@ fn evaluate_rule(
                 facts.get(f).is_none()
                     && ruleset.facts.get(f).is_some_and(|d| d.ty != FactType::Flag)
             });
-            let missing = if figure { "未给出" } else { "没有明确写明" };
+            let missing = if figure {
+                "未给出"
+            } else {
+                "没有明确写明"
+            };
             let why = format!(
                 "报告写到了相关举措,但{missing}{}(仅文字表述):{},{}",
                 silent_or(&silent, "规则要求的数据"),

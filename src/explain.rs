@@ -82,7 +82,11 @@ fn describe(ruleset: &RuleSet, section: &Section, rule: &Rule) -> String {
     let _ = writeln!(out, "报告未提及时:{silence}");
     if let Some((kinds, _)) = &rule.issuers {
         let kinds: Vec<&str> = kinds.iter().map(|k| k.label()).collect();
-        let _ = writeln!(out, "适用的报告:{}的报告(其他报告本项不适用)", kinds.join("、"));
+        let _ = writeln!(
+            out,
+            "适用的报告:{}的报告(其他报告本项不适用)",
+            kinds.join("、")
+        );
     }
     if !rule.mentions.is_empty() {
         let share = |level| {
@@ -95,7 +99,11 @@ fn describe(ruleset: &RuleSet, section: &Section, rule: &Rule) -> String {
             share(CreditedLevel::Described),
             share(CreditedLevel::Admitted)
         );
-        let quoted: Vec<String> = rule.mentions.iter().map(|m| format!("`{}`", m.text)).collect();
+        let quoted: Vec<String> = rule
+            .mentions
+            .iter()
+            .map(|m| format!("`{}`", m.text))
+            .collect();
         let _ = writeln!(out, "  查找的表述:{}", quoted.join(" "));
     }
     if rule.deduct.is_some() && rule.require.is_none() {
@@ -191,16 +199,30 @@ pub fn all_markdown(ruleset: &RuleSet) -> String {
         let _ = writeln!(out, "总分的构成(docs/scoring.md):\n");
         for part in &combination.parts {
             let from = part.full_from.map_or(String::new(), |f| {
-                format!(",覆盖度达到 {}% 起全额计入", (f.value * rust_decimal::Decimal::ONE_HUNDRED).normalize())
+                format!(
+                    ",覆盖度达到 {}% 起全额计入",
+                    (f.value * rust_decimal::Decimal::ONE_HUNDRED).normalize()
+                )
             });
-            let _ = writeln!(out, "- {} {} 分{from}:{}", part.number.label(), part.weight.value.normalize(), part.reason.text);
+            let _ = writeln!(
+                out,
+                "- {} {} 分{from}:{}",
+                part.number.label(),
+                part.weight.value.normalize(),
+                part.reason.text
+            );
         }
         for credit in &ruleset.credits {
             let label = match credit.level {
                 CreditedLevel::Described => "仅文字表述",
                 CreditedLevel::Admitted => "自认不足",
             };
-            let _ = writeln!(out, "- {label}:按本项分值的 {} 计。{}", credit.share.value.normalize(), credit.reason.text);
+            let _ = writeln!(
+                out,
+                "- {label}:按本项分值的 {} 计。{}",
+                credit.share.value.normalize(),
+                credit.reason.text
+            );
         }
         out.push('\n');
     }

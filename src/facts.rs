@@ -509,9 +509,10 @@ fn raw_from_toml(source: &Source, diags: &mut Vec<Diag>) -> Option<(ReportMeta, 
                         // A qualifier of the wrong kind is shown as written and refused when typed.
                         "qualifier" => {
                             entry.qualifier = Some((
-                                value
-                                    .as_str()
-                                    .map_or_else(|| value.to_string().trim().to_string(), str::to_string),
+                                value.as_str().map_or_else(
+                                    || value.to_string().trim().to_string(),
+                                    str::to_string,
+                                ),
                                 field_span,
                             ))
                         }
@@ -600,7 +601,8 @@ fn raw_from_json(source: &Source, diags: &mut Vec<Diag>) -> Option<(ReportMeta, 
             );
         }
     }
-    let at = |members: &Members, key: &str| members.get(key).map(|(_, v)| Span::new(v.start, v.end));
+    let at =
+        |members: &Members, key: &str| members.get(key).map(|(_, v)| Span::new(v.start, v.end));
     let report = top.get("report");
     let report_members = members_of(top_members.get("report").map(|(_, v)| v.clone()), diags);
     let mut meta = ReportMeta::default();
@@ -624,7 +626,11 @@ fn raw_from_json(source: &Source, diags: &mut Vec<Diag>) -> Option<(ReportMeta, 
                     .and_then(|y| i32::try_from(y).ok())
                     .filter(|y| YEARS.contains(y));
                 if year.is_none() {
-                    diags.push(meta_error("year", "不是1949至2100之间的年份", at(&report_members, "year")));
+                    diags.push(meta_error(
+                        "year",
+                        "不是1949至2100之间的年份",
+                        at(&report_members, "year"),
+                    ));
                 }
                 year
             }
@@ -698,7 +704,15 @@ type Members = IndexMap<String, (Span, Range<usize>)>;
 const YEARS: std::ops::RangeInclusive<i32> = 1949..=2100;
 
 /// The fields an entry may have; others are warned about and ignored.
-const ENTRY_FIELDS: [&str; 7] = ["value", "qualifier", "quote", "span", "occurrence", "origin", "note"];
+const ENTRY_FIELDS: [&str; 7] = [
+    "value",
+    "qualifier",
+    "quote",
+    "span",
+    "occurrence",
+    "origin",
+    "note",
+];
 
 fn unknown_field(key: &str, span: Span) -> Diag {
     Diag::warning(Code::FactsParse, format!("unknown field `{key}` ignored"))

@@ -18,11 +18,8 @@ pub fn embedded() -> Vec<Source> {
 /// recursive), sorted by name so results never depend on directory order.
 pub fn from_path(path: &Path) -> Result<Vec<Source>, Diag> {
     let io = |e: std::io::Error| {
-        Diag::error(
-            Code::CliIo,
-            format!("无法读取 `{}`：{e}", path.display()),
-        )
-        .help("give a `.fz` file or a directory of them")
+        Diag::error(Code::CliIo, format!("无法读取 `{}`：{e}", path.display()))
+            .help("give a `.fz` file or a directory of them")
     };
     let mut files = if path.is_dir() {
         let mut files: Vec<_> = std::fs::read_dir(path)
@@ -48,11 +45,8 @@ pub fn from_path(path: &Path) -> Result<Vec<Source>, Diag> {
         .map(|file| {
             let bytes = std::fs::read(&file).map_err(io)?;
             let text = String::from_utf8(bytes).map_err(|_| {
-                Diag::error(
-                    Code::CliIo,
-                    format!("`{}` 不是 UTF-8 文本", file.display()),
-                )
-                .help("把规则文件另存为 UTF-8 编码")
+                Diag::error(Code::CliIo, format!("`{}` 不是 UTF-8 文本", file.display()))
+                    .help("把规则文件另存为 UTF-8 编码")
             })?;
             // A byte-order mark is not part of the language; strip it so spans stay right.
             let text = text

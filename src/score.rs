@@ -126,7 +126,9 @@ pub fn score_path_with(
         ruleset,
         &input.display().to_string(),
         &bytes,
-        corrections.as_ref().map(|(n, b)| (n.as_str(), b.as_slice())),
+        corrections
+            .as_ref()
+            .map(|(n, b)| (n.as_str(), b.as_slice())),
         options.issuer_kind,
         &find_report,
     )
@@ -158,7 +160,10 @@ pub fn score_bytes(
             Some(report_name) => match find_report(report_name) {
                 Ok(source) => Some(source),
                 Err(why) => {
-                    diags.push(Diag::warning(Code::FactsReport, why).help("证据只显示引文；改正 `[report] file` 后可在报告原文中显示"));
+                    diags.push(
+                        Diag::warning(Code::FactsReport, why)
+                            .help("证据只显示引文；改正 `[report] file` 后可在报告原文中显示"),
+                    );
                     None
                 }
             },
@@ -207,8 +212,11 @@ pub fn score_bytes(
     if let (Some(year), Some((from, to))) = (year, ruleset.effective) {
         if year < from.year || year > to.year {
             diags.push(
-                Diag::warning(Code::ScoreOutsideEffective, format!("报告年度为 {year} 年，不在规则集的适用期间 {from} 至 {to} 内"))
-                    .help("评分可能与该年度实行的要求不符；用 --rules 指定适用于该期间的规则集"),
+                Diag::warning(
+                    Code::ScoreOutsideEffective,
+                    format!("报告年度为 {year} 年，不在规则集的适用期间 {from} 至 {to} 内"),
+                )
+                .help("评分可能与该年度实行的要求不符；用 --rules 指定适用于该期间的规则集"),
             );
         }
     }
@@ -244,7 +252,10 @@ fn damaged_bytes(document: &read::Document) -> Option<Diag> {
     Some(
         Diag::warning(
             Code::ReadBadEncoding,
-            format!("报告中有{count}处无法按 {} 解码的字节,已替换为 �", document.encoding),
+            format!(
+                "报告中有{count}处无法按 {} 解码的字节,已替换为 �",
+                document.encoding
+            ),
         )
         .in_window(&report, Span::new(first, first + 3), None, "无法解码")
         .help("文件可能已损坏;如替换处有数字,请核对原件,必要时用 `--facts` 更正"),

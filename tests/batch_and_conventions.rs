@@ -85,9 +85,9 @@ fn csv_and_html_summaries_hold_the_same_rows() {
         .stdout
         .starts_with("\u{FEFF}file,issuer,year,total,grade,report,"));
     let rules = run(&["score", "reports-fixtures", "--summary", "rules-csv"]);
-    assert!(rules
-        .stdout
-        .starts_with("\u{FEFF}规则标识,分项,要求,达标,部分达标,未达标,无证据,不适用,达标率（%）\r\n"));
+    assert!(rules.stdout.starts_with(
+        "\u{FEFF}规则标识,分项,要求,达标,部分达标,未达标,无证据,不适用,达标率（%）\r\n"
+    ));
     assert!(rules.stdout.lines().count() > 60);
 
     let html = run(&["score", "reports-fixtures", "--summary", "html"]);
@@ -110,7 +110,11 @@ fn a_bad_file_is_reported_and_skipped_and_the_exit_code_says_so() {
     assert_eq!(out.code, 2);
     assert!(out.stderr.contains("fazhi::read::empty"), "{}", out.stderr);
     assert!(out.stdout.lines().nth(1).unwrap().contains("a.txt"));
-    assert!(out.stderr.contains("已评分 1 份，拒绝 1 份，跳过 0 项"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("已评分 1 份，拒绝 1 份，跳过 0 项"),
+        "{}",
+        out.stderr
+    );
     assert!(!out.stdout.contains("b.txt"));
 }
 
@@ -272,8 +276,7 @@ fn explain_takes_a_fact_too() {
     let typo = run(&["explain", "court_apearance_rate"]);
     assert_eq!(typo.code, 2);
     assert!(
-        typo.stderr
-            .contains("是否想查 `court_appearance_rate`？"),
+        typo.stderr.contains("是否想查 `court_appearance_rate`？"),
         "{}",
         typo.stderr
     );

@@ -152,7 +152,11 @@ fn total_of(human: &str) -> String {
 #[test]
 fn check_embedded_rules() {
     let ran = Test::new(&["check"]).code(0).stdout_has("通过：").run();
-    assert!(ran.stdout.starts_with("通过：14 个文件，"), "{}", ran.stdout);
+    assert!(
+        ran.stdout.starts_with("通过：14 个文件，"),
+        "{}",
+        ran.stdout
+    );
     assert!(
         ran.stdout.trim_end().ends_with("0 个警告"),
         "{}",

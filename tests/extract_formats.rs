@@ -154,7 +154,9 @@ fn as_docx(text: &str) -> Vec<u8> {
         ("[Content_Types].xml", "<Types/>"),
         ("word/document.xml", document.as_str()),
     ] {
-        if writer.start_file(path, options).is_err() || writer.write_all(content.as_bytes()).is_err() {
+        if writer.start_file(path, options).is_err()
+            || writer.write_all(content.as_bytes()).is_err()
+        {
             panic!("cannot build a docx");
         }
     }
@@ -166,8 +168,7 @@ fn as_docx(text: &str) -> Vec<u8> {
 
 /// (id, value, qualifier) of every fact extracted from `bytes` read as `name`.
 fn fact_values(ruleset: &RuleSet, name: &str, bytes: &[u8]) -> Vec<(String, String)> {
-    let document =
-        fazhi::read::read_bytes(name, bytes).unwrap_or_else(|e| panic!("{name}: {e}"));
+    let document = fazhi::read::read_bytes(name, bytes).unwrap_or_else(|e| panic!("{name}: {e}"));
     let extraction = fazhi::extract::extract(ruleset, &document);
     extraction
         .facts
@@ -181,7 +182,9 @@ fn fact_values(ruleset: &RuleSet, name: &str, bytes: &[u8]) -> Vec<(String, Stri
 fn all_five_reports_give_the_same_facts_as_html_and_docx() {
     let ruleset = ruleset();
     for txt in common::FIXTURES {
-        let name = txt.trim_start_matches("reports-fixtures/").trim_end_matches(".txt");
+        let name = txt
+            .trim_start_matches("reports-fixtures/")
+            .trim_end_matches(".txt");
         let path = fixtures().join(format!("{name}.txt"));
         let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{name}: {e}"));
         let want = fact_values(&ruleset, &format!("{name}.txt"), text.as_bytes());
@@ -201,19 +204,34 @@ fn a_paragraph_without_final_punctuation_ends_its_sentence_in_html_and_docx() {
     let second = "12件典型案例汇编成册,供各单位学习参考。";
     let text = format!("某区2024年法治政府建设情况报告\n一、主要工作\n{first}。\n{second}\n");
     let want = fact_values(&ruleset, "r.txt", text.as_bytes());
-    assert!(!want.iter().any(|(id, _)| id == "reconsideration_cases"), "{want:?}");
+    assert!(
+        !want.iter().any(|(id, _)| id == "reconsideration_cases"),
+        "{want:?}"
+    );
     let unpunctuated = text.replace(&format!("{first}。"), first);
     let html = as_html(&unpunctuated);
-    assert_eq!(fact_values(&ruleset, "r.html", html.as_bytes()), want, "html");
+    assert_eq!(
+        fact_values(&ruleset, "r.html", html.as_bytes()),
+        want,
+        "html"
+    );
     let docx = as_docx(&unpunctuated);
     assert_eq!(fact_values(&ruleset, "r.docx", &docx), want, "docx");
     let with_br = format!(
         "<body><div>某区2024年法治政府建设情况报告<br>一、主要工作<br>{first}<br>{second}</div></body>"
     );
-    assert_eq!(fact_values(&ruleset, "r.html", with_br.as_bytes()), want, "<br>");
-    let document = fazhi::read::read_bytes("r.html", with_br.as_bytes())
-        .unwrap_or_else(|e| panic!("{e}"));
-    assert!(document.text.contains(&format!("{first}\n12件")), "{}", document.text);
+    assert_eq!(
+        fact_values(&ruleset, "r.html", with_br.as_bytes()),
+        want,
+        "<br>"
+    );
+    let document =
+        fazhi::read::read_bytes("r.html", with_br.as_bytes()).unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        document.text.contains(&format!("{first}\n12件")),
+        "{}",
+        document.text
+    );
 }
 
 #[test]

@@ -431,19 +431,29 @@ fn unstated_in_a_facts_file_removes_the_extracted_value_and_is_marked_manual() {
     );
     assert!(diags.is_empty(), "{diags:#?}");
     let file = file.unwrap();
-    assert_eq!(file.facts.silent, ["enforcement_exam_pass_rate", "mediation_cases"]);
+    assert_eq!(
+        file.facts.silent,
+        ["enforcement_exam_pass_rate", "mediation_cases"]
+    );
     assert!(file.facts.values.is_empty());
 
     // Scored over the report, which states 80%: the rule loses its evidence, shown as manual.
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("c.toml");
-    std::fs::write(&path, "[facts.enforcement_exam_pass_rate]\nvalue = \"未提及\"\n").unwrap();
+    std::fs::write(
+        &path,
+        "[facts.enforcement_exam_pass_rate]\nvalue = \"未提及\"\n",
+    )
+    .unwrap();
     let report = "reports-fixtures/wuhan-jiangxia-2024.txt";
     let scored = fazhi::score_path(ruleset(), report.as_ref(), Some(&path)).unwrap();
     assert!(scored.facts.get("enforcement_exam_pass_rate").is_none());
     let ctx = scored.context(ruleset());
     let markdown = fazhi::render::markdown::score(&ctx);
-    assert!(markdown.contains("报告未提及「行政执法人员资格考试合格率」（人工录入）"), "{markdown}");
+    assert!(
+        markdown.contains("报告未提及「行政执法人员资格考试合格率」（人工录入）"),
+        "{markdown}"
+    );
     let html = fazhi::render::html::score(&ctx);
     assert!(html.contains("报告未提及</span>(人工录入)"));
 }

@@ -23,7 +23,8 @@ fn write(dir: &Path, name: &str, contents: impl AsRef<[u8]>) -> PathBuf {
 }
 
 fn arg(path: &Path) -> &str {
-    path.to_str().unwrap_or_else(|| panic!("non-UTF-8 temp path"))
+    path.to_str()
+        .unwrap_or_else(|| panic!("non-UTF-8 temp path"))
 }
 
 /// Runs `f`, asserting it takes less than `limit`.
@@ -68,7 +69,11 @@ fn a_diagnostic_past_column_65535_shows_a_window_instead_of_panicking() {
     let facts = write(dir.path(), "long.json", &json);
     let out = run(&["score", arg(&facts)]);
     assert_eq!(out.code, 2, "{}", out.stderr);
-    assert!(out.stderr.contains("`court_appearance_rate` is a percent"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("`court_appearance_rate` is a percent"),
+        "{}",
+        out.stderr
+    );
     assert!(out.stderr.contains("long.json:1:70"), "{}", out.stderr);
     assert!(widest(&out.stderr) < 200, "{}", out.stderr);
 }
@@ -84,7 +89,11 @@ fn a_label_on_a_long_line_of_a_facts_file_written_by_extract_is_windowed() {
     let facts = write(dir.path(), "f.toml", toml);
     let out = run(&["score", arg(&facts)]);
     assert_eq!(out.code, 2, "{}", out.stderr);
-    assert!(out.stderr.contains("fazhi::facts::bad-span"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("fazhi::facts::bad-span"),
+        "{}",
+        out.stderr
+    );
     assert!(widest(&out.stderr) < 200, "{}", out.stderr);
 }
 
@@ -92,13 +101,19 @@ fn a_label_on_a_long_line_of_a_facts_file_written_by_extract_is_windowed() {
 fn one_long_sentence_is_extracted_in_linear_time() {
     // 240 KB without a `。`, two matches every 60 bytes: each match used to rescan the sentence
     // (6 s for 400 KB in a release build, minutes in a debug one).
-    let text = format!("{HEAD}{}。\n", "全区办理行政复议案件12件,出庭应诉率为98%,".repeat(4_000));
+    let text = format!(
+        "{HEAD}{}。\n",
+        "全区办理行政复议案件12件,出庭应诉率为98%,".repeat(4_000)
+    );
     let ruleset = ruleset();
     let document = fazhi::read::read_bytes("long.txt", text.as_bytes()).unwrap();
     let extraction = within(Duration::from_secs(30), "extraction", || {
         fazhi::extract::extract(&ruleset, &document)
     });
-    let rate = extraction.facts.get("court_appearance_rate").map(|f| f.value.plain());
+    let rate = extraction
+        .facts
+        .get("court_appearance_rate")
+        .map(|f| f.value.plain());
     assert_eq!(rate.as_deref(), Some("98"));
 }
 
@@ -112,7 +127,10 @@ fn many_statements_of_one_fact_are_deduplicated_in_linear_time() {
     let extraction = within(Duration::from_secs(30), "extraction", || {
         fazhi::extract::extract(&ruleset, &document)
     });
-    let cases = extraction.facts.get("reconsideration_cases").map(|f| f.value.plain());
+    let cases = extraction
+        .facts
+        .get("reconsideration_cases")
+        .map(|f| f.value.plain());
     assert_eq!(cases.as_deref(), Some("12"));
 }
 
@@ -147,20 +165,37 @@ fn thousands_of_mistakes_in_one_file_show_fifty_and_a_count() {
          section s \"七、纠纷化解\" weight 10 {{\n    rule court \"出庭应诉\" {{\n        cite \"纲要 七（二十三）\" local\n        points 10\n        require court_appearance_rate >= 100%\n        explain \"{names}\"\n    }}\n}}\n"
     );
     let path = write(dir.path(), "many.fz", rules);
-    let out = within(Duration::from_secs(20), "check", || run(&["check", arg(&path)]));
+    let out = within(Duration::from_secs(20), "check", || {
+        run(&["check", arg(&path)])
+    });
     assert_eq!(out.code, 1);
-    assert_eq!(out.stderr.matches("fazhi::check::template").count(), 50, "{}", &out.stderr[..2000]);
-    assert!(out.stderr.contains("还有7950条诊断未显示"), "{}", &out.stderr[out.stderr.len() - 2000..]);
+    assert_eq!(
+        out.stderr.matches("fazhi::check::template").count(),
+        50,
+        "{}",
+        &out.stderr[..2000]
+    );
+    assert!(
+        out.stderr.contains("还有7950条诊断未显示"),
+        "{}",
+        &out.stderr[out.stderr.len() - 2000..]
+    );
     assert!(out.stderr.len() < 100_000, "{} bytes", out.stderr.len());
     // A facts file with 10,000 unknown ids.
     let toml: String = (0..10_000)
         .map(|i| format!("[facts.unknown_{i}]\nvalue = 1\n"))
         .collect();
     let path = write(dir.path(), "unknown.toml", toml);
-    let out = within(Duration::from_secs(30), "score", || run(&["score", arg(&path)]));
+    let out = within(Duration::from_secs(30), "score", || {
+        run(&["score", arg(&path)])
+    });
     assert_eq!(out.code, 2);
     assert_eq!(out.stderr.matches("fazhi::facts::unknown-fact").count(), 50);
-    assert!(out.stderr.contains("还有9950条诊断未显示"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("还有9950条诊断未显示"),
+        "{}",
+        out.stderr
+    );
     // The same in JSON, whose entries are located in the text.
     let entries: Vec<String> = (0..10_000)
         .map(|i| format!("\"unknown_{i}\": {{\"value\": 1}}"))
@@ -170,9 +205,15 @@ fn thousands_of_mistakes_in_one_file_show_fifty_and_a_count() {
         "unknown.json",
         format!("{{\"facts\": {{\n{}\n}}}}", entries.join(",\n")),
     );
-    let out = within(Duration::from_secs(30), "score", || run(&["score", arg(&path)]));
+    let out = within(Duration::from_secs(30), "score", || {
+        run(&["score", arg(&path)])
+    });
     assert_eq!(out.code, 2);
-    assert!(out.stderr.contains("还有9950条诊断未显示"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("还有9950条诊断未显示"),
+        "{}",
+        out.stderr
+    );
 }
 
 #[test]
@@ -186,7 +227,10 @@ fn a_rate_over_100_percent_in_a_report_is_not_evidence() {
     let text = format!("{HEAD}行政机关负责人出庭应诉率为150%,经核实为98%。\n");
     let document = fazhi::read::read_bytes("r.txt", text.as_bytes()).unwrap();
     let extraction = fazhi::extract::extract(&ruleset, &document);
-    let rate = extraction.facts.get("court_appearance_rate").map(|f| f.value.plain());
+    let rate = extraction
+        .facts
+        .get("court_appearance_rate")
+        .map(|f| f.value.plain());
     assert_ne!(rate.as_deref(), Some("150"));
 }
 
@@ -195,20 +239,40 @@ fn a_facts_file_may_not_quote_a_report_outside_its_folder() {
     let dir = tempfile::tempdir().unwrap();
     let inside = dir.path().join("facts");
     std::fs::create_dir(&inside).unwrap();
-    let secret = write(dir.path(), "secret.txt", format!("{HEAD}机密内容SECRET。\n"));
+    let secret = write(
+        dir.path(),
+        "secret.txt",
+        format!("{HEAD}机密内容SECRET。\n"),
+    );
     let toml = "[report]\nfile = \"../secret.txt\"\n\n[facts.court_appearance_rate]\nvalue = \"98\"\nquote = \"SECRET\"\n".to_string();
     let facts = write(&inside, "f.toml", &toml);
     let out = run(&["score", arg(&facts), "--format", "html"]);
     assert_eq!(out.code, 0, "{}", out.stderr);
-    assert!(out.stderr.contains("fazhi::facts::report"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("fazhi::facts::report"),
+        "{}",
+        out.stderr
+    );
     assert!(out.stderr.contains("../secret.txt"), "{}", out.stderr);
-    assert!(!out.stdout.contains("机密内容"), "the report outside was read");
+    assert!(
+        !out.stdout.contains("机密内容"),
+        "the report outside was read"
+    );
     let absolute = toml.replace("../secret.txt", arg(&secret));
     let facts = write(&inside, "g.toml", absolute);
     let out = run(&["score", arg(&facts), "--format", "html"]);
-    assert!(!out.stdout.contains("机密内容"), "an absolute path was read");
+    assert!(
+        !out.stdout.contains("机密内容"),
+        "an absolute path was read"
+    );
     // With the flag, as before.
-    let out = run(&["score", arg(&facts), "--format", "html", "--allow-report-outside"]);
+    let out = run(&[
+        "score",
+        arg(&facts),
+        "--format",
+        "html",
+        "--allow-report-outside",
+    ]);
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert!(out.stdout.contains("机密内容"), "{}", out.stderr);
     // A report inside the folder is read without the flag.
@@ -232,7 +296,11 @@ fn terminal_escapes_in_a_report_and_its_name_never_reach_the_terminal() {
         assert!(!stream.contains('\u{1b}'), "{name}: {stream}");
         assert!(!stream.contains('\u{7}'), "{name}: {stream}");
     }
-    assert!(out.stderr.contains("fazhi::extract::conflict"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("fazhi::extract::conflict"),
+        "{}",
+        out.stderr
+    );
 }
 
 #[test]
@@ -310,8 +378,16 @@ fn a_damaged_byte_is_read_with_a_warning() {
     let report = write(dir.path(), "r.txt", bytes);
     let out = run(&["score", arg(&report), "--force"]);
     assert_eq!(out.code, 0, "{}", out.stderr);
-    assert!(out.stderr.contains("fazhi::read::bad-encoding"), "{}", out.stderr);
-    assert!(out.stderr.contains("1处无法按 UTF-8 解码"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("fazhi::read::bad-encoding"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.contains("1处无法按 UTF-8 解码"),
+        "{}",
+        out.stderr
+    );
 }
 
 #[test]
@@ -322,6 +398,14 @@ fn a_long_chinese_word_where_the_grammar_expects_a_keyword_is_named_not_a_panic(
     let rules = write(dir.path(), "w.fz", format!("{word} x\n"));
     let out = run(&["check", arg(&rules)]);
     assert_eq!(out.code, 1, "{}", out.stderr);
-    assert!(out.stderr.contains("fazhi::syntax::parse"), "{}", out.stderr);
-    assert!(out.stderr.contains("found `法治政府建设年度报告法治"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("fazhi::syntax::parse"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.contains("found `法治政府建设年度报告法治"),
+        "{}",
+        out.stderr
+    );
 }

@@ -599,7 +599,16 @@ fn the_embedded_silent_report_scores_zero() {
     for r in &card.rules {
         let rule = &rs.sections[r.section].rules[r.rule];
         let deduction_only = rule.deduct.is_some() && rule.require.is_none();
-        assert_eq!(r.earned, if deduction_only { r.points } else { Decimal::ZERO }, "{}", rule.id.name);
+        assert_eq!(
+            r.earned,
+            if deduction_only {
+                r.points
+            } else {
+                Decimal::ZERO
+            },
+            "{}",
+            rule.id.name
+        );
     }
     assert_eq!(card.total, dec("0.00"));
     assert_eq!(card.grade, "不合格");

@@ -33,8 +33,8 @@ fn report(work: &str, shortcomings: &str, plan: &str) -> String {
 }
 
 fn score_text(text: &str) -> (Facts, Scorecard) {
-    let document = fazhi::read::read_bytes("report.txt", text.as_bytes())
-        .unwrap_or_else(|e| panic!("{e:?}"));
+    let document =
+        fazhi::read::read_bytes("report.txt", text.as_bytes()).unwrap_or_else(|e| panic!("{e:?}"));
     let facts = fazhi::extract::extract(&RULES, &document).facts;
     let card = evaluate(&RULES, &facts);
     (facts, card)
@@ -43,9 +43,7 @@ fn score_text(text: &str) -> (Facts, Scorecard) {
 fn rule<'c>(card: &'c Scorecard, id: &str) -> &'c RuleResult {
     card.rules
         .iter()
-        .find(|r| {
-            RULES.sections[r.section].rules[r.rule].id.name == id
-        })
+        .find(|r| RULES.sections[r.section].rules[r.rule].id.name == id)
         .unwrap_or_else(|| panic!("no rule {id}"))
 }
 
@@ -58,29 +56,49 @@ fn dec(s: &str) -> Decimal {
 #[test]
 fn a_negated_statement_is_an_admission_not_a_pass() {
     let (_, stated) = score_text(&report("全面落实行政执法三项制度。", "", ""));
-    assert_eq!(rule(&stated, "enforcement_three_systems").outcome, Outcome::Pass);
+    assert_eq!(
+        rule(&stated, "enforcement_three_systems").outcome,
+        Outcome::Pass
+    );
 
     let (facts, card) = score_text(&report("部分单位尚未落实行政执法三项制度。", "", ""));
-    assert!(facts.get("enforcement_three_systems").is_none(), "negation read as the fact");
+    assert!(
+        facts.get("enforcement_three_systems").is_none(),
+        "negation read as the fact"
+    );
     let result = rule(&card, "enforcement_three_systems");
     assert_eq!(result.outcome, Outcome::Fail);
     assert_eq!(result.level, Some(Level::Admitted));
     assert_eq!(result.earned, dec("1"), "admitted: half of 2 points");
-    let quote = &result.words.as_ref().expect("the admission is quoted").quote;
+    let quote = &result
+        .words
+        .as_ref()
+        .expect("the admission is quoted")
+        .quote;
     assert!(quote.contains("尚未落实行政执法三项制度"), "{quote}");
 }
 
 #[test]
 fn a_bare_heading_names_no_cause() {
-    let (_, card) = score_text(&report("全面落实行政执法三项制度。", "", "一是深化改革。二是强化监督。"));
-    assert_eq!(rule(&card, "report_shortcoming_causes").outcome, Outcome::Fail);
+    let (_, card) = score_text(&report(
+        "全面落实行政执法三项制度。",
+        "",
+        "一是深化改革。二是强化监督。",
+    ));
+    assert_eq!(
+        rule(&card, "report_shortcoming_causes").outcome,
+        Outcome::Fail
+    );
 
     let (_, card) = score_text(&report(
         "全面落实行政执法三项制度。",
         "基层执法力量仍然薄弱,主要原因是编制不足、人员流动大。",
         "一是深化改革。二是强化监督。",
     ));
-    assert_eq!(rule(&card, "report_shortcoming_causes").outcome, Outcome::Pass);
+    assert_eq!(
+        rule(&card, "report_shortcoming_causes").outcome,
+        Outcome::Pass
+    );
 }
 
 #[test]
@@ -107,13 +125,20 @@ fn admitted_figures_and_shortfalls_are_evidence_against_the_rule() {
     let review = rule(&card, "normative_docs_review_rate");
     assert_eq!(review.level, Some(Level::Admitted));
     assert_eq!(review.outcome, Outcome::Fail);
-    assert!(review.words.as_ref().is_some_and(|w| w.quote.contains("把关不严")));
+    assert!(review
+        .words
+        .as_ref()
+        .is_some_and(|w| w.quote.contains("把关不严")));
 }
 
 #[test]
 fn deductions_start_from_full_points_and_one_missing_figure_costs_once() {
     let (_, card) = score_text(&report("向区人大常委会报备行政规范性文件12件。", "", ""));
-    for id in ["admin_litigation_lost", "normative_docs_unfiled", "enforcement_files_substandard"] {
+    for id in [
+        "admin_litigation_lost",
+        "normative_docs_unfiled",
+        "enforcement_files_substandard",
+    ] {
         let result = rule(&card, id);
         assert_eq!(result.outcome, Outcome::Pass, "{id}");
         assert_eq!(result.level, Some(Level::NoViolationStated), "{id}");
@@ -123,7 +148,11 @@ fn deductions_start_from_full_points_and_one_missing_figure_costs_once() {
     let losing: Vec<&str> = card
         .rules
         .iter()
-        .filter(|r| r.facts_read.iter().any(|f| f == "normative_docs_filing_rate"))
+        .filter(|r| {
+            r.facts_read
+                .iter()
+                .any(|f| f == "normative_docs_filing_rate")
+        })
         .filter(|r| r.earned < r.points)
         .map(|r| RULES.sections[r.section].rules[r.rule].id.name.as_str())
         .collect();
@@ -142,13 +171,20 @@ fn a_sub_scope_figure_earns_at_most_a_description() {
 
     let (facts, part) = score_text(&report("241个涉企服务事项100%全程网办。", "", ""));
     assert_eq!(
-        facts.partial_scope.get("online_service_rate").map(String::as_str),
+        facts
+            .partial_scope
+            .get("online_service_rate")
+            .map(String::as_str),
         Some("241个涉企服务事项")
     );
     let result = rule(&part, "online_service_rate");
     assert_eq!(result.outcome, Outcome::Partial);
     assert_eq!(result.earned, dec("1"));
-    assert!(result.reasoning.contains("241个涉企服务事项"), "{}", result.reasoning);
+    assert!(
+        result.reasoning.contains("241个涉企服务事项"),
+        "{}",
+        result.reasoning
+    );
 }
 
 #[test]
@@ -157,7 +193,10 @@ fn no_publication_date_is_to_be_checked_not_late() {
     let published = rule(&card, "report_published_on_time");
     assert_eq!(published.outcome, Outcome::Unknown);
     // 待核实 leaves the statutory denominator: the other statutory rules decide the number.
-    let numbers = card.numbers.as_ref().expect("the default set combines three numbers");
+    let numbers = card
+        .numbers
+        .as_ref()
+        .expect("the default set combines three numbers");
     let statutory: Vec<&RuleResult> = card
         .rules
         .iter()
@@ -178,7 +217,12 @@ fn a_measure_without_its_figure_scores_the_same_in_every_rule() {
     ));
     for id in ["pre_meeting_law_study", "rule_of_law_lectures"] {
         let result = rule(&card, id);
-        assert_eq!(result.level, Some(Level::Described), "{id}: {}", result.reasoning);
+        assert_eq!(
+            result.level,
+            Some(Level::Described),
+            "{id}: {}",
+            result.reasoning
+        );
         assert_eq!(result.earned, result.points / dec("2"), "{id}");
     }
 }
@@ -188,7 +232,10 @@ fn an_absent_value_leaves_its_clause_out_of_the_explanation() {
     let (_, card) = score_text(&report("行政机关负责人出庭应诉率达100%。", "", ""));
     let message = &rule(&card, "court_appearance").message;
     assert!(!message.contains("未提及件"), "{message}");
-    assert_eq!(message, "行政机关负责人出庭应诉率为100%(100%为地方考核惯例)(报告未写明行政诉讼案件数)");
+    assert_eq!(
+        message,
+        "行政机关负责人出庭应诉率为100%(100%为地方考核惯例)(报告未写明行政诉讼案件数)"
+    );
 }
 
 #[test]
@@ -199,17 +246,28 @@ fn a_department_is_not_scored_on_government_wide_duties() {
     assert_eq!(facts.issuer_kind, Some(IssuerKind::Department));
     let result = rule(&card, "emergency_plans_revised");
     assert_eq!(result.outcome, Outcome::NotApplicable);
-    assert!(result.reasoning.contains("政府部门"), "{}", result.reasoning);
+    assert!(
+        result.reasoning.contains("政府部门"),
+        "{}",
+        result.reasoning
+    );
     // The same text from a government is scored on it (and is silent).
     let mut as_government = facts.clone();
     as_government.issuer_kind = Some(IssuerKind::Government);
     let card = evaluate(&RULES, &as_government);
-    assert_eq!(rule(&card, "emergency_plans_revised").outcome, Outcome::Unknown);
+    assert_eq!(
+        rule(&card, "emergency_plans_revised").outcome,
+        Outcome::Unknown
+    );
 }
 
 #[test]
 fn specific_shortcomings_and_an_itemised_plan_earn_the_statutory_points() {
-    let general = report("全面落实行政执法三项制度。", "但仍存在一些问题和不足。", "我区将推动法治政府建设再上新台阶。");
+    let general = report(
+        "全面落实行政执法三项制度。",
+        "但仍存在一些问题和不足。",
+        "我区将推动法治政府建设再上新台阶。",
+    );
     let specific = report(
         "全面落实行政执法三项制度。",
         "一是行政复议案件办理质量有待提高;二是法律顾问作用发挥不够。",
@@ -223,8 +281,14 @@ fn specific_shortcomings_and_an_itemised_plan_earn_the_statutory_points() {
         facts.get("shortcomings_specific").map(|f| f.value),
         Some(Value::Count(Decimal::TWO))
     );
-    assert_eq!(rule(&specific, "report_shortcomings").outcome, Outcome::Pass);
-    assert_eq!(rule(&specific, "report_next_year_plan").outcome, Outcome::Pass);
+    assert_eq!(
+        rule(&specific, "report_shortcomings").outcome,
+        Outcome::Pass
+    );
+    assert_eq!(
+        rule(&specific, "report_next_year_plan").outcome,
+        Outcome::Pass
+    );
 }
 
 // ------------------------------------------------------------------ properties for any report
@@ -288,7 +352,11 @@ fn generated() -> impl Strategy<Value = Generated> {
         ),
         prop_oneof![Just(IssuerKind::Government), Just(IssuerKind::Department)],
     )
-        .prop_map(|(facts, mentions, issuer)| Generated { facts, mentions, issuer })
+        .prop_map(|(facts, mentions, issuer)| Generated {
+            facts,
+            mentions,
+            issuer,
+        })
 }
 
 fn no_evidence() -> Evidence {
@@ -310,7 +378,13 @@ fn facts_of(report: &Generated) -> Facts {
     for (id, level) in rule_ids().into_iter().zip(&report.mentions) {
         if let Some(level) = level.filter(|_| mentionable(&id)) {
             let level = &level;
-            facts.mention(&id, Mention { level: *level, evidence: no_evidence() });
+            facts.mention(
+                &id,
+                Mention {
+                    level: *level,
+                    evidence: no_evidence(),
+                },
+            );
         }
     }
     facts.issuer_kind = Some(report.issuer);
@@ -415,13 +489,18 @@ proptest! {
 /// and two changes more than one.
 #[test]
 fn graded_variants_of_a_real_report_keep_their_order() {
-    let seed = std::fs::read_to_string("reports-fixtures/wuhan-jiangxia-2024.txt").expect("fixture");
+    let seed =
+        std::fs::read_to_string("reports-fixtures/wuhan-jiangxia-2024.txt").expect("fixture");
     let replace = |text: &str, from: &str, to: &str| {
         assert!(text.contains(from), "the seed no longer says {from}");
         text.replace(from, to)
     };
-    let shortcomings_start = seed.find("2024年我区法治政府建设虽取得一定成绩").expect("a shortcomings part");
-    let plan_start = seed.find("2025年推进法治政府建设的主要安排").expect("a plan part");
+    let shortcomings_start = seed
+        .find("2024年我区法治政府建设虽取得一定成绩")
+        .expect("a shortcomings part");
+    let plan_start = seed
+        .find("2025年推进法治政府建设的主要安排")
+        .expect("a plan part");
     let no_shortcomings = format!("{}{}", &seed[..shortcomings_start], &seed[plan_start..]);
     let weaker_figures = replace(
         &replace(&seed, "合格率达80%", "合格率达60%"),
@@ -441,7 +520,10 @@ fn graded_variants_of_a_real_report_keep_their_order() {
         ("fewer measures", &fewer_measures),
     ] {
         let total = score(variant);
-        assert!(total < seed_total, "{name}: {total} is not below the seed's {seed_total}");
+        assert!(
+            total < seed_total,
+            "{name}: {total} is not below the seed's {seed_total}"
+        );
     }
     assert!(score(&both) < score(&weaker_figures));
     assert!(score(&both) < score(&admitted));
@@ -461,18 +543,32 @@ fn totals_stay_near_the_evaluators_grades() {
     };
     let grades: serde_json::Value = serde_json::from_str(&text).expect("valid JSON");
     let bands = ["不合格", "合格", "良好", "优秀"];
-    let band_of = |grade: &str| bands.iter().position(|b| *b == grade).expect("a known grade");
+    let band_of = |grade: &str| {
+        bands
+            .iter()
+            .position(|b| *b == grade)
+            .expect("a known grade")
+    };
     let reports = grades["reports"].as_object().expect("reports");
     assert_eq!(reports.len(), 5);
     for (file, entry) in reports {
         let mean = Decimal::try_from(entry["mean"].as_f64().expect("a mean")).expect("decimal");
         let mean = mean.round_dp(1);
-        let text = std::fs::read_to_string(format!("reports-fixtures/{file}")).expect("the fixture");
+        let text =
+            std::fs::read_to_string(format!("reports-fixtures/{file}")).expect("the fixture");
         let (_, card) = score_text(&text);
         let distance = (card.total - mean).abs();
-        assert!(distance <= Decimal::TEN, "{file}: {} is {distance} from the evaluators' {mean}", card.total);
+        assert!(
+            distance <= Decimal::TEN,
+            "{file}: {} is {distance} from the evaluators' {mean}",
+            card.total
+        );
         let expected = RULES.grade(mean).to_string();
         let apart = band_of(&card.grade).abs_diff(band_of(&expected));
-        assert!(apart <= 1, "{file}: {} against the evaluators' {expected}", card.grade);
+        assert!(
+            apart <= 1,
+            "{file}: {} against the evaluators' {expected}",
+            card.grade
+        );
     }
 }

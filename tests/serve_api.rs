@@ -96,7 +96,11 @@ fn score_and_extract_answer_exactly_what_the_command_line_prints() {
         let bytes = std::fs::read(fixture).unwrap();
         let reply = post(&format!("/api/score?name={}", encode(fixture)), &bytes);
         assert_eq!(reply.status, 200, "{fixture}: {}", reply.text());
-        assert!(reply.headers.contains("application/json"), "{}", reply.headers);
+        assert!(
+            reply.headers.contains("application/json"),
+            "{}",
+            reply.headers
+        );
         let expected = cli(&["score", fixture, "--format", "json"]);
         assert_eq!(expected.code, 0);
         assert_eq!(reply.text(), expected.stdout, "{fixture}");
@@ -113,10 +117,17 @@ fn a_report_in_gb18030_scores_as_its_utf8_original() {
     let (gb, _, _) = encoding_rs::GB18030.encode(&utf8);
     let reply = post("/api/score?name=wuhan.txt", &gb);
     assert_eq!(reply.status, 200, "{}", reply.text());
-    let expected = cli(&["score", "reports-fixtures/wuhan-jiangxia-2024.txt", "--format", "json"]);
+    let expected = cli(&[
+        "score",
+        "reports-fixtures/wuhan-jiangxia-2024.txt",
+        "--format",
+        "json",
+    ]);
     let expected: serde_json::Value = serde_json::from_str(&expected.stdout).unwrap();
     assert_eq!(reply.json()["total"], expected["total"]);
-    assert!(reply.json()["total"].as_str().is_some_and(|t| t.contains('.')));
+    assert!(reply.json()["total"]
+        .as_str()
+        .is_some_and(|t| t.contains('.')));
 }
 
 #[test]
@@ -152,10 +163,19 @@ fn bad_files_get_the_command_lines_diagnostics_with_4xx() {
     assert_eq!(big.status, 413);
     assert_eq!(big.json()["errors"][0]["code"], "fazhi::read::too-large");
 
-    let bad_facts = post("/api/score?name=facts.toml", b"[facts.court_appearance_rate]\nvalue = \"abc\"\n");
+    let bad_facts = post(
+        "/api/score?name=facts.toml",
+        b"[facts.court_appearance_rate]\nvalue = \"abc\"\n",
+    );
     assert_eq!(bad_facts.status, 400);
-    assert_eq!(bad_facts.json()["errors"][0]["code"], "fazhi::facts::bad-value");
-    assert_eq!(bad_facts.json()["errors"][0]["span"], serde_json::json!([38, 43]));
+    assert_eq!(
+        bad_facts.json()["errors"][0]["code"],
+        "fazhi::facts::bad-value"
+    );
+    assert_eq!(
+        bad_facts.json()["errors"][0]["span"],
+        serde_json::json!([38, 43])
+    );
 
     let missing = get("/nowhere");
     assert_eq!(missing.status, 404);
@@ -185,7 +205,10 @@ fn a_correction_rescores_and_its_facts_file_gives_the_same_total_on_the_command_
     let base: serde_json::Value =
         serde_json::from_str(&cli(&["score", fixture, "--format", "json"]).stdout).unwrap();
     let base = base["total"].as_str().unwrap().to_string();
-    let uploaded = post("/api/reports?name=wuhan-jiangxia-2024.txt", &std::fs::read(fixture).unwrap());
+    let uploaded = post(
+        "/api/reports?name=wuhan-jiangxia-2024.txt",
+        &std::fs::read(fixture).unwrap(),
+    );
     assert_eq!(uploaded.status, 200, "{}", uploaded.text());
     assert_eq!(uploaded.json()["total"], base.as_str());
     let id = uploaded.json()["id"].as_u64().unwrap();
@@ -202,7 +225,13 @@ fn a_correction_rescores_and_its_facts_file_gives_the_same_total_on_the_command_
     // not state the mediation figure.
     let saved = form("fact=enforcement_exam_pass_rate&value=95%25&quote=");
     assert_eq!(saved.status, 303, "{}", saved.text());
-    assert!(saved.headers.contains(&format!("/report/{id}?before={base}")), "{}", saved.headers);
+    assert!(
+        saved
+            .headers
+            .contains(&format!("/report/{id}?before={base}")),
+        "{}",
+        saved.headers
+    );
     assert_eq!(form("fact=mediation_cases&silent=on").status, 303);
 
     let page = get(&format!("/report/{id}?before={base}")).text();
@@ -210,16 +239,32 @@ fn a_correction_rescores_and_its_facts_file_gives_the_same_total_on_the_command_
         serde_json::from_slice(&get(&format!("/report/{id}/score.json")).body).unwrap();
     let total = score["total"].as_str().unwrap().to_string();
     assert_ne!(total, base);
-    assert!(page.contains(&format!("总分 {base} → <strong>{total}</strong>")), "{page}");
+    assert!(
+        page.contains(&format!("总分 {base} → <strong>{total}</strong>")),
+        "{page}"
+    );
     assert!(page.contains("报告未提及</span>(人工录入)"));
     assert!(page.contains("95%(人工录入)"));
 
     let facts = get(&format!("/report/{id}/corrections.toml"));
-    assert!(facts.headers.contains("wuhan-jiangxia-2024.corrections.toml"), "{}", facts.headers);
+    assert!(
+        facts
+            .headers
+            .contains("wuhan-jiangxia-2024.corrections.toml"),
+        "{}",
+        facts.headers
+    );
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("corrections.toml");
     std::fs::write(&path, &facts.body).unwrap();
-    let expected = cli(&["score", fixture, "--facts", path.to_str().unwrap(), "--format", "json"]);
+    let expected = cli(&[
+        "score",
+        fixture,
+        "--facts",
+        path.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
     assert_eq!(expected.code, 0, "{}", expected.stderr);
     let expected: serde_json::Value = serde_json::from_str(&expected.stdout).unwrap();
     assert_eq!(expected["total"], total.as_str());

@@ -67,7 +67,10 @@ impl Browser {
                     break format!("ws://127.0.0.1:{}{}", lines[0], lines[1]);
                 }
             }
-            assert!(started.elapsed() < Duration::from_secs(60), "chromium did not start");
+            assert!(
+                started.elapsed() < Duration::from_secs(60),
+                "chromium did not start"
+            );
             std::thread::sleep(Duration::from_millis(100));
         };
         let (ws, _) = tungstenite::connect(endpoint.as_str()).unwrap();
@@ -125,7 +128,10 @@ impl Browser {
             "Runtime.evaluate",
             json!({ "expression": expression, "returnByValue": true, "awaitPromise": true }),
         );
-        assert!(result.get("exceptionDetails").is_none(), "{expression}: {result}");
+        assert!(
+            result.get("exceptionDetails").is_none(),
+            "{expression}: {result}"
+        );
         result["result"]["value"].clone()
     }
 
@@ -233,19 +239,34 @@ fn an_inspector_uploads_ranks_reads_corrects_and_downloads() {
         "DOM.setFileInputFiles",
         json!({ "files": files, "objectId": input["result"]["objectId"] }),
     );
-    browser.wait_for("document.querySelectorAll('#uploads li.done, #uploads li.failed').length === 5");
-    assert_eq!(browser.eval("document.querySelectorAll('#uploads li.done').length"), json!(5));
-    assert_eq!(browser.eval("document.querySelectorAll('#uploads progress[value=\"100\"]').length"), json!(5));
+    browser
+        .wait_for("document.querySelectorAll('#uploads li.done, #uploads li.failed').length === 5");
+    assert_eq!(
+        browser.eval("document.querySelectorAll('#uploads li.done').length"),
+        json!(5)
+    );
+    assert_eq!(
+        browser.eval("document.querySelectorAll('#uploads progress[value=\"100\"]').length"),
+        json!(5)
+    );
 
     // The ranking: highest total first, each total what the command line gives.
     let mut expected: Vec<(String, String)> = FIXTURES
         .iter()
         .map(|f| {
-            let name = Path::new(f).file_name().unwrap().to_string_lossy().into_owned();
+            let name = Path::new(f)
+                .file_name()
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
             (cli_score(&[f]).0, name)
         })
         .collect();
-    expected.sort_by(|a, b| b.0.parse::<f64>().unwrap().total_cmp(&a.0.parse::<f64>().unwrap()));
+    expected.sort_by(|a, b| {
+        b.0.parse::<f64>()
+            .unwrap()
+            .total_cmp(&a.0.parse::<f64>().unwrap())
+    });
     browser.eval("document.querySelector('#next a').click()");
     browser.wait_for("document.readyState === 'complete' && document.getElementById('ranking')");
     let shown = browser.eval(
@@ -255,7 +276,12 @@ fn an_inspector_uploads_ranks_reads_corrects_and_downloads() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|r| (r[0].as_str().unwrap().to_string(), r[1].as_str().unwrap().to_string()))
+        .map(|r| {
+            (
+                r[0].as_str().unwrap().to_string(),
+                r[1].as_str().unwrap().to_string(),
+            )
+        })
         .collect();
     assert_eq!(shown, expected);
     browser.screenshot(&shots.join("ranking.png"));
@@ -266,7 +292,11 @@ fn an_inspector_uploads_ranks_reads_corrects_and_downloads() {
     let (before, _) = cli_score(&["reports-fixtures/wuhan-jiangxia-2024.txt"]);
     assert_eq!(browser.text(".score .total"), before);
     let report_text = browser.text("#report");
-    assert!(report_text.contains("行政执法资格考试"), "{}", report_text.chars().take(300).collect::<String>());
+    assert!(
+        report_text.contains("行政执法资格考试"),
+        "{}",
+        report_text.chars().take(300).collect::<String>()
+    );
 
     // The report says the exam pass rate was 80%; the inspector enters 95% with its sentence.
     browser.eval(
@@ -278,8 +308,16 @@ fn an_inspector_uploads_ranks_reads_corrects_and_downloads() {
     browser.wait_for("document.readyState === 'complete' && document.getElementById('changed') && document.getElementById('report')");
     let dir = tempfile::tempdir().unwrap();
     let facts = dir.path().join("corrections.toml");
-    std::fs::write(&facts, "[facts.enforcement_exam_pass_rate]\nvalue = \"95%\"\n").unwrap();
-    let (corrected, grade) = cli_score(&["reports-fixtures/wuhan-jiangxia-2024.txt", "--facts", facts.to_str().unwrap()]);
+    std::fs::write(
+        &facts,
+        "[facts.enforcement_exam_pass_rate]\nvalue = \"95%\"\n",
+    )
+    .unwrap();
+    let (corrected, grade) = cli_score(&[
+        "reports-fixtures/wuhan-jiangxia-2024.txt",
+        "--facts",
+        facts.to_str().unwrap(),
+    ]);
     assert_ne!(corrected, before);
     assert_eq!(browser.text(".score .total"), corrected);
     assert_eq!(
@@ -300,33 +338,70 @@ fn an_inspector_uploads_ranks_reads_corrects_and_downloads() {
     let csv_path = downloads.path().join("fazhi-summary.csv");
     let started = Instant::now();
     while !csv_path.exists() {
-        assert!(started.elapsed() < Duration::from_secs(30), "no CSV downloaded");
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "no CSV downloaded"
+        );
         std::thread::sleep(Duration::from_millis(100));
     }
     let csv = std::fs::read_to_string(&csv_path).unwrap();
     // The command line's CSV: a byte-order mark for Excel, Chinese headers.
     let csv = csv.trim_start_matches('\u{feff}');
     assert!(csv.starts_with("文件,发布单位,年度,总分,等级,"), "{csv}");
-    let wuhan = csv.lines().find(|l| l.starts_with("wuhan-jiangxia-2024.txt,")).unwrap();
+    let wuhan = csv
+        .lines()
+        .find(|l| l.starts_with("wuhan-jiangxia-2024.txt,"))
+        .unwrap();
     assert!(wuhan.contains(&format!(",{corrected},{grade},")), "{wuhan}");
-    assert_eq!(csv.lines().take_while(|l| !l.is_empty()).count(), 6, "{csv}");
+    assert_eq!(
+        csv.lines().take_while(|l| !l.is_empty()).count(),
+        6,
+        "{csv}"
+    );
     let marked = browser.eval("[...document.querySelectorAll('#ranking tbody tr')].filter(r => r.innerText.includes('人工录入')).map(r => r.cells[1].querySelector('a').innerText)");
     assert_eq!(marked, json!(["wuhan-jiangxia-2024.txt"]));
 
     // Filters and sorting: by grade, by a rule's outcome, by a count.
-    let names = |browser: &mut Browser| browser.eval("[...document.querySelectorAll('#ranking tbody tr')].map(r => r.cells[1].querySelector('a').innerText)");
+    let names = |browser: &mut Browser| {
+        browser.eval("[...document.querySelectorAll('#ranking tbody tr')].map(r => r.cells[1].querySelector('a').innerText)")
+    };
     browser.goto(&format!("{base}/batch?grade={}", encode(&grade)));
-    let graded = browser.eval("[...document.querySelectorAll('#ranking tbody tr')].map(r => r.cells[5].innerText)");
+    let graded = browser
+        .eval("[...document.querySelectorAll('#ranking tbody tr')].map(r => r.cells[5].innerText)");
     assert!(!graded.as_array().unwrap().is_empty());
-    assert!(graded.as_array().unwrap().iter().all(|g| g == &json!(grade)), "{graded}");
-    assert!(names(&mut browser).as_array().unwrap().contains(&json!("wuhan-jiangxia-2024.txt")));
-    browser.goto(&format!("{base}/batch?rule=enforcement_exam_pass_rate&outcome=pass"));
-    let outcomes = browser.eval("[...document.querySelectorAll('#ranking tbody tr')].map(r => r.cells[6].innerText)");
-    assert!(outcomes.as_array().unwrap().iter().all(|o| o == "达标"), "{outcomes}");
-    assert!(names(&mut browser).as_array().unwrap().contains(&json!("wuhan-jiangxia-2024.txt")));
+    assert!(
+        graded
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|g| g == &json!(grade)),
+        "{graded}"
+    );
+    assert!(names(&mut browser)
+        .as_array()
+        .unwrap()
+        .contains(&json!("wuhan-jiangxia-2024.txt")));
+    browser.goto(&format!(
+        "{base}/batch?rule=enforcement_exam_pass_rate&outcome=pass"
+    ));
+    let outcomes = browser
+        .eval("[...document.querySelectorAll('#ranking tbody tr')].map(r => r.cells[6].innerText)");
+    assert!(
+        outcomes.as_array().unwrap().iter().all(|o| o == "达标"),
+        "{outcomes}"
+    );
+    assert!(names(&mut browser)
+        .as_array()
+        .unwrap()
+        .contains(&json!("wuhan-jiangxia-2024.txt")));
     browser.goto(&format!("{base}/batch?sort=count:unknown&dir=asc"));
     let unknown = browser.eval("[...document.querySelectorAll('#ranking tbody tr')].map(r => Number(r.cells[r.cells.length - 1].innerText))");
-    let unknown: Vec<u64> = unknown.as_array().unwrap().iter().map(|n| n.as_u64().unwrap()).collect();
+    let unknown: Vec<u64> = unknown
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n.as_u64().unwrap())
+        .collect();
     assert_eq!(unknown.len(), 5);
     assert!(unknown.windows(2).all(|w| w[0] <= w[1]), "{unknown:?}");
 
@@ -337,5 +412,8 @@ fn an_inspector_uploads_ranks_reads_corrects_and_downloads() {
     let (_, rule) = ruleset.rule("enforcement_exam_pass_rate").unwrap();
     let cite = rule.cite.as_ref().unwrap().text.text.clone();
     assert!(browser.text("dl.meta").contains(&cite), "{cite}");
-    assert_eq!(browser.eval("document.querySelectorAll('#rule-reports tbody tr').length"), json!(5));
+    assert_eq!(
+        browser.eval("document.querySelectorAll('#rule-reports tbody tr').length"),
+        json!(5)
+    );
 }

@@ -381,7 +381,11 @@ impl Checker<'_> {
                 }),
                 Err(problem) => {
                     let span = self.span_in_string(file, text, problem.at.clone());
-                    let whose = if mention { "mention of rule" } else { "pattern of" };
+                    let whose = if mention {
+                        "mention of rule"
+                    } else {
+                        "pattern of"
+                    };
                     self.error(
                         file,
                         Code::CheckPattern,
@@ -412,20 +416,43 @@ impl Checker<'_> {
 
     /// Credits within 0–1 with an admitted shortfall never above a description in words, and
     /// `combine` weights that add up to the total over an existing statutory section.
-    fn scoring_model(&mut self, header: &RulesetHeader, sections: &[Section]) -> Option<Combination> {
-        let credits = header.credits.iter().map(|c| (header.file, c)).chain(sections.iter().flat_map(|s| {
-            s.credits
+    fn scoring_model(
+        &mut self,
+        header: &RulesetHeader,
+        sections: &[Section],
+    ) -> Option<Combination> {
+        let credits =
+            header
+                .credits
                 .iter()
-                .chain(s.rules.iter().flat_map(|r| &r.credits))
-                .map(move |c| (s.file, c))
-        }));
+                .map(|c| (header.file, c))
+                .chain(sections.iter().flat_map(|s| {
+                    s.credits
+                        .iter()
+                        .chain(s.rules.iter().flat_map(|r| &r.credits))
+                        .map(move |c| (s.file, c))
+                }));
         for (file, credit) in credits {
             if credit.share.value > Decimal::ONE {
-                self.error(file, Code::CheckScoringModel, format!("`credit {}` 的比例 {} 超过 1", credit.level.keyword(), credit.share.value), credit.share.span, "比例须在 0 到 1 之间", "credit 是该证据等级可得本项分值的比例,写 0 到 1 之间的小数,如 0.5".into());
+                self.error(
+                    file,
+                    Code::CheckScoringModel,
+                    format!(
+                        "`credit {}` 的比例 {} 超过 1",
+                        credit.level.keyword(),
+                        credit.share.value
+                    ),
+                    credit.share.span,
+                    "比例须在 0 到 1 之间",
+                    "credit 是该证据等级可得本项分值的比例,写 0 到 1 之间的小数,如 0.5".into(),
+                );
             }
         }
         let header_share = |level: CreditedLevel| header.credits.iter().find(|c| c.level == level);
-        if let (Some(described), Some(admitted)) = (header_share(CreditedLevel::Described), header_share(CreditedLevel::Admitted)) {
+        if let (Some(described), Some(admitted)) = (
+            header_share(CreditedLevel::Described),
+            header_share(CreditedLevel::Admitted),
+        ) {
             if admitted.share.value > described.share.value {
                 self.error(header.file, Code::CheckScoringModel, "自认不足(admitted)的得分比例高于仅文字表述(described)".into(), admitted.share.span, "高于 described", "承认未做到的事项不应比写明做了但无数据的事项得分更高;把 admitted 调到不高于 described".into());
             }
@@ -434,7 +461,14 @@ impl Checker<'_> {
             return None;
         }
         let Some(statutory) = &header.statutory else {
-            self.error(header.file, Code::CheckScoringModel, "有 `combine` 却没有指明 `statutory` 部分".into(), header.id.span, "规则集头部", "加上 `statutory 部分id`,指明记录年度报告法定内容与公开的部分".into());
+            self.error(
+                header.file,
+                Code::CheckScoringModel,
+                "有 `combine` 却没有指明 `statutory` 部分".into(),
+                header.id.span,
+                "规则集头部",
+                "加上 `statutory 部分id`,指明记录年度报告法定内容与公开的部分".into(),
+            );
             return None;
         };
         let Some(index) = sections.iter().position(|s| s.id.name == statutory.name) else {
@@ -443,25 +477,64 @@ impl Checker<'_> {
                 Some(near) => format!("是不是 `{near}`?写一个已声明的 section id"),
                 None => "写一个已声明的 section id".into(),
             };
-            self.error(header.file, Code::CheckScoringModel, format!("`statutory` 指向的部分 `{}` 不存在", statutory.name), statutory.span, "未声明的部分", help);
+            self.error(
+                header.file,
+                Code::CheckScoringModel,
+                format!("`statutory` 指向的部分 `{}` 不存在", statutory.name),
+                statutory.span,
+                "未声明的部分",
+                help,
+            );
             return None;
         };
         let sum: Decimal = header.combine.iter().map(|c| c.weight.value).sum();
         let total = header_total(header);
         if sum != total {
             let span = header.combine.first().map_or(header.id.span, |c| c.span);
-            self.error(header.file, Code::CheckScoringModel, format!("`combine` 的权重合计 {sum},不等于总分 {total}"), span, "三项权重", "statutory、coverage、performance 三项权重之和应等于 `total`".into());
+            self.error(
+                header.file,
+                Code::CheckScoringModel,
+                format!("`combine` 的权重合计 {sum},不等于总分 {total}"),
+                span,
+                "三项权重",
+                "statutory、coverage、performance 三项权重之和应等于 `total`".into(),
+            );
         }
         for part in &header.combine {
             let Some(from) = part.full_from else { continue };
-            if part.number != Combined::Performance || from.value.is_zero() || from.value > Decimal::ONE {
-                self.error(header.file, Code::CheckScoringModel, "`from` 只能写在 `combine performance` 上,且在 0% 到 100% 之间(不含 0%)".into(), from.span, "覆盖度门槛", "例:`combine performance 50 from 50% \"理由\"`".into());
+            if part.number != Combined::Performance
+                || from.value.is_zero()
+                || from.value > Decimal::ONE
+            {
+                self.error(
+                    header.file,
+                    Code::CheckScoringModel,
+                    "`from` 只能写在 `combine performance` 上,且在 0% 到 100% 之间(不含 0%)".into(),
+                    from.span,
+                    "覆盖度门槛",
+                    "例:`combine performance 50 from 50% \"理由\"`".into(),
+                );
             }
         }
-        for number in [Combined::Statutory, Combined::Coverage, Combined::Performance] {
-            let given: Vec<&Combine> = header.combine.iter().filter(|c| c.number == number).collect();
+        for number in [
+            Combined::Statutory,
+            Combined::Coverage,
+            Combined::Performance,
+        ] {
+            let given: Vec<&Combine> = header
+                .combine
+                .iter()
+                .filter(|c| c.number == number)
+                .collect();
             if let Some(second) = given.get(1) {
-                self.error(header.file, Code::CheckDuplicateEntry, format!("`combine {}` 写了两次", number.keyword()), second.span, "重复", "保留一条".into());
+                self.error(
+                    header.file,
+                    Code::CheckDuplicateEntry,
+                    format!("`combine {}` 写了两次", number.keyword()),
+                    second.span,
+                    "重复",
+                    "保留一条".into(),
+                );
             }
         }
         let combination = Combination {
@@ -477,7 +550,12 @@ impl Checker<'_> {
     /// (x − P) × its points ÷ the points addressed, and coverage by its points ÷ the points that
     /// apply; with performance scaled in proportion below coverage `from`, the total never falls
     /// when coverage weight × from ≥ performance weight × (1 − x).
-    fn monotone(&mut self, header: &RulesetHeader, sections: &[Section], combination: &Combination) {
+    fn monotone(
+        &mut self,
+        header: &RulesetHeader,
+        sections: &[Section],
+        combination: &Combination,
+    ) {
         let performance = combination.weight(Combined::Performance);
         if performance.is_zero() {
             return;
@@ -485,7 +563,11 @@ impl Checker<'_> {
         let smallest = header
             .credits
             .iter()
-            .chain(sections.iter().flat_map(|s| s.credits.iter().chain(s.rules.iter().flat_map(|r| &r.credits))))
+            .chain(sections.iter().flat_map(|s| {
+                s.credits
+                    .iter()
+                    .chain(s.rules.iter().flat_map(|r| &r.credits))
+            }))
             .map(|c| c.share.value)
             .min()
             .unwrap_or(Decimal::ZERO);
@@ -523,9 +605,15 @@ impl Checker<'_> {
                 for fact in read {
                     match first.get(fact) {
                         Some((_, earlier)) => {
-                            let diag = Diag::warning(Code::CheckSharedDeduction, format!("规则 `{}` 与 `{}` 都按 `{fact}` 扣分", rule.id.name, earlier.id.name))
-                                .label(deduct.expr.span, "再次按同一事实扣分")
-                                .help("同一个数字只应扣一次分:合并两条规则,或让其中一条改读别的事实");
+                            let diag = Diag::warning(
+                                Code::CheckSharedDeduction,
+                                format!(
+                                    "规则 `{}` 与 `{}` 都按 `{fact}` 扣分",
+                                    rule.id.name, earlier.id.name
+                                ),
+                            )
+                            .label(deduct.expr.span, "再次按同一事实扣分")
+                            .help("同一个数字只应扣一次分:合并两条规则,或让其中一条改读别的事实");
                             self.push(section.file, diag);
                         }
                         None => {

@@ -266,7 +266,9 @@ pub fn extract(ruleset: &RuleSet, document: &Document) -> Extraction {
             if compiled.mention {
                 if let Some((level, quote)) = mention_in(text, part, compiled, line, offset) {
                     if part == Part::Shortcomings
-                        && !named_in_shortcomings.iter().any(|(r, _)| *r == compiled.fact)
+                        && !named_in_shortcomings
+                            .iter()
+                            .any(|(r, _)| *r == compiled.fact)
                     {
                         named_in_shortcomings.push((compiled.fact.as_str(), quote.clone()));
                     }
@@ -421,7 +423,13 @@ pub fn extract(ruleset: &RuleSet, document: &Document) -> Extraction {
         }
     };
     for (rule, level, range) in facts_in_words {
-        facts.mention(rule, Mention { level, evidence: evidence(range) });
+        facts.mention(
+            rule,
+            Mention {
+                level,
+                evidence: evidence(range),
+            },
+        );
     }
     for (fact, range) in negated_flags {
         if facts.get(fact).is_none() && !facts.admissions.contains_key(fact) {
@@ -486,8 +494,9 @@ fn is_heading(line: &str) -> bool {
 }
 
 /// A part number that opens a heading: `一、`, `(四)`, `（二）`.
-static HEADING_START: Fixed =
-    Fixed::new(|| Regex::new("^\\s*(?:[一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）])").ok());
+static HEADING_START: Fixed = Fixed::new(|| {
+    Regex::new("^\\s*(?:[一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）])").ok()
+});
 
 /// A rate stated for a counted subset of items (`241个涉企服务事项100%全程网办`, `其中…`) or for one
 /// street or village: the words that name the subset.
@@ -502,7 +511,10 @@ fn sub_scope(text: &str, clause_from: usize, value: usize) -> Option<String> {
     let start = (value - clause.len()).min(clause_from);
     let before = text.get(start..value)?;
     let before = clause_before(before, before.len(), &CLAUSE_STOPS);
-    SUB_SCOPE.captures(before)?.get(0).map(|m| m.as_str().to_string())
+    SUB_SCOPE
+        .captures(before)?
+        .get(0)
+        .map(|m| m.as_str().to_string())
 }
 
 /// Clause stops: a statement's polarity and quote do not reach past them.
@@ -906,9 +918,16 @@ mod tests {
     #[test]
     fn villages_are_not_the_government() {
         let text = format!("{INTRO}全区1200个村(社区)实现法律顾问全覆盖。\n");
-        assert!(facts_of(&text).facts.get("legal_adviser_full_coverage").is_none());
-        let text = format!("{INTRO}全区党政机关法律顾问实现全覆盖,300个村(居)实现法律顾问全覆盖。\n");
-        assert!(facts_of(&text).facts.get("legal_adviser_full_coverage").is_some());
+        assert!(facts_of(&text)
+            .facts
+            .get("legal_adviser_full_coverage")
+            .is_none());
+        let text =
+            format!("{INTRO}全区党政机关法律顾问实现全覆盖,300个村(居)实现法律顾问全覆盖。\n");
+        assert!(facts_of(&text)
+            .facts
+            .get("legal_adviser_full_coverage")
+            .is_some());
     }
 
     #[test]

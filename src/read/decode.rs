@@ -81,8 +81,14 @@ pub(crate) fn decode(name: &str, bytes: &[u8]) -> Result<Decoded, ReadError> {
 /// inside a character costs up to three; text in another encoding has almost no Chinese).
 fn utf8_with_damage(bytes: &[u8]) -> Option<String> {
     let text = lossy(UTF_8, bytes);
-    let wide = text.chars().filter(|c| ('\u{4E00}'..='\u{9FFF}').contains(c)).count();
-    let bad = text.chars().filter(|&c| c == char::REPLACEMENT_CHARACTER).count();
+    let wide = text
+        .chars()
+        .filter(|c| ('\u{4E00}'..='\u{9FFF}').contains(c))
+        .count();
+    let bad = text
+        .chars()
+        .filter(|&c| c == char::REPLACEMENT_CHARACTER)
+        .count();
     (wide >= 2 && bad * 10 <= wide).then_some(text)
 }
 

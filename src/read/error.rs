@@ -52,10 +52,7 @@ pub enum ReadError {
     DocxTooLarge { name: String, limit: usize },
 
     #[error("无法读取 `{}`", path.display())]
-    #[diagnostic(
-        code("fazhi::read::io"),
-        help("确认路径存在且有读取权限")
-    )]
+    #[diagnostic(code("fazhi::read::io"), help("确认路径存在且有读取权限"))]
     Io {
         path: PathBuf,
         #[source]

@@ -198,7 +198,10 @@ pub struct Part {
 
 /// A share as a whole percentage: `72%`.
 fn percent_text(share: rust_decimal::Decimal) -> String {
-    format!("{}%", (share * rust_decimal::Decimal::ONE_HUNDRED).round_dp(0))
+    format!(
+        "{}%",
+        (share * rust_decimal::Decimal::ONE_HUNDRED).round_dp(0)
+    )
 }
 
 /// Text cut at backtick pairs: `满足 `a > 1`,得…` gives text, code, text. An unpaired backtick
@@ -410,7 +413,10 @@ impl Page {
                             level_label: r
                                 .level
                                 .filter(|l| {
-                                    !matches!(l, crate::eval::Level::Stated | crate::eval::Level::Silent)
+                                    !matches!(
+                                        l,
+                                        crate::eval::Level::Stated | crate::eval::Level::Silent
+                                    )
                                 })
                                 .map(|l| l.label()),
                             words: r.words.as_ref().map(|w| w.quote.clone()),

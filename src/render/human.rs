@@ -50,7 +50,9 @@ pub fn numbers(ctx: &Context<'_>) -> String {
     }
     let mut out = String::from("\n总分的构成：\n");
     for line in lines {
-        let percent = line.percent.map_or("不适用".to_string(), |p| format!("{}%", points_text(p)));
+        let percent = line
+            .percent
+            .map_or("不适用".to_string(), |p| format!("{}%", points_text(p)));
         let scaled = line.scaled.map_or(String::new(), |f| {
             format!("，覆盖度不足按 {} 折算", points_text(f))
         });
@@ -141,7 +143,11 @@ pub fn rule_diagnostic(
         let _ = write!(
             help,
             "\n依据：{}",
-            punct(&format!("{}（{}）", cite.text.text, cite.standing.describe()))
+            punct(&format!(
+                "{}（{}）",
+                cite.text.text,
+                cite.standing.describe()
+            ))
         );
     }
     if let Some(rule_help) = rule
@@ -240,9 +246,22 @@ pub fn table(ruleset: &RuleSet, card: &Scorecard) -> String {
         .unwrap_or(0)
         .max(4);
     if combined {
-        let _ = writeln!(out, "  {}  {:>6}  {:>6}  {:>6}", pad("分项", width), "权重", "覆盖", "实绩");
+        let _ = writeln!(
+            out,
+            "  {}  {:>6}  {:>6}  {:>6}",
+            pad("分项", width),
+            "权重",
+            "覆盖",
+            "实绩"
+        );
     } else {
-        let _ = writeln!(out, "  {}  {:>6}  {:>6}", pad("分项", width), "权重", "得分");
+        let _ = writeln!(
+            out,
+            "  {}  {:>6}  {:>6}",
+            pad("分项", width),
+            "权重",
+            "得分"
+        );
     }
     for result in &card.sections {
         let Some(section) = ruleset.sections.get(result.section) else {

@@ -45,9 +45,19 @@ pub fn score(ctx: &Context<'_>) -> String {
     );
     let _ = writeln!(out, "- {}", card.counts_text());
     for line in ctx.number_lines() {
-        let percent = line.percent.map_or("不适用".to_string(), |p| format!("{}%", points_text(p)));
-        let scaled = line.scaled.map_or(String::new(), |f| format!(",覆盖度不足按 {} 折算", points_text(f)));
-        let _ = writeln!(out, "- {}:{percent},计 {} / {} 分{scaled}", line.label, points_text(line.points), points_text(line.weight));
+        let percent = line
+            .percent
+            .map_or("不适用".to_string(), |p| format!("{}%", points_text(p)));
+        let scaled = line.scaled.map_or(String::new(), |f| {
+            format!(",覆盖度不足按 {} 折算", points_text(f))
+        });
+        let _ = writeln!(
+            out,
+            "- {}:{percent},计 {} / {} 分{scaled}",
+            line.label,
+            points_text(line.points),
+            points_text(line.weight)
+        );
     }
     if !ctx.warnings.is_empty() {
         out.push_str("\n> **关于输入的提示**\n");
@@ -106,7 +116,11 @@ pub fn score(ctx: &Context<'_>) -> String {
             )
         })
         .collect();
-    let _ = writeln!(out, "\n## 附：逐条说明（未完全达标的规则，{} 项）", open.len());
+    let _ = writeln!(
+        out,
+        "\n## 附：逐条说明（未完全达标的规则，{} 项）",
+        open.len()
+    );
     if open.is_empty() {
         out.push_str("\n全部规则达标或不适用。\n");
     }

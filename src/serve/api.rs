@@ -21,7 +21,12 @@ use crate::eval::points_text;
 type Params = Query<HashMap<String, String>>;
 
 /// `POST /api/score?name=FILE`: the JSON of `fazhi score FILE --format json`.
-pub async fn score(State(app): State<Arc<App>>, Query(params): Params, headers: HeaderMap, body: Body) -> Response {
+pub async fn score(
+    State(app): State<Arc<App>>,
+    Query(params): Params,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
     let (name, bytes) = match input(&params, &headers, body).await {
         Ok(input) => input,
         Err(response) => return response,
@@ -35,7 +40,12 @@ pub async fn score(State(app): State<Arc<App>>, Query(params): Params, headers: 
 }
 
 /// `POST /api/extract?name=FILE`: the JSON of `fazhi extract FILE`.
-pub async fn extract(State(app): State<Arc<App>>, Query(params): Params, headers: HeaderMap, body: Body) -> Response {
+pub async fn extract(
+    State(app): State<Arc<App>>,
+    Query(params): Params,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
     let (name, bytes) = match input(&params, &headers, body).await {
         Ok(input) => input,
         Err(response) => return response,
@@ -82,7 +92,12 @@ fn rules_json(app: &App) -> serde_json::Value {
 }
 
 /// `POST /api/reports?name=FILE`: scores a report and keeps it for this session.
-pub async fn upload(State(app): State<Arc<App>>, Query(params): Params, headers: HeaderMap, body: Body) -> Response {
+pub async fn upload(
+    State(app): State<Arc<App>>,
+    Query(params): Params,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
     let (name, bytes) = match input(&params, &headers, body).await {
         Ok(input) => input,
         Err(response) => return response,
@@ -122,7 +137,10 @@ pub async fn list(State(app): State<Arc<App>>) -> Response {
             summary
         })
         .collect();
-    json_response(StatusCode::OK, crate::cli::json_text(&json!({ "reports": reports })))
+    json_response(
+        StatusCode::OK,
+        crate::cli::json_text(&json!({ "reports": reports })),
+    )
 }
 
 /// `DELETE /api/reports`: forgets every report.
@@ -160,8 +178,10 @@ async fn input(
 ) -> Result<(String, Vec<u8>), Response> {
     let name = params.get("name").map(|n| n.trim()).unwrap_or_default();
     if name.is_empty() || name.chars().count() > 255 {
-        return Err(diagnostics(&[request_error("请求缺少报告的文件名 `name`(或超过 255 个字符)")
-            .help("写成 POST /api/score?name=报告.txt,请求体为报告文件本身")]));
+        return Err(diagnostics(&[request_error(
+            "请求缺少报告的文件名 `name`(或超过 255 个字符)",
+        )
+        .help("写成 POST /api/score?name=报告.txt,请求体为报告文件本身")]));
     }
     let too_large = |size: u64| {
         let error = crate::read::ReadError::TooLarge {
@@ -181,8 +201,9 @@ async fn input(
     match axum::body::to_bytes(body, MAX_BODY_BYTES).await {
         Ok(bytes) => Ok((name.to_string(), bytes.to_vec())),
         Err(_) if declared.is_none() => Err(too_large(MAX_BODY_BYTES as u64 + 1)),
-        Err(e) => Err(diagnostics(&[request_error(format!("请求体读取失败:{e}"))
-            .help("重新上传;文件不能超过 20 MiB")])),
+        Err(e) => Err(diagnostics(&[
+            request_error(format!("请求体读取失败:{e}")).help("重新上传;文件不能超过 20 MiB")
+        ])),
     }
 }
 
@@ -195,8 +216,10 @@ where
     let busy = || {
         diagnostics_with(
             StatusCode::SERVICE_UNAVAILABLE,
-            &[Diag::error(Code::ServeBusy, "工作台正忙,等待处理的请求已满")
-                .help("稍后再试;一次上传的文件不宜过多")],
+            &[
+                Diag::error(Code::ServeBusy, "工作台正忙,等待处理的请求已满")
+                    .help("稍后再试;一次上传的文件不宜过多"),
+            ],
         )
     };
     let Ok(_in_line) = app.waiting.try_acquire() else {
@@ -219,10 +242,20 @@ where
 
 /// The HTTP status for diagnostics about a user's file.
 pub fn status_of(diags: &[Diag]) -> StatusCode {
-    let codes: Vec<Code> = diags.iter().filter(|d| d.is_error()).map(|d| d.code).collect();
-    if codes.iter().any(|c| matches!(c, Code::ReadTooLarge | Code::ReadDocxTooLarge)) {
+    let codes: Vec<Code> = diags
+        .iter()
+        .filter(|d| d.is_error())
+        .map(|d| d.code)
+        .collect();
+    if codes
+        .iter()
+        .any(|c| matches!(c, Code::ReadTooLarge | Code::ReadDocxTooLarge))
+    {
         StatusCode::PAYLOAD_TOO_LARGE
-    } else if codes.iter().any(|c| matches!(c, Code::ReadBinary | Code::ReadBadEncoding)) {
+    } else if codes
+        .iter()
+        .any(|c| matches!(c, Code::ReadBinary | Code::ReadBadEncoding))
+    {
         StatusCode::UNSUPPORTED_MEDIA_TYPE
     } else if codes.contains(&Code::ServeBusy) {
         StatusCode::SERVICE_UNAVAILABLE

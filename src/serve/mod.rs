@@ -44,7 +44,10 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/api/score", post(api::score))
         .route("/api/extract", post(api::extract))
         .route("/api/rules", get(api::rules))
-        .route("/api/reports", post(api::upload).get(api::list).delete(api::clear))
+        .route(
+            "/api/reports",
+            post(api::upload).get(api::list).delete(api::clear),
+        )
         .fallback(api::not_found)
         .with_state(app)
 }
@@ -66,9 +69,8 @@ pub fn exposed_warning(addr: SocketAddr) -> Diag {
 /// Binds the listener (before any thread starts, so a port in use is a diagnostic, not a panic).
 pub fn bind(addr: SocketAddr) -> Result<TcpListener, Diag> {
     let listener = TcpListener::bind(addr).map_err(|e| {
-        Diag::error(Code::ServeBind, format!("不能在 {addr} 上监听:{e}")).help(
-            "换一个端口(--port 8701),或先关闭占用该端口的程序;--bind 只能用本机的地址",
-        )
+        Diag::error(Code::ServeBind, format!("不能在 {addr} 上监听:{e}"))
+            .help("换一个端口(--port 8701),或先关闭占用该端口的程序;--bind 只能用本机的地址")
     })?;
     listener.set_nonblocking(true).map_err(|e| {
         Diag::error(Code::ServeBind, format!("不能设置 {addr} 的监听方式:{e}"))
@@ -89,11 +91,12 @@ pub fn run(ruleset: RuleSet, listener: TcpListener) -> Result<(), Diag> {
         .build()
         .map_err(fail)?;
     let app = Arc::new(App::new(ruleset));
-    runtime.block_on(async move {
-        let listener = tokio::net::TcpListener::from_std(listener)?;
-        axum::serve(listener, router(app)).await
-    })
-    .map_err(fail)
+    runtime
+        .block_on(async move {
+            let listener = tokio::net::TcpListener::from_std(listener)?;
+            axum::serve(listener, router(app)).await
+        })
+        .map_err(fail)
 }
 
 /// Starts the workbench on a background thread (for tests and embedding) and returns the

@@ -39,8 +39,6 @@ fn xlsx(ruleset: &RuleSet, batch: &Batch) -> Option<Vec<u8>> {
     batch::to_xlsx(ruleset, batch, false).ok()
 }
 
-
-
 fn outcome_label(keyword: &str) -> &'static str {
     OUTCOMES
         .iter()
@@ -217,7 +215,10 @@ const COUNT_COLUMNS: [(&str, &str); 4] = [
 ];
 
 /// `GET /batch?sort=KEY&dir=asc|desc&grade=G&rule=ID&outcome=O`: the ranked table.
-pub async fn batch(State(app): State<Arc<App>>, Query(params): Query<HashMap<String, String>>) -> Response {
+pub async fn batch(
+    State(app): State<Arc<App>>,
+    Query(params): Query<HashMap<String, String>>,
+) -> Response {
     let ruleset = &app.ruleset;
     let entries = app.entries();
     let param = |k: &str| params.get(k).map(String::as_str).filter(|v| !v.is_empty());
@@ -294,8 +295,15 @@ pub async fn batch(State(app): State<Arc<App>>, Query(params): Query<HashMap<Str
         .sections
         .iter()
         .map(|s| {
-            let mut c = column(&format!("section:{}", s.id.name), short_title(&s.title.text));
-            c.full = format!("{}(权重 {})", s.title.text, crate::eval::points_text(s.weight.value));
+            let mut c = column(
+                &format!("section:{}", s.id.name),
+                short_title(&s.title.text),
+            );
+            c.full = format!(
+                "{}(权重 {})",
+                s.title.text,
+                crate::eval::points_text(s.weight.value)
+            );
             c
         })
         .collect();
@@ -303,7 +311,11 @@ pub async fn batch(State(app): State<Arc<App>>, Query(params): Query<HashMap<Str
         .iter()
         .map(|(k, label)| column(&format!("count:{k}"), (*label).to_string()))
         .collect();
-    let mut grades: Vec<String> = ruleset.grades.iter().map(|(name, _)| name.clone()).collect();
+    let mut grades: Vec<String> = ruleset
+        .grades
+        .iter()
+        .map(|(name, _)| name.clone())
+        .collect();
     for entry in &entries {
         let grade = text(&entry.json["grade"]);
         if !grade.is_empty() && !grades.contains(&grade) {
@@ -312,7 +324,9 @@ pub async fn batch(State(app): State<Arc<App>>, Query(params): Query<HashMap<Str
     }
     let rules: Vec<_> = ruleset
         .rules()
-        .map(|(_, r)| minijinja::context! { id => r.id.name.clone(), title => r.title.text.clone() })
+        .map(
+            |(_, r)| minijinja::context! { id => r.id.name.clone(), title => r.title.text.clone() },
+        )
         .collect();
     let outcomes: Vec<_> = OUTCOMES
         .iter()
@@ -414,11 +428,26 @@ struct Download {
 
 fn batch_downloads() -> Vec<Download> {
     vec![
-        Download { href: "/batch/summary.csv".into(), label: "CSV 汇总" },
-        Download { href: "/batch/summary.xlsx".into(), label: "Excel 汇总(.xlsx)" },
-        Download { href: "/batch/summary.md".into(), label: "Markdown 备忘" },
-        Download { href: "/batch/summary.json".into(), label: "JSON 汇总" },
-        Download { href: "/batch/summary.html".into(), label: "汇总网页" },
+        Download {
+            href: "/batch/summary.csv".into(),
+            label: "CSV 汇总",
+        },
+        Download {
+            href: "/batch/summary.xlsx".into(),
+            label: "Excel 汇总(.xlsx)",
+        },
+        Download {
+            href: "/batch/summary.md".into(),
+            label: "Markdown 备忘",
+        },
+        Download {
+            href: "/batch/summary.json".into(),
+            label: "JSON 汇总",
+        },
+        Download {
+            href: "/batch/summary.html".into(),
+            label: "汇总网页",
+        },
     ]
 }
 
@@ -440,15 +469,34 @@ pub async fn batch_download(State(app): State<Arc<App>>, Path(file): Path<String
     let ruleset = &app.ruleset;
     let summary = held_batch(&app);
     let (kind, data) = match file.as_str() {
-        "summary.csv" => ("text/csv; charset=utf-8", batch::to_csv(ruleset, &summary, false).into_bytes()),
-        "summary.md" => ("text/markdown; charset=utf-8", batch::to_markdown(ruleset, &summary).into_bytes()),
-        "summary.json" => ("application/json; charset=utf-8", crate::cli::json_text(&batch::to_json(ruleset, &summary)).into_bytes()),
+        "summary.csv" => (
+            "text/csv; charset=utf-8",
+            batch::to_csv(ruleset, &summary, false).into_bytes(),
+        ),
+        "summary.md" => (
+            "text/markdown; charset=utf-8",
+            batch::to_markdown(ruleset, &summary).into_bytes(),
+        ),
+        "summary.json" => (
+            "application/json; charset=utf-8",
+            crate::cli::json_text(&batch::to_json(ruleset, &summary)).into_bytes(),
+        ),
         "summary.html" => match batch::to_html(ruleset, &summary) {
             Ok(html) => ("text/html; charset=utf-8", html.into_bytes()),
-            Err(e) => return error_page(StatusCode::INTERNAL_SERVER_ERROR, &[request_error(format!("汇总网页生成失败:{e}")).help("这是 fazhi 的缺陷;请报告")], None),
+            Err(e) => {
+                return error_page(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    &[request_error(format!("汇总网页生成失败:{e}"))
+                        .help("这是 fazhi 的缺陷;请报告")],
+                    None,
+                )
+            }
         },
         "summary.xlsx" => match xlsx(ruleset, &summary) {
-            Some(bytes) => ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", bytes),
+            Some(bytes) => (
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                bytes,
+            ),
             None => return not_found("这个下载"),
         },
         _ => return not_found("这个下载"),
@@ -460,12 +508,23 @@ pub async fn batch_download(State(app): State<Arc<App>>, Path(file): Path<String
 fn attachment(kind: &'static str, name: &str, data: Vec<u8>) -> Response {
     let ascii: String = name
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || ".-_".contains(c) { c } else { '_' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || ".-_".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
         .collect();
-    let disposition = format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{}", encode(name));
+    let disposition = format!(
+        "attachment; filename=\"{ascii}\"; filename*=UTF-8''{}",
+        encode(name)
+    );
     let mut response = (StatusCode::OK, [(header::CONTENT_TYPE, kind)], data).into_response();
     if let Ok(value) = HeaderValue::from_str(&disposition) {
-        response.headers_mut().insert(header::CONTENT_DISPOSITION, value);
+        response
+            .headers_mut()
+            .insert(header::CONTENT_DISPOSITION, value);
     }
     response
 }
@@ -596,7 +655,10 @@ pub async fn report(
         .corrections
         .iter()
         .map(|(fact_id, c)| {
-            let label = ruleset.facts.get(fact_id).map_or(fact_id.clone(), |d| d.label.text.clone());
+            let label = ruleset
+                .facts
+                .get(fact_id)
+                .map_or(fact_id.clone(), |d| d.label.text.clone());
             let (value, quote) = match c {
                 Correction::Value { value, quote } => (value.clone(), quote.clone()),
                 Correction::Silent => ("报告未提及".to_string(), None),
@@ -619,7 +681,11 @@ pub async fn report(
 
 /// The audit page with the workbench's stylesheet and bar added; the page itself is unchanged.
 fn with_bar(audit: &str, bar: &str) -> String {
-    let styled = audit.replacen("</head>", "<link rel=\"stylesheet\" href=\"/assets/serve.css\">\n</head>", 1);
+    let styled = audit.replacen(
+        "</head>",
+        "<link rel=\"stylesheet\" href=\"/assets/serve.css\">\n</head>",
+        1,
+    );
     match styled.find("<body>") {
         Some(at) => {
             let at = at + "<body>".len();
@@ -659,7 +725,11 @@ pub async fn correct(
     let back = Some((format!("/report/{}", entry.id), "回到报告"));
     let fact = form.fact.trim().to_string();
     if !app.ruleset.facts.contains_key(&fact) {
-        return error_page(StatusCode::BAD_REQUEST, &[request_error(format!("没有事实 `{fact}`")).help("从列表中选择要更正的事实")], back);
+        return error_page(
+            StatusCode::BAD_REQUEST,
+            &[request_error(format!("没有事实 `{fact}`")).help("从列表中选择要更正的事实")],
+            back,
+        );
     }
     let mut corrections = entry.corrections.clone();
     if form.action.as_deref() == Some("remove") {
@@ -667,18 +737,41 @@ pub async fn correct(
     } else if form.silent.is_some() {
         corrections.insert(fact.clone(), Correction::Silent);
     } else if form.value.trim().is_empty() {
-        return error_page(StatusCode::BAD_REQUEST, &[request_error("请填写数值,或勾选“报告未提及”").help("数值的写法:95、95%、2025-03-24、true")], back);
+        return error_page(
+            StatusCode::BAD_REQUEST,
+            &[request_error("请填写数值,或勾选“报告未提及”")
+                .help("数值的写法:95、95%、2025-03-24、true")],
+            back,
+        );
     } else {
         let quote = Some(form.quote.trim().to_string()).filter(|q| !q.is_empty());
-        corrections.insert(fact.clone(), Correction::Value { value: form.value.trim().to_string(), quote });
+        corrections.insert(
+            fact.clone(),
+            Correction::Value {
+                value: form.value.trim().to_string(),
+                quote,
+            },
+        );
     }
     let before = text(&entry.json["total"]);
-    let (name, bytes, scored_corrections) = (entry.name.clone(), Arc::clone(&entry.bytes), corrections.clone());
-    let scored = work(&app, move |app| app.score(&name, &bytes, &scored_corrections)).await;
+    let (name, bytes, scored_corrections) = (
+        entry.name.clone(),
+        Arc::clone(&entry.bytes),
+        corrections.clone(),
+    );
+    let scored = work(&app, move |app| {
+        app.score(&name, &bytes, &scored_corrections)
+    })
+    .await;
     match scored {
         Ok(Ok((scored, json))) => {
             app.update(entry.id, corrections, scored, json);
-            Redirect::to(&format!("/report/{}?before={}#workbench", entry.id, encode(&before))).into_response()
+            Redirect::to(&format!(
+                "/report/{}?before={}#workbench",
+                entry.id,
+                encode(&before)
+            ))
+            .into_response()
         }
         Ok(Err(diags)) => error_page(super::api::status_of(&diags), &diags, back),
         Err(response) => response,
@@ -686,7 +779,10 @@ pub async fn correct(
 }
 
 /// `GET /report/{id}/{file}`: the report's audit page, JSON, Markdown memo or corrections file.
-pub async fn report_download(State(app): State<Arc<App>>, Path((id, file)): Path<(String, String)>) -> Response {
+pub async fn report_download(
+    State(app): State<Arc<App>>,
+    Path((id, file)): Path<(String, String)>,
+) -> Response {
     let entry = match entry_of(&app, &id) {
         Ok(entry) => entry,
         Err(response) => return response,
@@ -696,10 +792,26 @@ pub async fn report_download(State(app): State<Arc<App>>, Path((id, file)): Path
         .file_stem()
         .map_or("report".to_string(), |s| s.to_string_lossy().into_owned());
     match file.as_str() {
-        "audit.html" => attachment("text/html; charset=utf-8", &format!("{stem}.audit.html"), crate::render::html::score(&ctx).into_bytes()),
-        "score.json" => attachment("application/json; charset=utf-8", &format!("{stem}.score.json"), crate::cli::json_text(&entry.json).into_bytes()),
-        "memo.md" => attachment("text/markdown; charset=utf-8", &format!("{stem}.md"), crate::render::markdown::score(&ctx).into_bytes()),
-        "corrections.toml" => attachment("application/toml; charset=utf-8", &entry.facts_file_name(), entry.facts_file().into_bytes()),
+        "audit.html" => attachment(
+            "text/html; charset=utf-8",
+            &format!("{stem}.audit.html"),
+            crate::render::html::score(&ctx).into_bytes(),
+        ),
+        "score.json" => attachment(
+            "application/json; charset=utf-8",
+            &format!("{stem}.score.json"),
+            crate::cli::json_text(&entry.json).into_bytes(),
+        ),
+        "memo.md" => attachment(
+            "text/markdown; charset=utf-8",
+            &format!("{stem}.md"),
+            crate::render::markdown::score(&ctx).into_bytes(),
+        ),
+        "corrections.toml" => attachment(
+            "application/toml; charset=utf-8",
+            &entry.facts_file_name(),
+            entry.facts_file().into_bytes(),
+        ),
         _ => not_found("这个下载"),
     }
 }
@@ -711,5 +823,13 @@ pub async fn asset(Path(file): Path<String>) -> Response {
         "serve.js" => ("text/javascript; charset=utf-8", JS),
         _ => return not_found("这个文件"),
     };
-    (StatusCode::OK, [(header::CONTENT_TYPE, kind), (header::CACHE_CONTROL, "no-cache")], body).into_response()
+    (
+        StatusCode::OK,
+        [
+            (header::CONTENT_TYPE, kind),
+            (header::CACHE_CONTROL, "no-cache"),
+        ],
+        body,
+    )
+        .into_response()
 }

@@ -140,7 +140,9 @@ impl App {
             &self.ruleset,
             name,
             bytes,
-            facts.as_deref().map(|f| (facts_name.as_str(), f.as_bytes())),
+            facts
+                .as_deref()
+                .map(|f| (facts_name.as_str(), f.as_bytes())),
             None,
             &|file| self.find_report(file),
         )?;
@@ -165,7 +167,13 @@ impl App {
     }
 
     /// Keeps a scored report and returns its id.
-    pub fn add(&self, name: String, bytes: Arc<[u8]>, scored: Scored, json: serde_json::Value) -> u64 {
+    pub fn add(
+        &self,
+        name: String,
+        bytes: Arc<[u8]>,
+        scored: Scored,
+        json: serde_json::Value,
+    ) -> u64 {
         let id = {
             let mut next = self
                 .next_id
