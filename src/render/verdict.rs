@@ -167,34 +167,14 @@ pub fn page(ctx: &Context<'_>) -> String {
     out
 }
 
-/// 待补充材料: the requirements the report is silent on, by section, as short titles. Under the
-/// scoring model with evidence levels these are the rules whose level is 未提及; before it, the
-/// rules without evidence.
+/// 待补充材料: the requirements the report is silent on (level 未提及), by section, as short
+/// titles: [`Context::missing_materials`] in the verdict's words.
 pub fn missing(ctx: &Context<'_>) -> Vec<(String, Vec<String>)> {
-    if ctx.card.numbers.is_some() || ctx.card.rules.iter().any(|r| r.level.is_some()) {
-        return ctx
-            .missing_materials()
-            .into_iter()
-            .map(|g| {
-                let names = g.rules.iter().map(|r| short(&r.title.text)).collect();
-                (short(&g.section.title.text), names)
-            })
-            .collect();
-    }
-    ctx.ruleset
-        .sections
-        .iter()
-        .enumerate()
-        .filter_map(|(si, section)| {
-            let names: Vec<String> = ctx
-                .card
-                .rules
-                .iter()
-                .filter(|r| r.section == si && r.outcome == Outcome::Unknown)
-                .filter_map(|r| ctx.rule_of(r))
-                .map(|(_, rule)| short(&rule.title.text))
-                .collect();
-            (!names.is_empty()).then(|| (short(&section.title.text), names))
+    ctx.missing_materials()
+        .into_iter()
+        .map(|g| {
+            let names = g.rules.iter().map(|r| short(&r.title.text)).collect();
+            (short(&g.section.title.text), names)
         })
         .collect()
 }
