@@ -33,8 +33,11 @@ fuzz_target!(|data: &[u8]| {
     match fazhi::score_path(ruleset, &path, None) {
         Ok(scored) => {
             let ctx = scored.context(ruleset);
-            let options = fazhi::render::human::Options { verbose: true, color: false };
-            let _ = fazhi::render::human::score(&ctx, &options);
+            // Both terminal pages: the verdict and the per-rule detail.
+            for detail in [false, true] {
+                let options = fazhi::render::human::Options { detail, color: false };
+                let _ = fazhi::render::human::score(&ctx, &options);
+            }
             let _ = fazhi::render::json::score(&ctx);
             let _ = fazhi::render::html::score(&ctx);
             let _ = fazhi::render::markdown::score(&ctx);
