@@ -4,7 +4,7 @@
 //! | --- | --- |
 //! | Chinese or other text | itself (the report text is normalized: ASCII digits, `%`, `,`, `(`, `:`) |
 //! | `(a\|b)`, `(…)?`, `x?` | alternatives, an optional group, an optional character |
-//! | `…` | a gap of up to 20 characters inside one sentence |
+//! | `…` | a gap of up to 20 characters inside one sentence (a name in “…” counts as one) |
 //! | `{percent}` `{count}` `{amount}` `{date}` `{year}` | the value, exactly one, of the fact's type (in a flag's pattern: any number of them, as context) |
 //! | `{verb}` | an optional linking verb (达/达到/为/均为…), also across a list (`备案率、公开率均为`) |
 //!
@@ -24,8 +24,11 @@ pub const VALUE_GROUP: &str = "v";
 /// Compiled size cap per pattern: a hostile rule file gets an error, not a huge automaton.
 const SIZE_LIMIT: usize = 4 << 20;
 
-/// A gap inside one sentence: no sentence end, no line break.
-const GAP: &str = "[^。;!?\\n]{0,20}?";
+/// A gap inside one sentence: no sentence end, no line break. A name in quotation marks counts
+/// as one character: a training course or a campaign named between two words does not part them
+/// (`执法人员参加“…能力建设”培训班`). Titles in 《》 do not: a document's title often ends one clause
+/// and a different act follows.
+const GAP: &str = "(?:[^。;!?\\n]|“[^”。;!?\\n]*”){0,20}?";
 
 /// A linking verb, optionally after the rest of a list (`审查率、备案率、公开率均为100%` states
 /// all three): the list tail, then a change from last year (`由2023年的85%提升至`: the old value
@@ -399,6 +402,19 @@ mod tests {
             value_in(p, FactType::Percent, "负责人出庭。应诉率达100%"),
             None
         );
+    }
+
+    #[test]
+    fn a_quoted_name_in_a_gap_counts_as_one_character() {
+        let mention = compile("执法人员…(培训|轮训)", FactType::Flag).unwrap();
+        // 郴州 2024: the course's name is 22 characters long.
+        assert!(mention.is_match("组织716名行政执法人员参加“学习贯彻习近平法治思想、强化行政执法能力建设”培训班"));
+        assert!(!mention.is_match("行政执法人员参加了由省里组织的为期很长时间的各类专门法律知识的集中培训"));
+        // A title in 《》 still counts in full: the act after it is another clause.
+        let published = compile("印发…重大行政决策(事项)?目录", FactType::Flag).unwrap();
+        assert!(!published.is_match(
+            "印发《关于加强区政府重大行政决策程序和监督管理工作的通知》,编制2024年区政府重大行政决策事项目录"
+        ));
     }
 
     #[test]
