@@ -14,7 +14,7 @@ use unicode_width::UnicodeWidthStr;
 use crate::check::RuleSet;
 use crate::diagnostic::Diag;
 use crate::eval::points_text;
-use crate::syntax::ast::Outcome;
+use crate::syntax::ast::{Combined, Outcome};
 
 /// Report files a directory contributes to a batch (facts files are taken only when named).
 const REPORT_EXTENSIONS: [&str; 4] = ["txt", "html", "htm", "docx"];
@@ -31,6 +31,10 @@ pub struct Row {
     /// Section scores in rule-set order; `None` when a section is not assessed.
     #[serde(serialize_with = "as_points_list")]
     pub sections: Vec<Option<Decimal>>,
+    /// The scoring model's three numbers as percentages (法定内容与公开, 披露覆盖度,
+    /// 已披露事项实绩), in that order; empty for a rule set without `combine`.
+    #[serde(serialize_with = "as_points_list")]
+    pub numbers: Vec<Option<Decimal>>,
     #[serde(skip)]
     pub outcomes: Vec<Outcome>,
     /// The rules whose fix would raise this report's total most, most first.
@@ -263,12 +267,43 @@ pub fn row(ruleset: &RuleSet, file: String, scored: &crate::score::Scored) -> Ro
             .iter()
             .map(|s| s.score.map(crate::eval::round2))
             .collect(),
+        numbers: numbers_in_percent(scored.card.numbers.as_ref()),
         outcomes: scored.card.rules.iter().map(|r| r.outcome).collect(),
         advice,
         input_sha256: scored.audit.input_sha256.clone(),
         previous_total: None,
         not_a_report,
     }
+}
+
+/// The three numbers of a scorecard as percentages with 2 decimals, in `NUMBERS` order.
+fn numbers_in_percent(numbers: Option<&crate::eval::Numbers>) -> Vec<Option<Decimal>> {
+    numbers.map_or_else(Vec::new, |n| {
+        [n.statutory, n.coverage, n.performance]
+            .into_iter()
+            .map(|share| share.map(|s| crate::eval::round2(s * Decimal::ONE_HUNDRED)))
+            .collect()
+    })
+}
+
+/// The scoring model's numbers in the order a row holds them.
+const NUMBERS: [Combined; 3] = [Combined::Statutory, Combined::Coverage, Combined::Performance];
+
+/// Column headers of the three numbers, or none for a rule set without `combine`.
+fn number_headers(ruleset: &RuleSet, ids: bool) -> Vec<String> {
+    if ruleset.combination.is_none() {
+        return Vec::new();
+    }
+    NUMBERS
+        .iter()
+        .map(|n| {
+            if ids {
+                format!("{}_percent", n.keyword())
+            } else {
+                format!("{}（%）", n.label())
+            }
+        })
+        .collect()
 }
 
 /// How one rule fared across the batch.
@@ -397,6 +432,7 @@ pub fn reports_table(ruleset: &RuleSet, batch: &Batch, ids: bool) -> Table {
             column(ids, "total_change", "总分变化"),
         ]);
     }
+    header.extend(number_headers(ruleset, ids));
     header.extend(ruleset.sections.iter().map(|s| {
         if ids {
             s.id.name.clone()
@@ -433,8 +469,9 @@ pub fn reports_table(ruleset: &RuleSet, batch: &Batch, ids: bool) -> Table {
                 );
             }
             cells.extend(
-                row.sections
+                row.numbers
                     .iter()
+                    .chain(&row.sections)
                     .map(|s| s.map(points_text).unwrap_or_default()),
             );
             let advice: Vec<String> = row
@@ -607,6 +644,7 @@ pub fn to_json(ruleset: &RuleSet, batch: &Batch) -> serde_json::Value {
         "schema_version": crate::render::json::SCHEMA_VERSION,
         "engine": { "name": "fazhi", "version": env!("CARGO_PKG_VERSION") },
         "ruleset": { "id": ruleset.id, "version": ruleset.version, "rules_sha256": ruleset.digest.rules_sha256 },
+        "numbers": if ruleset.combination.is_some() { NUMBERS.iter().map(|n| serde_json::json!({ "id": n.keyword(), "label": n.label() })).collect::<Vec<_>>() } else { Vec::new() },
         "sections": ruleset.sections.iter().map(|s| serde_json::json!({ "id": s.id.name, "title": s.title.text, "weight": points_text(s.weight.value) })).collect::<Vec<_>>(),
         "compared": batch.compared,
         "reports": batch.rows,
@@ -632,6 +670,9 @@ pub fn to_markdown(ruleset: &RuleSet, batch: &Batch) -> String {
     if batch.compared {
         out.push_str(" 上年总分 | 总分变化 |");
     }
+    for header in number_headers(ruleset, false) {
+        let _ = write!(out, " {header} |");
+    }
     for section in &ruleset.sections {
         let _ = write!(
             out,
@@ -644,7 +685,7 @@ pub fn to_markdown(ruleset: &RuleSet, batch: &Batch) -> String {
     if batch.compared {
         out.push_str("---:|---:|");
     }
-    out.push_str(&"---:|".repeat(ruleset.sections.len()));
+    out.push_str(&"---:|".repeat(number_headers(ruleset, false).len() + ruleset.sections.len()));
     out.push('\n');
     for row in &batch.rows {
         let year = row.year.map(|y| y.to_string()).unwrap_or_default();
@@ -663,6 +704,9 @@ pub fn to_markdown(ruleset: &RuleSet, batch: &Batch) -> String {
                 .map(|p| points_text(row.total - p))
                 .unwrap_or_default();
             let _ = write!(out, " {previous} | {change} |");
+        }
+        for number in &row.numbers {
+            let _ = write!(out, " {} |", number.map_or("—".to_string(), points_text));
         }
         for score in &row.sections {
             let _ = write!(

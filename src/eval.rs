@@ -90,7 +90,7 @@ pub struct Numbers {
     /// 已披露事项实绩: points earned ÷ points possible over what it addresses.
     pub performance: Option<Decimal>,
     /// The share of its weight performance counts with: 1 from the declared coverage on
-    /// (`combine performance … from 50%`), in proportion below it, so that a report cannot earn
+    /// (`combine performance … from 60%`), in proportion below it, so that a report cannot earn
     /// the performance half of the total on the few things it mentions.
     pub performance_scale: Decimal,
 }

@@ -66,7 +66,9 @@ fn csv_and_html_summaries_hold_the_same_rows() {
     assert!(csv.stdout.starts_with('\u{FEFF}'), "no BOM");
     let reports: Vec<&str> = csv.stdout.trim_start_matches('\u{FEFF}').lines().collect();
     assert!(
-        reports[0].starts_with("文件,发布单位,年度,总分,等级,年度报告的法定内容与公开,"),
+        reports[0].starts_with(
+            "文件,发布单位,年度,总分,等级,法定内容与公开（%）,披露覆盖度（%）,已披露事项实绩（%）,年度报告的法定内容与公开,"
+        ),
         "{}",
         reports[0]
     );
@@ -83,7 +85,7 @@ fn csv_and_html_summaries_hold_the_same_rows() {
     let ids = run(&["score", "reports-fixtures", "--summary", "csv", "--ids"]);
     assert!(ids
         .stdout
-        .starts_with("\u{FEFF}file,issuer,year,total,grade,report,"));
+        .starts_with("\u{FEFF}file,issuer,year,total,grade,statutory_percent,coverage_percent,performance_percent,report,"));
     let rules = run(&["score", "reports-fixtures", "--summary", "rules-csv"]);
     assert!(rules.stdout.starts_with(
         "\u{FEFF}规则标识,分项,要求,达标,部分达标,未达标,无证据,不适用,达标率（%）\r\n"

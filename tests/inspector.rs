@@ -199,6 +199,70 @@ fn the_xlsx_summary_has_a_sheet_of_reports_and_one_of_rules() {
     assert!(sheet.contains("<col "), "column widths are set");
 }
 
+/// Issue 8: "every output shows" the scoring model's three numbers — the batch summaries too, each
+/// equal to the single report's JSON.
+#[test]
+fn every_batch_summary_shows_the_three_numbers_of_each_report() {
+    use calamine::{Data, Reader, Xlsx};
+    let single = run(&["score", WUHAN, "--format", "json"]);
+    let single: serde_json::Value = serde_json::from_str(&single.stdout).unwrap();
+    let expected: Vec<String> = ["statutory", "coverage", "performance"]
+        .iter()
+        .map(|k| single["numbers"][k]["percent"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(expected, ["81.25", "54.76", "88.59"]);
+    let labels = ["法定内容与公开（%）", "披露覆盖度（%）", "已披露事项实绩（%）"];
+
+    let dir = tempfile::tempdir().unwrap();
+    let csv_path = dir.path().join("汇总.csv");
+    assert_eq!(summary_to("csv", &csv_path).code, 0);
+    let csv = std::fs::read_to_string(&csv_path).unwrap();
+    let mut lines = csv.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    assert_eq!(header[5..8], labels);
+    let wuhan: Vec<&str> = lines.find(|l| l.contains("wuhan")).unwrap().split(',').collect();
+    assert_eq!(wuhan[5..8], expected);
+
+    let xlsx_path = dir.path().join("汇总.xlsx");
+    assert_eq!(summary_to("xlsx", &xlsx_path).code, 0);
+    let mut book: Xlsx<_> = calamine::open_workbook(&xlsx_path).unwrap();
+    let reports = book.worksheet_range("报告").unwrap();
+    let row = (1..6)
+        .find(|&r| matches!(reports.get((r, 0)), Some(Data::String(f)) if f.contains("wuhan")))
+        .unwrap();
+    for (c, (label, value)) in labels.iter().zip(&expected).enumerate() {
+        assert_eq!(reports.get((0, 5 + c)), Some(&Data::String((*label).into())));
+        assert_eq!(
+            reports.get((row, 5 + c)),
+            Some(&Data::Float(value.parse().unwrap()))
+        );
+    }
+
+    let json = run(&["score", "reports-fixtures", "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    let ids: Vec<&str> = json["numbers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["statutory", "coverage", "performance"]);
+    let report = json["reports"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["file"].as_str().unwrap().contains("wuhan"))
+        .unwrap();
+    assert_eq!(report["numbers"], serde_json::json!(expected));
+
+    let memo = run(&["score", "reports-fixtures", "--format", "markdown"]).stdout;
+    assert!(memo.contains("| 法定内容与公开（%） | 披露覆盖度（%） | 已披露事项实绩（%） |"), "{memo}");
+    assert!(memo.contains("| 合格 | 81.25 | 54.76 | 88.59 |"), "{memo}");
+    let page = run(&["score", "reports-fixtures", "--format", "html"]).stdout;
+    assert!(page.contains("披露覆盖度<br>（%）"), "the HTML summary has the columns");
+    assert!(page.contains("<td>54.76</td>"), "and the values");
+}
+
 /// One file of a zip archive as text (the .xlsx is a zip).
 fn zip_text(bytes: &[u8], name: &str) -> String {
     let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
