@@ -27,6 +27,7 @@ pub mod check;
 pub mod cli;
 pub mod diagnostic;
 pub mod eval;
+pub mod examples;
 pub mod explain;
 pub mod extract;
 pub mod facts;

@@ -40,18 +40,8 @@ pub fn given_facts(ruleset: &RuleSet, test: &Test) -> Facts {
         let Some(decl) = ruleset.facts.get(&id.name) else {
             continue;
         };
-        let value = match (literal.value, decl.ty) {
-            (LiteralValue::Percent(p), FactType::Percent) => Value::Percent(p),
-            (LiteralValue::Number(n), FactType::Count) => Value::Count(n),
-            (LiteralValue::Number(n), FactType::Amount) => Value::Amount(n),
-            // `2024.0` is a year too: the value, not its written scale, counts.
-            (LiteralValue::Number(n), FactType::Year) => match n.trunc().to_i32() {
-                Some(y) => Value::Year(y),
-                None => continue,
-            },
-            (LiteralValue::Date(d), FactType::Date) => Value::Date(d),
-            (LiteralValue::Bool(b), FactType::Flag) => Value::Flag(b),
-            _ => continue,
+        let Some(value) = literal_value(literal.value, decl.ty) else {
+            continue;
         };
         facts.insert(
             id.name.clone(),
@@ -64,6 +54,21 @@ pub fn given_facts(ruleset: &RuleSet, test: &Test) -> Facts {
         );
     }
     facts
+}
+
+/// A literal written in the rules as the value of a fact of type `ty`; `None` when it is not
+/// of that type (the checker reports it).
+pub fn literal_value(literal: LiteralValue, ty: FactType) -> Option<Value> {
+    Some(match (literal, ty) {
+        (LiteralValue::Percent(p), FactType::Percent) => Value::Percent(p),
+        (LiteralValue::Number(n), FactType::Count) => Value::Count(n),
+        (LiteralValue::Number(n), FactType::Amount) => Value::Amount(n),
+        // `2024.0` is a year too: the value, not its written scale, counts.
+        (LiteralValue::Number(n), FactType::Year) => Value::Year(n.trunc().to_i32()?),
+        (LiteralValue::Date(d), FactType::Date) => Value::Date(d),
+        (LiteralValue::Bool(b), FactType::Flag) => Value::Flag(b),
+        _ => return None,
+    })
 }
 
 fn run_one(ruleset: &RuleSet, test: &Test) -> TestResult {

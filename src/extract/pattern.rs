@@ -38,6 +38,9 @@ pub struct PatternError {
     /// Reads after "pattern of `fact` ": "has a `)` without its `(`".
     pub message: String,
     pub at: Option<Range<usize>>,
+    /// Set when the pattern is valid but does not mean what it looks like (a bare `a|b`): the
+    /// checker reports it under its own code, with this help.
+    pub ambiguous: Option<&'static str>,
 }
 
 impl std::fmt::Display for PatternError {
@@ -50,7 +53,33 @@ fn error(message: impl Into<String>, at: Option<Range<usize>>) -> PatternError {
     PatternError {
         message: message.into(),
         at,
+        ambiguous: None,
     }
+}
+
+fn ambiguous(message: &str, at: Range<usize>, help: &'static str) -> PatternError {
+    PatternError {
+        message: message.into(),
+        at: Some(at),
+        ambiguous: Some(help),
+    }
+}
+
+/// How to write "a or b", for every diagnostic about alternatives.
+pub const ALTERNATIVES_HELP: &str =
+    "write the alternatives in a group: `出庭(应诉率|率){verb}{percent}` reads `出庭应诉率` or `出庭率`; `(a|b)` is \"a or b\", `(a)?` is \"a or nothing\"";
+
+/// What the last notation written was, for a `?` after it.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Last {
+    /// A character or a group: `?` makes it optional.
+    Atom,
+    /// `(`, `|` or `?`: nothing for a `?` to apply to.
+    Nothing,
+    /// A gap or `{verb}`: already optional.
+    AlreadyOptional,
+    /// The captured value, which a match must hold.
+    Value,
 }
 
 /// `{item}`: the marker of a second numbered item, as reports write it (`二是`, `(二)`, `二、`,
@@ -65,13 +94,29 @@ pub fn translate(pattern: &str, ty: FactType) -> Result<String, PatternError> {
     let mut values = 0usize;
     let mut chars = pattern.char_indices().peekable();
     let mut last_open_empty = false;
-    // Whether the last thing written can take a `?` (a character, a group or a placeholder).
-    let mut after_atom = false;
+    // What a `?` would apply to.
+    let mut last = Last::Nothing;
+    // Whether the current group's branch is still empty, for `(a|)` and `(|a)`.
+    let mut branch_empty = true;
     while let Some((at, c)) = chars.next() {
         let here = Some(at..at + c.len_utf8());
         let opens = c == '(';
-        let can_be_optional = after_atom;
-        after_atom = !matches!(c, '(' | '|' | '?');
+        let before = last;
+        last = if matches!(c, '(' | '|' | '?') {
+            Last::Nothing
+        } else {
+            Last::Atom
+        };
+        if c == '|' || c == ')' {
+            if branch_empty && (c == '|' || !last_open_empty) && !(c == ')' && open.is_empty()) {
+                return Err(ambiguous(
+                    "has an empty alternative: the group also matches nothing",
+                    at..at + 1,
+                    "leave the empty branch out and make the group optional: `(a|b)?` is \"a, b or nothing\"",
+                ));
+            }
+        }
+        branch_empty = matches!(c, '(' | '|');
         match c {
             '(' => {
                 open.push(at);
@@ -86,7 +131,20 @@ pub fn translate(pattern: &str, ty: FactType) -> Result<String, PatternError> {
                 }
                 regex.push(')');
             }
-            '?' if can_be_optional => {
+            '?' if before == Last::AlreadyOptional => {
+                return Err(ambiguous(
+                    "has a `?` after a gap `…` or `{verb}`, which are optional already: the `?` only changes how much they take",
+                    at..at + 1,
+                    "remove the `?`: `…` matches 0 to 20 characters and `{verb}` may be absent",
+                ))
+            }
+            '?' if before == Last::Value => {
+                return Err(error(
+                    "has a `?` after the value: a statement without its value states nothing",
+                    here,
+                ))
+            }
+            '?' if before == Last::Atom => {
                 regex.push('?');
                 continue;
             }
@@ -96,8 +154,18 @@ pub fn translate(pattern: &str, ty: FactType) -> Result<String, PatternError> {
                     here,
                 ))
             }
+            '|' if open.is_empty() => {
+                return Err(ambiguous(
+                    "has a `|` outside parentheses: it splits the whole pattern in two (all of the left side, or all of the right side), not the words beside it",
+                    at..at + 1,
+                    ALTERNATIVES_HELP,
+                ))
+            }
             '|' => regex.push('|'),
-            '…' => regex.push_str(GAP),
+            '…' => {
+                regex.push_str(GAP);
+                last = Last::AlreadyOptional;
+            }
             '{' => {
                 let mut end = at + 1;
                 let mut name = String::new();
@@ -121,6 +189,7 @@ pub fn translate(pattern: &str, ty: FactType) -> Result<String, PatternError> {
                     "verb" => {
                         regex.push_str(VERB);
                         last_open_empty = false;
+                        last = Last::AlreadyOptional;
                         continue;
                     }
                     // A second numbered item: a list of tasks, not one sentence of intent.
@@ -156,6 +225,7 @@ pub fn translate(pattern: &str, ty: FactType) -> Result<String, PatternError> {
                     return Err(error("has more than one value placeholder", placeholder));
                 }
                 regex.push_str(&format!("(?P<{VALUE_GROUP}>{fragment})"));
+                last = Last::Value;
             }
             '}' => return Err(error("has a `}` without its `{`", here)),
             '。' => {
