@@ -41,6 +41,22 @@ impl ExampleRun {
     pub fn passed(&self) -> bool {
         self.problem.is_none()
     }
+
+    /// The example as a test of `fazhi test`: `例句 `fact`:「…」` or `反例 …`.
+    pub fn as_test(&self) -> crate::testing::TestResult {
+        let kind = if self.counter { "反例" } else { "例句" };
+        let (failures, details) = match &self.problem {
+            Some(p) => (vec![p.message.clone()], vec![p.help.clone()]),
+            None => (Vec::new(), Vec::new()),
+        };
+        crate::testing::TestResult {
+            name: format!("{kind} `{}`:「{}」", self.fact, self.sentence),
+            failures,
+            details,
+            file: self.file,
+            span: self.span,
+        }
+    }
 }
 
 /// Problems an example has before any sentence is read: a non-flag example without its value, or

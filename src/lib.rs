@@ -25,6 +25,7 @@ pub mod audit;
 pub mod batch;
 pub mod check;
 pub mod cli;
+pub mod coverage;
 pub mod diagnostic;
 pub mod eval;
 pub mod examples;

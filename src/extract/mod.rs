@@ -258,7 +258,12 @@ pub fn sentence(ruleset: &RuleSet, sentence: &str) -> Option<(Document, Facts)> 
             Scope::Anywhere => Structure::detect(&document.text),
         };
         let found = extract_in(ruleset, &document, &structure).facts;
-        for (id, decl) in &ruleset.facts {
+        // The computed count of shortcomings named is about a whole report, not a sentence.
+        for (id, decl) in ruleset
+            .facts
+            .iter()
+            .filter(|(id, _)| *id != SHORTCOMINGS_NAMED)
+        {
             if default_scope(decl) == scope {
                 if let Some(value) = found.get(id) {
                     facts.insert(id.clone(), value.clone());
