@@ -538,6 +538,43 @@ mod tests {
     }
 
     #[test]
+    fn a_bare_alternation_splits_the_whole_pattern_and_is_refused() {
+        // What a bare `|` meant before it was refused: the whole left side or the whole right
+        // side, so `出庭应诉率` alone matched (with no value), and the prefilter looked only for
+        // the left side's literals, so a line holding only the right side was never tried.
+        let regex = Regex::new("出庭应诉率|应诉率达(?P<v>[0-9]+%)").ok();
+        assert!(regex.is_some_and(|r| r
+            .captures("出庭应诉率有待提高")
+            .is_some_and(|c| c.name(VALUE_GROUP).is_none())));
+        assert_eq!(
+            required_literals("出庭应诉率|应诉率{percent}"),
+            Some(vec!["出庭应诉率".to_string()])
+        );
+        let problem = translate("出庭应诉率|应诉率{verb}{percent}", FactType::Percent).err();
+        assert_eq!(problem.as_ref().and_then(|p| p.at.clone()), Some(15..16));
+        assert_eq!(problem.and_then(|p| p.ambiguous), Some(ALTERNATIVES_HELP));
+        // Inside a group it is an alternative, as documented.
+        assert!(translate("出庭(应诉率|率){verb}{percent}", FactType::Percent).is_ok());
+    }
+
+    #[test]
+    fn empty_alternatives_and_doubly_optional_parts_are_ambiguous() {
+        let ambiguous = |p: &str, ty| translate(p, ty).err().and_then(|e| e.ambiguous).is_some();
+        assert!(ambiguous("(出庭|)应诉", FactType::Flag));
+        assert!(ambiguous("(|出庭)应诉", FactType::Flag));
+        assert!(ambiguous("(出庭||到庭)应诉", FactType::Flag));
+        assert!(ambiguous("应诉率…?{percent}", FactType::Percent));
+        assert!(ambiguous("应诉率{verb}?{percent}", FactType::Percent));
+        // An optional value is an error of its own: the statement would state nothing.
+        let optional_value = translate("应诉率{percent}?", FactType::Percent).err();
+        assert!(optional_value.is_some_and(|e| e.ambiguous.is_none()));
+        // What they mean, written plainly, is accepted.
+        assert!(translate("(出庭)?应诉", FactType::Flag).is_ok());
+        assert!(translate("{year}?年工作安排", FactType::Flag).is_ok());
+        assert!(translate("(出庭|到庭)?应诉", FactType::Flag).is_ok());
+    }
+
+    #[test]
     fn regex_syntax_is_literal_text() {
         assert_eq!(
             value_in("a.b*{count}件", FactType::Count, "a.b*3件").as_deref(),
