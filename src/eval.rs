@@ -806,14 +806,7 @@ fn decide(
                 of(points)
             ),
         ),
-        Some(deduct) => match {
-            let units = eval(&deduct.expr, facts);
-            recorder.step(
-                format!("扣分依据 `{}`", snippet(deduct.expr.span)),
-                rt_text(units),
-            );
-            units
-        } {
+        Some(deduct) => match deduct_units(deduct, facts, snippet, recorder) {
             Some(Rt::Num(units)) => {
                 let cap = deduct.cap.map_or(points, |c| c.value);
                 // A count too large to multiply takes the whole cap.
@@ -837,6 +830,21 @@ fn decide(
             _ => missing("扣分所需事实"),
         },
     }
+}
+
+/// The count a deduction multiplies, recorded.
+fn deduct_units(
+    deduct: &Deduct,
+    facts: &Facts,
+    snippet: &dyn Fn(Span) -> String,
+    recorder: &Recorder,
+) -> Option<Rt> {
+    let units = eval(&deduct.expr, facts);
+    recorder.step(
+        format!("扣分依据 `{}`", snippet(deduct.expr.span)),
+        rt_text(units),
+    );
+    units
 }
 
 /// Partial credit and its explanation, or `None` when a fact it needs is missing.

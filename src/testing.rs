@@ -75,7 +75,7 @@ pub fn shortfalls(ruleset: &RuleSet, card: &Scorecard) -> Vec<String> {
         .iter()
         .filter(|r| r.outcome != crate::syntax::ast::Outcome::NotApplicable && r.earned < r.points)
         .collect();
-    short.sort_by(|a, b| (b.points - b.earned).cmp(&(a.points - a.earned)));
+    short.sort_by_key(|r| std::cmp::Reverse(r.points - r.earned));
     let id = |r: &crate::eval::RuleResult| {
         ruleset
             .sections

@@ -107,14 +107,18 @@ pub fn translate(pattern: &str, ty: FactType) -> Result<String, PatternError> {
         } else {
             Last::Atom
         };
-        if c == '|' || c == ')' {
-            if branch_empty && (c == '|' || !last_open_empty) && !(c == ')' && open.is_empty()) {
-                return Err(ambiguous(
-                    "has an empty alternative: the group also matches nothing",
-                    at..at + 1,
-                    "leave the empty branch out and make the group optional: `(a|b)?` is \"a, b or nothing\"",
-                ));
-            }
+        // `(|a)`, `(a||b)`, `(a|)`; not `()` (an empty group, reported below) nor a stray `)`.
+        let empty_branch_ends = match c {
+            '|' => true,
+            ')' => !last_open_empty && !open.is_empty(),
+            _ => false,
+        };
+        if branch_empty && empty_branch_ends {
+            return Err(ambiguous(
+                "has an empty alternative: the group also matches nothing",
+                at..at + 1,
+                "leave the empty branch out and make the group optional: `(a|b)?` is \"a, b or nothing\"",
+            ));
         }
         branch_empty = matches!(c, '(' | '|');
         match c {
