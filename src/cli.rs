@@ -758,10 +758,11 @@ impl Session {
             Some(rs) if errors == 0 => {
                 let rules = rs.rules().count();
                 self.stdout.push_str(&format!(
-                    "通过：{files} 个文件，{} 个事实，{} 个分项，{rules} 条规则，{} 个测试；{warnings} 个警告\n",
+                    "通过：{files} 个文件，{} 个事实，{} 个分项，{rules} 条规则，{} 个测试，{} 个例句；{warnings} 个警告\n",
                     rs.facts.len(),
                     rs.sections.len(),
-                    rs.tests.len()
+                    rs.tests.len(),
+                    rs.facts.values().map(|d| d.examples.len()).sum::<usize>()
                 ));
                 EXIT_OK
             }

@@ -288,6 +288,13 @@ fn extract_text_reads_one_sentence() {
     );
     let ran = fazhi(&["extract", "--text", "出庭应诉率有待提高。"]);
     assert_eq!(ran.stdout, "这句话中没有读到任何事实\n");
+    // An empty sentence is a usage error, not a panic or an empty listing.
+    let ran = fazhi(&["extract", "--text", ""]);
+    assert_eq!(ran.code, 2);
+    assert!(ran.stderr.contains("fazhi::cli::usage"), "{}", ran.stderr);
+    // A report and --text together are refused by the parser.
+    let ran = fazhi(&["extract", "report.txt", "--text", "句子"]);
+    assert_eq!(ran.code, 2);
 }
 
 #[test]
