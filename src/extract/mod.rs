@@ -242,10 +242,9 @@ pub fn sentence(ruleset: &RuleSet, sentence: &str) -> Option<(Document, Facts)> 
     let document =
         crate::read::read_bytes(&format!("{SENTENCE_NAME}.txt"), sentence.as_bytes()).ok()?;
     let mut facts = Facts::default();
-    let mut scopes: Vec<Scope> = ruleset.facts.values().map(default_scope).collect();
-    scopes.dedup();
+    // One extraction per scope the rule set's facts use (at most five).
     let mut done: Vec<Scope> = Vec::new();
-    for scope in scopes {
+    for scope in ruleset.facts.values().map(default_scope) {
         if done.contains(&scope) {
             continue;
         }
