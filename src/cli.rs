@@ -105,6 +105,14 @@ enum CompareFormat {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum TestFormat {
+    /// 终端阅读的文字
+    Human,
+    /// 供程序读取的 JSON
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum ExplainFormat {
     /// 纯文本
     Text,
@@ -140,16 +148,24 @@ enum Command {
         #[command(flatten)]
         job: ScoreJob,
     },
-    /// 列出从报告中找到的事实（任何网页或文档都可读取）。
+    /// 列出从报告中找到的事实（任何网页或文档都可读取）；--text 只读一句话。
     Extract {
         /// 报告文件（.txt、.html、.docx）。
-        report: PathBuf,
+        #[arg(
+            required_unless_present = "text",
+            conflicts_with = "text",
+            value_name = "报告"
+        )]
+        report: Option<PathBuf>,
+        /// 只从这一句话中提取，逐个列出读到的事实、值和相符的原文（每个事实按其查找范围读这句话）。
+        #[arg(long, value_name = "句子")]
+        text: Option<String>,
         /// 规则文件（.fz）或其目录；不给则用内置规则集。
         #[arg(long)]
         rules: Option<PathBuf>,
-        /// 输出格式。
-        #[arg(long, value_enum, default_value_t = ExtractFormat::Json)]
-        format: ExtractFormat,
+        /// 输出格式（默认：报告为 json，--text 为逐个事实的文字）。
+        #[arg(long, value_enum)]
+        format: Option<ExtractFormat>,
     },
     /// 检查规则文件并列出全部问题。
     Check {
@@ -166,6 +182,12 @@ enum Command {
         /// 只运行名称包含此文字的测试。
         #[arg(long, value_name = "文字")]
         filter: Option<String>,
+        /// 逐步显示名称为此文字（或包含此文字）的测试如何得出每条规则的结果。
+        #[arg(long, value_name = "测试名称")]
+        trace: Option<String>,
+        /// 输出格式。
+        #[arg(long, value_enum, default_value_t = TestFormat::Human)]
+        format: TestFormat,
     },
     /// 说明一条规则（标题、依据、读取的事实、计分方式）或一个事实（如何查找、哪些规则读取）；--all 说明全部规则。
     Explain {
@@ -181,6 +203,9 @@ enum Command {
         /// 规则文件（.fz）或其目录；不给则用内置规则集。
         #[arg(long)]
         rules: Option<PathBuf>,
+        /// 事实文件（.toml、.json）：逐步显示这条规则按这些事实如何得出结果。
+        #[arg(long, value_name = "事实文件")]
+        facts: Option<PathBuf>,
     },
     /// 重新评分，核对保存的 `--format json` 输出是否仍然一致。
     Verify {
@@ -316,21 +341,48 @@ where
         Command::Score { inputs, job } => session.score_command(&inputs, &job, stdin),
         Command::Extract {
             report,
+            text,
             rules,
             format,
-        } => session.extract(&report, rules.as_deref(), format),
+        } => match (report, text) {
+            (_, Some(text)) => session.extract_text(&text, rules.as_deref(), format),
+            (Some(report), None) => session.extract(
+                &report,
+                rules.as_deref(),
+                format.unwrap_or(ExtractFormat::Json),
+            ),
+            (None, None) => EXIT_INPUT,
+        },
         Command::Check { path } => session.check(path.as_deref()),
         Command::Test {
             path,
             coverage,
             filter,
-        } => session.test(path.as_deref(), coverage, filter.as_deref()),
+            trace,
+            format,
+        } => session.test(
+            path.as_deref(),
+            &TestOptions {
+                coverage,
+                filter: filter.as_deref(),
+                trace: trace.as_deref(),
+                format,
+            },
+        ),
         Command::Explain {
             rule,
             all,
             format,
             rules,
-        } => session.explain(rule.as_deref(), all, format, rules.as_deref()),
+            facts,
+        } => match facts {
+            Some(facts) if !all => session.explain_with_facts(
+                rule.as_deref().unwrap_or_default(),
+                &facts,
+                rules.as_deref(),
+            ),
+            _ => session.explain(rule.as_deref(), all, format, rules.as_deref()),
+        },
         Command::Verify {
             output,
             report,
@@ -598,6 +650,14 @@ struct ScoreJob {
     allow_report_outside: bool,
 }
 
+/// The options of `fazhi test`.
+struct TestOptions<'a> {
+    coverage: bool,
+    filter: Option<&'a str>,
+    trace: Option<&'a str>,
+    format: TestFormat,
+}
+
 /// `-` as an input or output: standard input or output.
 fn is_dash(path: &Path) -> bool {
     path.as_os_str() == "-"
@@ -698,10 +758,11 @@ impl Session {
             Some(rs) if errors == 0 => {
                 let rules = rs.rules().count();
                 self.stdout.push_str(&format!(
-                    "通过：{files} 个文件，{} 个事实，{} 个分项，{rules} 条规则，{} 个测试；{warnings} 个警告\n",
+                    "通过：{files} 个文件，{} 个事实，{} 个分项，{rules} 条规则，{} 个测试，{} 个例句；{warnings} 个警告\n",
                     rs.facts.len(),
                     rs.sections.len(),
-                    rs.tests.len()
+                    rs.tests.len(),
+                    rs.facts.values().map(|d| d.examples.len()).sum::<usize>()
                 ));
                 EXIT_OK
             }
@@ -713,43 +774,142 @@ impl Session {
         }
     }
 
-    fn test(&mut self, path: Option<&Path>, coverage: bool, filter: Option<&str>) -> u8 {
+    fn test(&mut self, path: Option<&Path>, options: &TestOptions) -> u8 {
         let Some(ruleset) = self.ruleset(path) else {
             return EXIT_INPUT;
         };
         let mut results = testing::run(&ruleset);
-        if let Some(filter) = filter {
+        if let Some(filter) = options.filter {
             results.retain(|r| r.name.contains(filter));
         }
-        let mut failed = 0;
+        let failed = results.iter().filter(|r| !r.passed()).count();
+        let summary = format!("{} 个通过，{failed} 个失败\n", results.len() - failed);
+        let code = if failed > 0 { EXIT_FAILED } else { EXIT_OK };
+        let coverage = options.coverage.then(|| {
+            let examples = crate::examples::run(&ruleset);
+            crate::coverage::measure(&ruleset, &examples)
+        });
+        if options.format == TestFormat::Json {
+            let tests: Vec<serde_json::Value> = results
+                .iter()
+                .map(|r| {
+                    serde_json::json!({
+                        "name": r.name,
+                        "location": testing::location(&ruleset, r.file, r.span),
+                        "passed": r.passed(),
+                        "failures": r.failures,
+                        "details": r.details,
+                    })
+                })
+                .collect();
+            let mut out = serde_json::json!({
+                "tests": tests,
+                "passed": results.len() - failed,
+                "failed": failed,
+            });
+            if let Some(coverage) = &coverage {
+                out["coverage"] = crate::coverage::to_json(coverage);
+            }
+            self.stdout.push_str(&json_text(&out));
+            return code;
+        }
         for result in &results {
             if result.passed() {
-                self.stdout
-                    .push_str(&format!("测试 {} … 通过\n", result.name));
-            } else {
-                failed += 1;
-                self.stdout
-                    .push_str(&format!("测试 {} … 失败\n", result.name));
-                for failure in &result.failures {
-                    self.stdout.push_str(&format!("    {failure}\n"));
+                // `-q`: only failures and the summary.
+                if !self.quiet {
+                    self.stdout
+                        .push_str(&format!("测试 {} … 通过\n", result.name));
                 }
+                continue;
+            }
+            self.stdout.push_str(&format!(
+                "测试 {} … 失败\n    位置：{}\n",
+                result.name,
+                testing::location(&ruleset, result.file, result.span)
+            ));
+            for failure in &result.failures {
+                self.stdout.push_str(&format!("    {failure}\n"));
+            }
+            for detail in &result.details {
+                self.stdout.push_str(&format!("      {detail}\n"));
             }
         }
-        if coverage {
+        if let Some(name) = options.trace {
+            if let Err(diag) = self.trace(&ruleset, name) {
+                return self.fail(&diag);
+            }
+        }
+        if let Some(coverage) = &coverage {
             let diags = check::coverage(&ruleset);
             self.report(&diags);
             self.stdout
                 .push_str(&format!("覆盖：{} 条规则的测试少于两个\n", diags.len()));
+            self.stdout.push_str(&crate::coverage::to_text(coverage));
         }
-        self.stdout.push_str(&format!(
-            "{} 个通过，{failed} 个失败\n",
-            results.len() - failed
-        ));
-        if failed > 0 {
-            EXIT_FAILED
+        self.stdout.push_str(&summary);
+        code
+    }
+
+    /// `fazhi test --trace NAME`: every step of the evaluation of the tests so named (or whose
+    /// name contains NAME), for the rules they expect something of (all rules when none).
+    fn trace(&mut self, ruleset: &RuleSet, name: &str) -> Result<(), Diag> {
+        let exact: Vec<_> = ruleset
+            .tests
+            .iter()
+            .filter(|t| t.name.text == name)
+            .collect();
+        let chosen = if exact.is_empty() {
+            ruleset
+                .tests
+                .iter()
+                .filter(|t| t.name.text.contains(name))
+                .collect()
         } else {
-            EXIT_OK
+            exact
+        };
+        if chosen.is_empty() {
+            let names = ruleset.tests.iter().map(|t| t.name.text.as_str());
+            let help = match crate::diagnostic::suggest(name, names) {
+                Some(s) => format!("是否想跟踪测试「{s}」？"),
+                None => "`fazhi test` 列出全部测试的名称".into(),
+            };
+            return Err(usage(format!("没有名为「{name}」的测试"), help));
         }
+        for test in chosen {
+            let card = crate::eval::evaluate(ruleset, &testing::given_facts(ruleset, test));
+            self.stdout.push_str(&format!(
+                "跟踪 测试 {}（{}）\n",
+                test.name.text,
+                testing::location(ruleset, test.file, test.name.span)
+            ));
+            let expected: Vec<&str> = test
+                .expectations
+                .iter()
+                .filter_map(|e| match e {
+                    crate::syntax::ast::Expectation::Rule { rule, .. } => Some(rule.name.as_str()),
+                    _ => None,
+                })
+                .collect();
+            for result in &card.rules {
+                let Some(rule) = ruleset
+                    .sections
+                    .get(result.section)
+                    .and_then(|s| s.rules.get(result.rule))
+                else {
+                    continue;
+                };
+                if expected.is_empty() || expected.contains(&rule.id.name.as_str()) {
+                    self.stdout
+                        .push_str(&crate::explain::trace(ruleset, result));
+                }
+            }
+            self.stdout.push_str(&format!(
+                "总分 {}，等级 {}\n",
+                points_text(card.total),
+                card.grade
+            ));
+        }
+        Ok(())
     }
 
     fn explain(
@@ -803,6 +963,104 @@ impl Session {
                 self.fail(&usage(format!("没有规则或事实 `{id}`"), help))
             }
         }
+    }
+
+    /// `fazhi explain RULE --facts FILE`: the rule in words, then each step of its evaluation
+    /// on the facts of FILE.
+    fn explain_with_facts(&mut self, id: &str, path: &Path, rules: Option<&Path>) -> u8 {
+        let Some(ruleset) = self.ruleset(rules) else {
+            return EXIT_INPUT;
+        };
+        if ruleset.rule(id).is_none() {
+            let names = ruleset.rules().map(|(_, r)| r.id.name.as_str());
+            let help = match crate::diagnostic::suggest(id, names) {
+                Some(s) => format!("是否想查 `{s}`？"),
+                None => "`fazhi explain --all` 列出全部规则".into(),
+            };
+            return self.fail(&usage(format!("没有规则 `{id}`"), help));
+        }
+        let bytes = match read::read_path_bytes(path) {
+            Ok(bytes) => bytes,
+            Err(e) => return self.fail(&Diag::from(&e)),
+        };
+        let mut diags = Vec::new();
+        let file = score::facts_file(&ruleset, &path.display().to_string(), &bytes, &mut diags);
+        self.report(&diags);
+        let Some((file, _)) = file else {
+            return EXIT_INPUT;
+        };
+        let card = crate::eval::evaluate(&ruleset, &file.facts);
+        let result = card.rules.iter().find(|r| {
+            ruleset
+                .sections
+                .get(r.section)
+                .and_then(|s| s.rules.get(r.rule))
+                .is_some_and(|rule| rule.id.name == id)
+        });
+        self.stdout
+            .push_str(&crate::explain::rule(&ruleset, id).unwrap_or_default());
+        if let Some(result) = result {
+            self.stdout.push('\n');
+            self.stdout
+                .push_str(&crate::explain::trace(&ruleset, result));
+        }
+        EXIT_OK
+    }
+
+    /// `fazhi extract --text "…"`: the facts one sentence states, with the matched words.
+    fn extract_text(
+        &mut self,
+        text: &str,
+        rules: Option<&Path>,
+        format: Option<ExtractFormat>,
+    ) -> u8 {
+        let Some(ruleset) = self.ruleset(rules) else {
+            return EXIT_INPUT;
+        };
+        let Some((document, facts)) = extract::sentence(&ruleset, text) else {
+            return self.fail(&usage(
+                "句子为空或过长，无法读取",
+                "给出一句报告原文，如 `fazhi extract --text \"行政机关负责人出庭应诉率达100%。\"`",
+            ));
+        };
+        match format {
+            Some(ExtractFormat::Json) => {
+                self.stdout.push_str(&extract::to_json(&ruleset, &facts));
+                return EXIT_OK;
+            }
+            Some(ExtractFormat::Toml) => {
+                let source = Source::new(document.name.clone(), document.source.clone());
+                self.stdout
+                    .push_str(&extract::to_toml(&ruleset, &facts, &source));
+                return EXIT_OK;
+            }
+            None => {}
+        }
+        let mut found = 0;
+        for (id, decl) in &ruleset.facts {
+            let Some(fact) = facts.get(id) else {
+                continue;
+            };
+            found += 1;
+            let (quote, at) = fact
+                .evidence
+                .as_ref()
+                .map_or((String::new(), String::new()), |e| {
+                    let from = document.source[..e.span.start.min(document.source.len())]
+                        .chars()
+                        .count();
+                    let to = from + e.quote.chars().count();
+                    (e.quote.clone(), format!("第 {} 至 {} 字", from + 1, to))
+                });
+            self.stdout.push_str(&format!(
+                "{id}（{}）= {}\n    相符的原文：「{quote}」（{at}）\n",
+                decl.label.text, fact.value
+            ));
+        }
+        if found == 0 {
+            self.stdout.push_str("这句话中没有读到任何事实\n");
+        }
+        EXIT_OK
     }
 
     /// Reads a report file and extracts its facts.

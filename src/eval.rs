@@ -28,6 +28,55 @@ pub struct RuleResult {
     pub level: Option<Level>,
     /// The report's own words behind a `Described` or `Admitted` level.
     pub words: Option<Evidence>,
+    /// Each step of the evaluation with its values, recorded as the evaluator went.
+    pub trace: Vec<Step>,
+    /// The index of the `partial tiers` tier that gave the points, if one did.
+    pub tier: Option<usize>,
+}
+
+/// One step of a rule's evaluation: what was looked at (a fact, a condition, a tier) and what it
+/// gave. The evaluator records these as it decides, so `fazhi test --trace` and
+/// `fazhi explain RULE --facts` show the evaluation itself, not a re-telling of it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Step {
+    pub what: String,
+    pub result: String,
+}
+
+/// Where the evaluator records its steps.
+#[derive(Default)]
+struct Recorder {
+    steps: std::cell::RefCell<Vec<Step>>,
+    tier: std::cell::Cell<Option<usize>>,
+}
+
+impl Recorder {
+    fn step(&self, what: impl Into<String>, result: impl Into<String>) {
+        self.steps.borrow_mut().push(Step {
+            what: what.into(),
+            result: result.into(),
+        });
+    }
+
+    /// Records a condition and passes its value on.
+    fn condition(&self, what: &str, code: String, value: Option<Rt>) -> Option<Rt> {
+        let result = match value {
+            Some(Rt::Bool(true)) => "成立",
+            Some(Rt::Bool(false)) => "不成立",
+            _ => "无法判断(所需事实未提及或无法计算)",
+        };
+        self.step(format!("{what} `{code}`"), result);
+        value
+    }
+}
+
+fn rt_text(value: Option<Rt>) -> String {
+    match value {
+        Some(Rt::Num(n)) => n.normalize().to_string(),
+        Some(Rt::Date(d)) => d.to_string(),
+        Some(Rt::Bool(b)) => if b { "是" } else { "否" }.to_string(),
+        None => "无法计算(所需事实未提及,或除数为 0)".to_string(),
+    }
 }
 
 /// The kind of evidence a rule was scored on. The same situation scores the same way in every
@@ -361,6 +410,13 @@ fn evaluate_rule(
         .filter(|f| facts.get(f).is_none())
         .map(label)
         .collect();
+    let recorder = Recorder::default();
+    for id in &facts_read {
+        let value = facts
+            .get(id)
+            .map_or("未提及".to_string(), |f| f.value.to_string());
+        recorder.step(format!("读取事实 `{id}`({})", label(id)), value);
+    }
     let result = |outcome, earned, reasoning, level, words| RuleResult {
         section: section_index,
         rule: index,
@@ -372,6 +428,8 @@ fn evaluate_rule(
         facts_read: facts_read.clone(),
         level,
         words,
+        trace: Vec::new(),
+        tier: None,
     };
 
     let issuer = facts.issuer_kind.unwrap_or(IssuerKind::Government);
@@ -390,12 +448,14 @@ fn evaluate_rule(
                 None,
             );
             out.message = rule.title.text.clone();
+            recorder.step("适用的发布单位", out.reasoning.clone());
+            out.trace = recorder.steps.take();
             return out;
         }
     }
 
     let (outcome, earned, reasoning, from_silence) =
-        score_rule(rule, facts, points, &snippet, &silent);
+        score_rule(rule, facts, points, &snippet, &silent, &recorder);
     let of = |earned: Decimal| format!("得 {} / {} 分", points_text(earned), points_text(points));
     let credit = |level| ruleset.credit(section, rule, level);
     // The reason for a share is written once, in the rule-set header; a result names the level.
@@ -556,7 +616,21 @@ fn evaluate_rule(
         Some(template) => fill_template(&template.text, facts, &|f| label(&f.to_string())),
         None => rule.title.text.clone(),
     };
+    if let Some(level) = out.level {
+        recorder.step("证据等级", level.label());
+    }
+    recorder.step("结果", format!("{}:{}", out.outcome.label(), out.reasoning));
+    out.trace = recorder.steps.take();
+    out.tier = recorder.tier.get();
     out
+}
+
+fn missing_keyword(mode: Missing) -> &'static str {
+    match mode {
+        Missing::Unknown => "unknown",
+        Missing::Fail => "fail",
+        Missing::NotApplicable => "not_applicable",
+    }
 }
 
 fn level_name(level: CreditedLevel) -> &'static str {
@@ -581,9 +655,19 @@ fn score_rule(
     points: Decimal,
     snippet: &dyn Fn(Span) -> String,
     silent: &[String],
+    recorder: &Recorder,
 ) -> (Outcome, Decimal, String, bool) {
     let from_silence = std::cell::Cell::new(false);
-    let (outcome, earned, reasoning) = decide(rule, facts, points, snippet, silent, &from_silence);
+    let (outcome, earned, reasoning) = decide(
+        rule,
+        facts,
+        points,
+        snippet,
+        silent,
+        &from_silence,
+        recorder,
+    );
+    recorder.step("初步判定", reasoning.clone());
     (outcome, earned, reasoning, from_silence.get())
 }
 
@@ -595,6 +679,7 @@ fn decide(
     snippet: &dyn Fn(Span) -> String,
     silent: &[String],
     from_silence: &std::cell::Cell<bool>,
+    recorder: &Recorder,
 ) -> (Outcome, Decimal, String) {
     let of = |earned: Decimal| format!("得 {} / {} 分", points_text(earned), points_text(points));
     let missing = |what: &str| {
@@ -604,7 +689,12 @@ fn decide(
         } else {
             silent.join("、")
         };
-        match rule.missing.map_or(Missing::Unknown, |(m, _)| m) {
+        let mode = rule.missing.map_or(Missing::Unknown, |(m, _)| m);
+        recorder.step(
+            format!("未能判断,适用 `missing {}`", missing_keyword(mode)),
+            format!("报告未提及{silent_on}"),
+        );
+        match mode {
             Missing::Unknown => (
                 Outcome::Unknown,
                 Decimal::ZERO,
@@ -623,7 +713,9 @@ fn decide(
         }
     };
     if let Some(applies) = &rule.applies {
-        if eval(applies, facts) == Some(Rt::Bool(false)) {
+        let value = eval(applies, facts);
+        if recorder.condition("适用条件", snippet(applies.span), value) == Some(Rt::Bool(false))
+        {
             return (
                 Outcome::NotApplicable,
                 Decimal::ZERO,
@@ -643,7 +735,12 @@ fn decide(
         (outcome, earned, reasoning)
     };
 
-    let requirement = rule.require.as_ref().map(|r| (r, eval(r, facts)));
+    let requirement = rule.require.as_ref().map(|r| {
+        (
+            r,
+            recorder.condition("要求", snippet(r.span), eval(r, facts)),
+        )
+    });
     let base = match requirement {
         Some((_, Some(Rt::Bool(true)))) => None,
         Some((require, Some(_))) => Some(match &rule.partial {
@@ -651,7 +748,7 @@ fn decide(
                 Decimal::ZERO,
                 format!("未满足 `{}`,{}", snippet(require.span), of(Decimal::ZERO)),
             ),
-            Some(partial) => match partial_credit(partial, facts, points, snippet) {
+            Some(partial) => match partial_credit(partial, facts, points, snippet, recorder) {
                 Some((earned, why)) => graded(
                     earned,
                     format!(
@@ -669,7 +766,7 @@ fn decide(
             match rule
                 .partial
                 .as_ref()
-                .and_then(|p| partial_credit(p, facts, points, snippet))
+                .and_then(|p| partial_credit(p, facts, points, snippet, recorder))
                 .filter(|(earned, _)| *earned > Decimal::ZERO)
             {
                 Some((earned, why)) => graded(
@@ -684,7 +781,7 @@ fn decide(
             },
         ),
         None => match &rule.partial {
-            Some(partial) => match partial_credit(partial, facts, points, snippet) {
+            Some(partial) => match partial_credit(partial, facts, points, snippet, recorder) {
                 Some((earned, why)) => Some(graded(
                     earned,
                     format!("{why},{}", of(earned.clamp(Decimal::ZERO, points))),
@@ -709,7 +806,7 @@ fn decide(
                 of(points)
             ),
         ),
-        Some(deduct) => match eval(&deduct.expr, facts) {
+        Some(deduct) => match deduct_units(deduct, facts, snippet, recorder) {
             Some(Rt::Num(units)) => {
                 let cap = deduct.cap.map_or(points, |c| c.value);
                 // A count too large to multiply takes the whole cap.
@@ -735,16 +832,34 @@ fn decide(
     }
 }
 
+/// The count a deduction multiplies, recorded.
+fn deduct_units(
+    deduct: &Deduct,
+    facts: &Facts,
+    snippet: &dyn Fn(Span) -> String,
+    recorder: &Recorder,
+) -> Option<Rt> {
+    let units = eval(&deduct.expr, facts);
+    recorder.step(
+        format!("扣分依据 `{}`", snippet(deduct.expr.span)),
+        rt_text(units),
+    );
+    units
+}
+
 /// Partial credit and its explanation, or `None` when a fact it needs is missing.
 fn partial_credit(
     partial: &Partial,
     facts: &Facts,
     points: Decimal,
     snippet: &dyn Fn(Span) -> String,
+    recorder: &Recorder,
 ) -> Option<(Decimal, String)> {
     match partial {
         Partial::Linear { expr, from, to, .. } => {
-            let Rt::Num(value) = eval(expr, facts)? else {
+            let value = eval(expr, facts);
+            recorder.step(format!("直线计分 `{}`", snippet(expr.span)), rt_text(value));
+            let Rt::Num(value) = value? else {
                 return None;
             };
             let (a, b) = (literal_number(from.value)?, literal_number(to.value)?);
@@ -778,9 +893,11 @@ fn partial_credit(
         }
         Partial::Tiers { tiers, .. } => {
             let mut unknown = false;
-            for (condition, tier_points) in tiers {
-                match eval(condition, facts) {
+            for (index, (condition, tier_points)) in tiers.iter().enumerate() {
+                let what = format!("第 {} 档({} 分)", index + 1, tier_points.value.normalize());
+                match recorder.condition(&what, snippet(condition.span), eval(condition, facts)) {
                     Some(Rt::Bool(true)) => {
+                        recorder.tier.set(Some(index));
                         return Some((
                             tier_points.value,
                             format!("按档次计分:符合 `{}` 档", snippet(condition.span)),

@@ -137,6 +137,23 @@ fn describe(ruleset: &RuleSet, section: &Section, rule: &Rule) -> String {
     out
 }
 
+/// Each step of one rule's evaluation as the evaluator recorded it, numbered, with its values.
+pub fn trace(ruleset: &RuleSet, result: &crate::eval::RuleResult) -> String {
+    let mut out = String::new();
+    let Some(section) = ruleset.sections.get(result.section) else {
+        return out;
+    };
+    let Some(rule) = section.rules.get(result.rule) else {
+        return out;
+    };
+    let at = crate::testing::location(ruleset, section.file, rule.id.span);
+    let _ = writeln!(out, "规则 {}（{at}）", rule.id.name);
+    for (i, step) in result.trace.iter().enumerate() {
+        let _ = writeln!(out, "  {}. {} → {}", i + 1, step.what, step.result);
+    }
+    out
+}
+
 /// A fact in words: its type and label, where in a report and by which phrases it is found, and
 /// the rules that read it; `None` when no fact has that id.
 pub fn fact(ruleset: &RuleSet, id: &str) -> Option<String> {

@@ -273,7 +273,7 @@ fn inside_folder(name: &str) -> bool {
 }
 
 /// Reads a facts file's bytes, adding its diagnostics to `diags`; `None` when it has errors.
-fn facts_file(
+pub(crate) fn facts_file(
     ruleset: &RuleSet,
     name: &str,
     bytes: &[u8],

@@ -4,7 +4,7 @@
 use rust_decimal::prelude::ToPrimitive;
 
 use crate::check::RuleSet;
-use crate::eval::{evaluate, points_text, round2};
+use crate::eval::{evaluate, points_text, round2, Scorecard};
 use crate::facts::{FactValue, Facts, Origin};
 use crate::syntax::ast::{Expectation, LiteralValue, Test};
 use crate::value::{FactType, Value};
@@ -14,6 +14,9 @@ use crate::value::{FactType, Value};
 pub struct TestResult {
     pub name: String,
     pub failures: Vec<String>,
+    /// Lines that help read a failure: the rules that fell short when a total differs, or what
+    /// an example read instead.
+    pub details: Vec<String>,
     /// Where the test is, for its diagnostic.
     pub file: crate::syntax::ast::FileId,
     pub span: crate::diagnostic::Span,
@@ -25,12 +28,81 @@ impl TestResult {
     }
 }
 
+/// Runs the rule set's tests, then its pattern examples (each a test of its own).
 pub fn run(ruleset: &RuleSet) -> Vec<TestResult> {
-    ruleset
+    let mut results: Vec<TestResult> = ruleset
         .tests
         .iter()
-        .map(|test| run_one(ruleset, test))
-        .collect()
+        .map(|test| {
+            run_one(
+                ruleset,
+                test,
+                &evaluate(ruleset, &given_facts(ruleset, test)),
+            )
+        })
+        .collect();
+    results.extend(
+        crate::examples::run(ruleset)
+            .iter()
+            .map(crate::examples::ExampleRun::as_test),
+    );
+    results
+}
+
+/// `rules/17-disputes.fz:42:5`: where a span is, with a character column.
+pub fn location(
+    ruleset: &RuleSet,
+    file: crate::syntax::ast::FileId,
+    span: crate::diagnostic::Span,
+) -> String {
+    match ruleset.source(file) {
+        Some(source) => {
+            let (line, column) = crate::render::sarif::line_column(&source.text, span.start);
+            format!("{}:{line}:{column}", source.name)
+        }
+        None => String::new(),
+    }
+}
+
+/// How many rules that fell short a failed total lists; the rest are counted.
+const SHORTFALLS_SHOWN: usize = 12;
+
+/// The rules that did not earn their full points, most points lost first: what a total that
+/// differs from the expected one is made of.
+pub fn shortfalls(ruleset: &RuleSet, card: &Scorecard) -> Vec<String> {
+    let mut short: Vec<_> = card
+        .rules
+        .iter()
+        .filter(|r| r.outcome != crate::syntax::ast::Outcome::NotApplicable && r.earned < r.points)
+        .collect();
+    short.sort_by_key(|r| std::cmp::Reverse(r.points - r.earned));
+    let id = |r: &crate::eval::RuleResult| {
+        ruleset
+            .sections
+            .get(r.section)
+            .and_then(|s| s.rules.get(r.rule))
+            .map_or(String::new(), |rule| rule.id.name.clone())
+    };
+    let mut lines: Vec<String> = short
+        .iter()
+        .take(SHORTFALLS_SHOWN)
+        .map(|r| {
+            format!(
+                "`{}`:满分 {},实得 {}({})",
+                id(r),
+                points_text(r.points),
+                points_text(r.earned),
+                r.outcome.label()
+            )
+        })
+        .collect();
+    if short.len() > SHORTFALLS_SHOWN {
+        lines.push(format!(
+            "……另有 {} 条规则未得满分",
+            short.len() - SHORTFALLS_SHOWN
+        ));
+    }
+    lines
 }
 
 /// The facts a test gives, typed by their declarations (the checker has validated them).
@@ -40,18 +112,8 @@ pub fn given_facts(ruleset: &RuleSet, test: &Test) -> Facts {
         let Some(decl) = ruleset.facts.get(&id.name) else {
             continue;
         };
-        let value = match (literal.value, decl.ty) {
-            (LiteralValue::Percent(p), FactType::Percent) => Value::Percent(p),
-            (LiteralValue::Number(n), FactType::Count) => Value::Count(n),
-            (LiteralValue::Number(n), FactType::Amount) => Value::Amount(n),
-            // `2024.0` is a year too: the value, not its written scale, counts.
-            (LiteralValue::Number(n), FactType::Year) => match n.trunc().to_i32() {
-                Some(y) => Value::Year(y),
-                None => continue,
-            },
-            (LiteralValue::Date(d), FactType::Date) => Value::Date(d),
-            (LiteralValue::Bool(b), FactType::Flag) => Value::Flag(b),
-            _ => continue,
+        let Some(value) = literal_value(literal.value, decl.ty) else {
+            continue;
         };
         facts.insert(
             id.name.clone(),
@@ -66,9 +128,25 @@ pub fn given_facts(ruleset: &RuleSet, test: &Test) -> Facts {
     facts
 }
 
-fn run_one(ruleset: &RuleSet, test: &Test) -> TestResult {
-    let card = evaluate(ruleset, &given_facts(ruleset, test));
+/// A literal written in the rules as the value of a fact of type `ty`; `None` when it is not
+/// of that type (the checker reports it).
+pub fn literal_value(literal: LiteralValue, ty: FactType) -> Option<Value> {
+    Some(match (literal, ty) {
+        (LiteralValue::Percent(p), FactType::Percent) => Value::Percent(p),
+        (LiteralValue::Number(n), FactType::Count) => Value::Count(n),
+        (LiteralValue::Number(n), FactType::Amount) => Value::Amount(n),
+        // `2024.0` is a year too: the value, not its written scale, counts.
+        (LiteralValue::Number(n), FactType::Year) => Value::Year(n.trunc().to_i32()?),
+        (LiteralValue::Date(d), FactType::Date) => Value::Date(d),
+        (LiteralValue::Bool(b), FactType::Flag) => Value::Flag(b),
+        _ => return None,
+    })
+}
+
+/// A test's expectations against the scorecard of its given facts.
+pub fn run_one(ruleset: &RuleSet, test: &Test, card: &Scorecard) -> TestResult {
     let mut failures = Vec::new();
+    let mut details = Vec::new();
     for expectation in &test.expectations {
         match expectation {
             Expectation::Total { value, .. } => {
@@ -78,6 +156,12 @@ fn run_one(ruleset: &RuleSet, test: &Test) -> TestResult {
                         points_text(value.value),
                         points_text(card.total)
                     ));
+                    details.push("未得满分的规则(满分与实得):".to_string());
+                    details.extend(
+                        shortfalls(ruleset, card)
+                            .into_iter()
+                            .map(|l| format!("  {l}")),
+                    );
                 }
             }
             Expectation::Grade { name, .. } => {
@@ -88,6 +172,12 @@ fn run_one(ruleset: &RuleSet, test: &Test) -> TestResult {
                         card.grade,
                         points_text(card.total)
                     ));
+                    details.push("未得满分的规则(满分与实得):".to_string());
+                    details.extend(
+                        shortfalls(ruleset, card)
+                            .into_iter()
+                            .map(|l| format!("  {l}")),
+                    );
                 }
             }
             Expectation::Rule {
@@ -131,6 +221,7 @@ fn run_one(ruleset: &RuleSet, test: &Test) -> TestResult {
     TestResult {
         name: test.name.text.clone(),
         failures,
+        details,
         file: test.file,
         span: test.name.span,
     }

@@ -131,6 +131,15 @@ pub fn load(sources: Vec<Source>) -> (Option<RuleSet>, Vec<Diag>) {
     };
     let ruleset = checker.check(files);
     diags.extend(checker.diags);
+    // Examples read sentences with the compiled patterns: only a rule set without errors has
+    // them all, so a pattern error is not echoed by its examples.
+    if let Some(ruleset) = ruleset
+        .as_ref()
+        .filter(|_| !diags.iter().any(Diag::is_error))
+    {
+        let runs = crate::examples::run(ruleset);
+        diags.extend(crate::examples::diagnostics(ruleset, &runs));
+    }
     let ok = !diags.iter().any(Diag::is_error);
     (ruleset.filter(|_| ok), diags)
 }
@@ -188,6 +197,7 @@ impl Checker<'_> {
 
         let header = self.header(headers)?;
         let extractor = self.patterns(&facts, &sections);
+        self.examples(&facts);
         self.sections(&header, &sections, &facts);
         let combination = self.scoring_model(&header, &sections);
         self.shared_deductions(&sections);
@@ -386,9 +396,13 @@ impl Checker<'_> {
                     } else {
                         "pattern of"
                     };
+                    let (code, help) = match problem.ambiguous {
+                        Some(help) => (Code::CheckAmbiguousPattern, help),
+                        None => (Code::CheckPattern, "see docs/dsl.md, \"Patterns\""),
+                    };
                     self.error(
                         file,
-                        Code::CheckPattern,
+                        code,
                         format!("{whose} `{owner}` {problem}"),
                         span,
                         if problem.at.is_some() {
@@ -396,7 +410,7 @@ impl Checker<'_> {
                         } else {
                             "in this pattern"
                         },
-                        "see docs/dsl.md, \"Patterns\"".into(),
+                        help.into(),
                     )
                 }
             }
@@ -412,6 +426,19 @@ impl Checker<'_> {
             );
             Extractor::empty()
         })
+    }
+
+    /// Examples whose value is missing or of the wrong type (what they read is checked once the
+    /// rule set is built: `crate::examples`).
+    fn examples(&mut self, facts: &IndexMap<String, FactDecl>) {
+        for decl in facts.values() {
+            for example in &decl.examples {
+                if let Some((span, message, help)) = crate::examples::static_problem(decl, example)
+                {
+                    self.error(decl.file, Code::CheckExample, message, span, "here", help);
+                }
+            }
+        }
     }
 
     /// Credits within 0–1 with an admitted shortfall never above a description in words, and

@@ -229,8 +229,66 @@ const MAX_RETRIES: usize = 8;
 
 /// Runs the rule set's patterns over a report.
 pub fn extract(ruleset: &RuleSet, document: &Document) -> Extraction {
+    extract_in(ruleset, document, &Structure::detect(&document.text))
+}
+
+/// The name a sentence tried on its own is read under.
+pub const SENTENCE_NAME: &str = "例句";
+
+/// The facts one sentence states, each fact read as if the sentence stood in the part of a
+/// report its `scope` looks in (a plan's fact as in the plans): what `example` clauses and
+/// `fazhi extract --text` test. `None` when the sentence cannot be read (empty, too large).
+pub fn sentence(ruleset: &RuleSet, sentence: &str) -> Option<(Document, Facts)> {
+    let document =
+        crate::read::read_bytes(&format!("{SENTENCE_NAME}.txt"), sentence.as_bytes()).ok()?;
+    let mut facts = Facts::default();
+    // One extraction per scope the rule set's facts use (at most five).
+    let mut done: Vec<Scope> = Vec::new();
+    for scope in ruleset.facts.values().map(default_scope) {
+        if done.contains(&scope) {
+            continue;
+        }
+        done.push(scope);
+        let structure = match scope {
+            Scope::Work => Structure::single(Part::Work),
+            Scope::Header => Structure::single(Part::Header),
+            Scope::Shortcomings => Structure::single(Part::Shortcomings),
+            Scope::Plan => Structure::single(Part::Plan),
+            Scope::Anywhere => Structure::detect(&document.text),
+        };
+        let found = extract_in(ruleset, &document, &structure).facts;
+        // The computed count of shortcomings named is about a whole report, not a sentence.
+        for (id, decl) in ruleset
+            .facts
+            .iter()
+            .filter(|(id, _)| *id != SHORTCOMINGS_NAMED)
+        {
+            if default_scope(decl) == scope {
+                if let Some(value) = found.get(id) {
+                    facts.insert(id.clone(), value.clone());
+                }
+            }
+        }
+    }
+    Some((document, facts))
+}
+
+/// The patterns of `fact` (indices into its declaration's `pattern`s) whose regex matches the
+/// sentence: what an example exercises, for `fazhi test --coverage`.
+pub fn patterns_matching(ruleset: &RuleSet, fact: &str, document: &Document) -> Vec<usize> {
+    ruleset
+        .extractor
+        .patterns
+        .iter()
+        .filter(|p| !p.mention && p.fact == fact)
+        .enumerate()
+        .filter(|(_, p)| p.regex.is_match(&document.text))
+        .map(|(i, _)| i)
+        .collect()
+}
+
+fn extract_in(ruleset: &RuleSet, document: &Document, structure: &Structure) -> Extraction {
     let text = document.text.as_str();
-    let structure = Structure::detect(text);
     let extractor = &ruleset.extractor;
     let mut candidates: IndexMap<&str, Vec<Candidate>> = IndexMap::new();
     // No pattern crosses a sentence (gaps and verbs stop at `。` and line breaks, and the checker

@@ -41,6 +41,9 @@ pub struct PatternError {
     /// Reads after "pattern of `fact` ": "has a `)` without its `(`".
     pub message: String,
     pub at: Option<Range<usize>>,
+    /// Set when the pattern is valid but does not mean what it looks like (a bare `a|b`): the
+    /// checker reports it under its own code, with this help.
+    pub ambiguous: Option<&'static str>,
 }
 
 impl std::fmt::Display for PatternError {
@@ -53,7 +56,33 @@ fn error(message: impl Into<String>, at: Option<Range<usize>>) -> PatternError {
     PatternError {
         message: message.into(),
         at,
+        ambiguous: None,
     }
+}
+
+fn ambiguous(message: &str, at: Range<usize>, help: &'static str) -> PatternError {
+    PatternError {
+        message: message.into(),
+        at: Some(at),
+        ambiguous: Some(help),
+    }
+}
+
+/// How to write "a or b", for every diagnostic about alternatives.
+pub const ALTERNATIVES_HELP: &str =
+    "write the alternatives in a group: `出庭(应诉率|率){verb}{percent}` reads `出庭应诉率` or `出庭率`; `(a|b)` is \"a or b\", `(a)?` is \"a or nothing\"";
+
+/// What the last notation written was, for a `?` after it.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Last {
+    /// A character or a group: `?` makes it optional.
+    Atom,
+    /// `(`, `|` or `?`: nothing for a `?` to apply to.
+    Nothing,
+    /// A gap or `{verb}`: already optional.
+    AlreadyOptional,
+    /// The captured value, which a match must hold.
+    Value,
 }
 
 /// `{item}`: the marker of a second numbered item, as reports write it (`二是`, `(二)`, `二、`,
@@ -68,13 +97,33 @@ pub fn translate(pattern: &str, ty: FactType) -> Result<String, PatternError> {
     let mut values = 0usize;
     let mut chars = pattern.char_indices().peekable();
     let mut last_open_empty = false;
-    // Whether the last thing written can take a `?` (a character, a group or a placeholder).
-    let mut after_atom = false;
+    // What a `?` would apply to.
+    let mut last = Last::Nothing;
+    // Whether the current group's branch is still empty, for `(a|)` and `(|a)`.
+    let mut branch_empty = true;
     while let Some((at, c)) = chars.next() {
         let here = Some(at..at + c.len_utf8());
         let opens = c == '(';
-        let can_be_optional = after_atom;
-        after_atom = !matches!(c, '(' | '|' | '?');
+        let before = last;
+        last = if matches!(c, '(' | '|' | '?') {
+            Last::Nothing
+        } else {
+            Last::Atom
+        };
+        // `(|a)`, `(a||b)`, `(a|)`; not `()` (an empty group, reported below) nor a stray `)`.
+        let empty_branch_ends = match c {
+            '|' => true,
+            ')' => !last_open_empty && !open.is_empty(),
+            _ => false,
+        };
+        if branch_empty && empty_branch_ends {
+            return Err(ambiguous(
+                "has an empty alternative: the group also matches nothing",
+                at..at + 1,
+                "leave the empty branch out and make the group optional: `(a|b)?` is \"a, b or nothing\"",
+            ));
+        }
+        branch_empty = matches!(c, '(' | '|');
         match c {
             '(' => {
                 open.push(at);
@@ -89,7 +138,20 @@ pub fn translate(pattern: &str, ty: FactType) -> Result<String, PatternError> {
                 }
                 regex.push(')');
             }
-            '?' if can_be_optional => {
+            '?' if before == Last::AlreadyOptional => {
+                return Err(ambiguous(
+                    "has a `?` after a gap `…` or `{verb}`, which are optional already: the `?` only changes how much they take",
+                    at..at + 1,
+                    "remove the `?`: `…` matches 0 to 20 characters and `{verb}` may be absent",
+                ))
+            }
+            '?' if before == Last::Value => {
+                return Err(error(
+                    "has a `?` after the value: a statement without its value states nothing",
+                    here,
+                ))
+            }
+            '?' if before == Last::Atom => {
                 regex.push('?');
                 continue;
             }
@@ -99,8 +161,18 @@ pub fn translate(pattern: &str, ty: FactType) -> Result<String, PatternError> {
                     here,
                 ))
             }
+            '|' if open.is_empty() => {
+                return Err(ambiguous(
+                    "has a `|` outside parentheses: it splits the whole pattern in two (all of the left side, or all of the right side), not the words beside it",
+                    at..at + 1,
+                    ALTERNATIVES_HELP,
+                ))
+            }
             '|' => regex.push('|'),
-            '…' => regex.push_str(GAP),
+            '…' => {
+                regex.push_str(GAP);
+                last = Last::AlreadyOptional;
+            }
             '{' => {
                 let mut end = at + 1;
                 let mut name = String::new();
@@ -124,6 +196,7 @@ pub fn translate(pattern: &str, ty: FactType) -> Result<String, PatternError> {
                     "verb" => {
                         regex.push_str(VERB);
                         last_open_empty = false;
+                        last = Last::AlreadyOptional;
                         continue;
                     }
                     // A second numbered item: a list of tasks, not one sentence of intent.
@@ -159,6 +232,7 @@ pub fn translate(pattern: &str, ty: FactType) -> Result<String, PatternError> {
                     return Err(error("has more than one value placeholder", placeholder));
                 }
                 regex.push_str(&format!("(?P<{VALUE_GROUP}>{fragment})"));
+                last = Last::Value;
             }
             '}' => return Err(error("has a `}` without its `{`", here)),
             '。' => {
@@ -481,6 +555,43 @@ mod tests {
             .is_ok_and(|r| r.is_match("下一步我区将") && r.is_match("下一步,将")));
         assert!(translate("?将", FactType::Flag).is_err());
         assert!(translate("(?将)", FactType::Flag).is_err());
+    }
+
+    #[test]
+    fn a_bare_alternation_splits_the_whole_pattern_and_is_refused() {
+        // What a bare `|` meant before it was refused: the whole left side or the whole right
+        // side, so `出庭应诉率` alone matched (with no value), and the prefilter looked only for
+        // the left side's literals, so a line holding only the right side was never tried.
+        let regex = Regex::new("出庭应诉率|应诉率达(?P<v>[0-9]+%)").ok();
+        assert!(regex.is_some_and(|r| r
+            .captures("出庭应诉率有待提高")
+            .is_some_and(|c| c.name(VALUE_GROUP).is_none())));
+        assert_eq!(
+            required_literals("出庭应诉率|应诉率{percent}"),
+            Some(vec!["出庭应诉率".to_string()])
+        );
+        let problem = translate("出庭应诉率|应诉率{verb}{percent}", FactType::Percent).err();
+        assert_eq!(problem.as_ref().and_then(|p| p.at.clone()), Some(15..16));
+        assert_eq!(problem.and_then(|p| p.ambiguous), Some(ALTERNATIVES_HELP));
+        // Inside a group it is an alternative, as documented.
+        assert!(translate("出庭(应诉率|率){verb}{percent}", FactType::Percent).is_ok());
+    }
+
+    #[test]
+    fn empty_alternatives_and_doubly_optional_parts_are_ambiguous() {
+        let ambiguous = |p: &str, ty| translate(p, ty).err().and_then(|e| e.ambiguous).is_some();
+        assert!(ambiguous("(出庭|)应诉", FactType::Flag));
+        assert!(ambiguous("(|出庭)应诉", FactType::Flag));
+        assert!(ambiguous("(出庭||到庭)应诉", FactType::Flag));
+        assert!(ambiguous("应诉率…?{percent}", FactType::Percent));
+        assert!(ambiguous("应诉率{verb}?{percent}", FactType::Percent));
+        // An optional value is an error of its own: the statement would state nothing.
+        let optional_value = translate("应诉率{percent}?", FactType::Percent).err();
+        assert!(optional_value.is_some_and(|e| e.ambiguous.is_none()));
+        // What they mean, written plainly, is accepted.
+        assert!(translate("(出庭)?应诉", FactType::Flag).is_ok());
+        assert!(translate("{year}?年工作安排", FactType::Flag).is_ok());
+        assert!(translate("(出庭|到庭)?应诉", FactType::Flag).is_ok());
     }
 
     #[test]

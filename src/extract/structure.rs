@@ -82,6 +82,14 @@ static PLAN_SENTENCE: Fixed =
     Fixed::new(|| Regex::new(r"^(?:下一步|下一年度|明年|20[0-9]{2}年,?[^。,;]{0,12}?将)").ok());
 
 impl Structure {
+    /// A text that lies wholly in one part: a sentence tried on its own (`example`,
+    /// `fazhi extract --text`) as if it stood there.
+    pub fn single(part: Part) -> Structure {
+        Structure {
+            starts: vec![(0, part)],
+        }
+    }
+
     pub fn detect(text: &str) -> Structure {
         let mut starts = vec![(0, Part::Header)];
         let mut current = Part::Header;

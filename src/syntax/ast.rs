@@ -188,6 +188,26 @@ pub struct FactDecl {
     pub label: Text,
     pub patterns: Vec<Text>,
     pub scope: Option<(Scope, Span)>,
+    /// Sentences the patterns must read (with the value) or must not read.
+    pub examples: Vec<PatternExample>,
+}
+
+/// `example "…" => VALUE` or `counterexample "…"`: a sentence and what the fact's patterns must
+/// read from it.
+#[derive(Debug, Clone)]
+pub struct PatternExample {
+    pub sentence: Text,
+    /// `None` for a counterexample: nothing may be read.
+    pub expected: Option<ExampleValue>,
+    /// The whole clause, for diagnostics and test locations.
+    pub span: Span,
+}
+
+/// What an example must yield: a written value, or (a flag's example without `=>`) the flag.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExampleValue {
+    Literal(Literal),
+    Stated,
 }
 
 /// The part of a report that evidence for a fact must come from.

@@ -44,7 +44,9 @@ pub fn name(grammar_rule: Rule) -> Name {
             Thing("a fact type (`percent`, `count`, `amount`, `date`, `year` or `flag`)")
         }
         Rule::fact_body => Thing("a fact body `{ … }`"),
-        Rule::fact_entry => Thing("`pattern` or `scope`"),
+        Rule::fact_entry => Thing("`pattern`, `scope`, `example` or `counterexample`"),
+        Rule::example_entry => Thing("`example`"),
+        Rule::counterexample_entry => Thing("`counterexample`"),
         Rule::pattern_entry => Thing("`pattern`"),
         Rule::scope_entry => Thing("`scope`"),
         Rule::scope_name => {
@@ -169,6 +171,8 @@ pub fn name(grammar_rule: Rule) -> Name {
         Rule::kw_issuers => Keyword("issuers"),
         Rule::kw_government => Keyword("government"),
         Rule::kw_department => Keyword("department"),
+        Rule::kw_example => Keyword("example"),
+        Rule::kw_counterexample => Keyword("counterexample"),
     }
 }
 

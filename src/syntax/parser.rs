@@ -251,6 +251,7 @@ impl Walker<'_> {
             label,
             patterns: Vec::new(),
             scope: None,
+            examples: Vec::new(),
         };
         if let Some(body) = children.next() {
             for entry in Children::of(body)
@@ -273,6 +274,26 @@ impl Walker<'_> {
                             _ => return Err(internal(span, "scope")),
                         };
                         decl.scope = Some((scope, span));
+                    }
+                    Rule::example_entry | Rule::counterexample_entry => {
+                        let counter = entry.as_rule() == Rule::counterexample_entry;
+                        let mut parts = Children::of(entry);
+                        let sentence = text(parts.expect(Rule::string)?);
+                        let expected = match parts.next() {
+                            _ if counter => None,
+                            Some(literal) => Some(ExampleValue::Literal(self.literal(literal)?)),
+                            None => Some(ExampleValue::Stated),
+                        };
+                        // The clause ends at its last token, not at the spaces after it.
+                        let end = match expected {
+                            Some(ExampleValue::Literal(l)) => l.span.end,
+                            _ => sentence.span.end,
+                        };
+                        decl.examples.push(PatternExample {
+                            sentence,
+                            expected,
+                            span: Span::new(span.start, end),
+                        });
                     }
                     other => return Err(internal(span, &format!("{other:?} in fact"))),
                 }
