@@ -15,6 +15,7 @@ use crate::eval::points_text;
 use crate::facts::Facts;
 use crate::render;
 use crate::syntax::ast::IssuerKind;
+use crate::syntax::format;
 use crate::{batch, extract, read, rules, score, testing};
 
 /// Exit codes, documented in README.md.
@@ -155,6 +156,15 @@ enum Command {
     Check {
         /// 规则文件（.fz）或其目录；不给则检查内置规则集。单个没有 ruleset 头的文件按内置规则集检查。
         path: Option<PathBuf>,
+    },
+    /// 把规则文件（.fz）排成统一格式（保留全部注释，不改变含义）；--check 只检查不改写。
+    Fmt {
+        /// 规则文件（.fz）或其目录；不给则为当前目录下的 .fz 文件。
+        #[arg(value_name = "路径")]
+        paths: Vec<PathBuf>,
+        /// 只列出需要格式化的文件，不改写；有则退出码为 1。
+        #[arg(long)]
+        check: bool,
     },
     /// 运行规则文件中写的测试。
     Test {
@@ -320,6 +330,7 @@ where
             format,
         } => session.extract(&report, rules.as_deref(), format),
         Command::Check { path } => session.check(path.as_deref()),
+        Command::Fmt { paths, check } => session.fmt(&paths, check),
         Command::Test {
             path,
             coverage,
@@ -710,6 +721,77 @@ impl Session {
                     .push_str(&format!("{errors} 个错误，{warnings} 个警告\n"));
                 EXIT_FAILED
             }
+        }
+    }
+
+    /// `fazhi fmt`: formats each file in place, or with `check` lists those that would change. A
+    /// file that does not parse is reported and left alone (exit 2, whatever the others do).
+    fn fmt(&mut self, paths: &[PathBuf], check: bool) -> u8 {
+        let current = [PathBuf::from(".")];
+        let paths = if paths.is_empty() {
+            &current[..]
+        } else {
+            paths
+        };
+        let (mut unchanged, mut changed, mut refused) = (0, Vec::new(), false);
+        for path in paths {
+            let sources = match rules::from_path(path) {
+                Ok(sources) => sources,
+                Err(diag) => {
+                    self.fail(&diag);
+                    refused = true;
+                    continue;
+                }
+            };
+            for source in sources {
+                let formatted = match format::format(&source) {
+                    Ok(formatted) => formatted,
+                    Err(diags) => {
+                        self.report(&diags);
+                        self.stderr
+                            .push_str(&format!("未格式化 {}：文件有语法错误\n", source.name));
+                        refused = true;
+                        continue;
+                    }
+                };
+                if formatted == *source.text {
+                    unchanged += 1;
+                    continue;
+                }
+                if !check {
+                    if let Err(diag) =
+                        write_output(Path::new(&source.name), formatted.as_bytes(), &[])
+                    {
+                        self.fail(&diag);
+                        refused = true;
+                        continue;
+                    }
+                }
+                changed.push(source.name);
+            }
+        }
+        let verb = if check {
+            "需要格式化"
+        } else {
+            "已格式化"
+        };
+        for name in &changed {
+            self.stdout.push_str(&format!("{verb}：{name}\n"));
+        }
+        self.stdout.push_str(&format!(
+            "{} 个文件{verb}，{unchanged} 个文件格式无需改动\n",
+            changed.len()
+        ));
+        if check && !changed.is_empty() {
+            self.stdout
+                .push_str("运行 `fazhi fmt` 加上同样的路径即可改写这些文件\n");
+        }
+        if refused {
+            EXIT_INPUT
+        } else if check && !changed.is_empty() {
+            EXIT_FAILED
+        } else {
+            EXIT_OK
         }
     }
 

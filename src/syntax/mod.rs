@@ -1,6 +1,7 @@
 //! Parsing `.fz` files: pest grammar → syntax tree with spans, and parse errors in plain words.
 
 pub mod ast;
+pub mod format;
 mod names;
 mod parser;
 
