@@ -166,6 +166,8 @@ enum Command {
         #[arg(long)]
         check: bool,
     },
+    /// 启动语言服务器（LSP，经标准输入输出），供编辑器检查、悬停说明、跳转定义、补全和格式化 .fz 文件。
+    Lsp,
     /// 运行规则文件中写的测试。
     Test {
         /// 规则文件（.fz）或其目录；不给则用内置规则集。
@@ -331,6 +333,10 @@ where
         } => session.extract(&report, rules.as_deref(), format),
         Command::Check { path } => session.check(path.as_deref()),
         Command::Fmt { paths, check } => session.fmt(&paths, check),
+        Command::Lsp => match crate::lsp::run_stdio() {
+            Ok(()) => EXIT_OK,
+            Err(diag) => session.fail(&diag),
+        },
         Command::Test {
             path,
             coverage,
@@ -697,7 +703,7 @@ impl Session {
     fn check(&mut self, path: Option<&Path>) -> u8 {
         let sources = match path.map(rules::from_path) {
             None => rules::embedded(),
-            Some(Ok(sources)) => with_embedded_header(sources),
+            Some(Ok(sources)) => rules::with_embedded_header(sources),
             Some(Err(diag)) => return self.fail(&diag),
         };
         let files = sources.len();
@@ -1433,31 +1439,6 @@ fn batch_format(format: Option<Format>, summary: Option<Summary>) -> Result<Summ
         )),
         (f, s) => Ok(s.or(f).unwrap_or(Summary::Csv)),
     }
-}
-
-/// A single `.fz` file without a `ruleset` header is checked as part of the embedded rule set:
-/// it replaces the embedded file of the same name, or joins them.
-fn with_embedded_header(sources: Vec<Source>) -> Vec<Source> {
-    let has_header = |s: &Source| {
-        s.text.lines().any(|l| {
-            l.trim_start().starts_with("ruleset ") || l.trim_start().starts_with("ruleset\t")
-        })
-    };
-    if sources.len() != 1 || sources.iter().any(has_header) {
-        return sources;
-    }
-    let file_name = |s: &Source| {
-        Path::new(&s.name)
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-    };
-    let mine: Vec<Option<String>> = sources.iter().map(file_name).collect();
-    let mut all: Vec<Source> = rules::embedded()
-        .into_iter()
-        .filter(|s| !mine.contains(&file_name(s)))
-        .collect();
-    all.extend(sources);
-    all
 }
 
 pub(crate) fn json_text(value: &serde_json::Value) -> String {

@@ -30,6 +30,7 @@ pub mod eval;
 pub mod explain;
 pub mod extract;
 pub mod facts;
+pub mod lsp;
 pub mod read;
 pub mod render;
 pub mod rules;

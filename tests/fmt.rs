@@ -45,7 +45,7 @@ fn comments(text: &str) -> Vec<String> {
         let mut previous = '\0';
         for (at, c) in line.char_indices() {
             if in_string {
-                in_string = !(c == '"' && !escaped);
+                in_string = c != '"' || escaped;
                 escaped = c == '\\' && !escaped;
             } else if c == '"' {
                 in_string = true;
