@@ -355,3 +355,64 @@ fn fmt_keeps_the_file_mode() {
         "fact a flag \"甲\" {}\n"
     );
 }
+
+/// Random edits of real files, most of which break them: a file that parses must format well
+/// (its meaning and comments kept, idempotent) whatever the edit did; one that does not is
+/// refused with a syntax diagnostic, never with `fazhi::fmt::internal`.
+#[test]
+fn random_edits_either_format_well_or_are_refused() {
+    let inserts = [
+        "// 注释\n",
+        " // 行尾\n",
+        "\n\n",
+        "{",
+        "}",
+        "(",
+        "\"",
+        " ",
+        "\t",
+        "not ",
+        "given {}",
+    ];
+    let mut formatted = 0;
+    for path in [
+        "tests/check/clean.fz",
+        "rules/11-thought.fz",
+        "rules/00-ruleset.fz",
+    ] {
+        let original = std::fs::read_to_string(path).unwrap_or_default();
+        for seed in 1..=150u64 {
+            let mut random = Xorshift(seed.wrapping_mul(0x2545_F491_4F6C_DD1D));
+            let mut text = original.clone();
+            for _ in 0..=random.below(2) {
+                let mut at = random.below(text.len() as u64 + 1) as usize;
+                while !text.is_char_boundary(at) {
+                    at -= 1;
+                }
+                if random.below(3) == 0 {
+                    let mut end = (at + random.below(8) as usize).min(text.len());
+                    while !text.is_char_boundary(end) {
+                        end += 1;
+                    }
+                    text.replace_range(at..end, "");
+                } else {
+                    text.insert_str(at, inserts[random.below(inserts.len() as u64) as usize]);
+                }
+            }
+            let source = Source::new(format!("{path} (seed {seed})"), text);
+            if meaning(&source).is_some() {
+                assert_formats_well(&source);
+                formatted += 1;
+            } else if let Err(refused) = format(&source) {
+                assert!(
+                    refused
+                        .iter()
+                        .all(|d| d.code.as_str() != "fazhi::fmt::internal"),
+                    "{}: {refused:?}",
+                    source.name
+                );
+            }
+        }
+    }
+    assert!(formatted >= 100, "only {formatted} edited files parsed");
+}
