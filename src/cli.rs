@@ -739,7 +739,7 @@ impl Session {
         } else {
             paths
         };
-        let (mut unchanged, mut changed, mut refused) = (0, Vec::new(), false);
+        let (mut unchanged, mut broken, mut changed, mut refused) = (0, 0, Vec::new(), false);
         for path in paths {
             let sources = match rules::from_path(path) {
                 Ok(sources) => sources,
@@ -757,6 +757,7 @@ impl Session {
                         self.stderr
                             .push_str(&format!("未格式化 {}：文件有语法错误\n", source.name));
                         refused = true;
+                        broken += 1;
                         continue;
                     }
                 };
@@ -784,8 +785,13 @@ impl Session {
         for name in &changed {
             self.stdout.push_str(&format!("{verb}：{name}\n"));
         }
+        let broken = if broken > 0 {
+            format!("，{broken} 个文件有语法错误未格式化")
+        } else {
+            String::new()
+        };
         self.stdout.push_str(&format!(
-            "{} 个文件{verb}，{unchanged} 个文件格式无需改动\n",
+            "{} 个文件{verb}，{unchanged} 个文件格式无需改动{broken}\n",
             changed.len()
         ));
         if check && !changed.is_empty() {

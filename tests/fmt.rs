@@ -327,6 +327,12 @@ fn fmt_leaves_a_file_with_a_syntax_error_alone_and_exits_2() {
         ran.stderr
     );
     assert!(ran.stderr.contains("未格式化"), "{}", ran.stderr);
+    assert!(
+        ran.stdout
+            .contains("1 个文件已格式化，0 个文件格式无需改动，1 个文件有语法错误未格式化"),
+        "{}",
+        ran.stdout
+    );
     assert_eq!(
         std::fs::read_to_string(&broken).unwrap_or_default(),
         "fact a flag \"未闭合\n"
