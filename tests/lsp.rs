@@ -335,3 +335,54 @@ fn fazhi_lsp_over_stdio() {
     drop(stdin);
     assert!(child.wait().unwrap().success());
 }
+
+/// A file of the default set opened on its own replaces its embedded copy: the set is clean, and
+/// a `{fact}` in an explanation leads to the fact's declaration in another embedded file.
+#[test]
+fn a_default_rule_file_opened_alone_is_clean_and_its_templates_lead_to_facts() {
+    let text = std::fs::read_to_string("rules/17-disputes.fz").unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("17-disputes.fz");
+    std::fs::write(&path, &text).unwrap();
+    let uri = format!("file://{}", path.display());
+    let mut client = Client::start();
+    client.notify(
+        "textDocument/didOpen",
+        json!({ "textDocument": { "uri": uri, "languageId": "fazhi", "version": 1, "text": text } }),
+    );
+    let diagnostics = client.diagnostics(&uri);
+    assert!(
+        diagnostics.iter().all(|d| d["severity"] != 1),
+        "{diagnostics:#?}"
+    );
+
+    let (line, line_text) = text
+        .lines()
+        .enumerate()
+        .find(|(_, l)| l.contains("explain \"行政诉讼案件{admin_litigation_cases}"))
+        .unwrap();
+    let byte = line_text.find("{court_appearance_rate}").unwrap() + 3;
+    let column = u32::try_from(line_text[..byte].encode_utf16().count()).unwrap();
+    let line = u32::try_from(line).unwrap();
+    let definition = client.request("textDocument/definition", at(line, column, &uri));
+    let target = definition["uri"].as_str().unwrap();
+    assert!(target.ends_with("/01-facts.fz"), "{target}");
+    let facts = std::fs::read_to_string(target.strip_prefix("file://").unwrap()).unwrap();
+    let declared = definition["range"]["start"]["line"].as_u64().unwrap() as usize;
+    assert!(
+        facts
+            .lines()
+            .nth(declared)
+            .unwrap()
+            .starts_with("fact court_appearance_rate percent"),
+        "{definition}"
+    );
+    let hover = client.request("textDocument/hover", at(line, column, &uri));
+    let shown = hover["contents"]["value"].as_str().unwrap();
+    assert!(
+        shown.contains("court_appearance_rate  行政机关负责人出庭应诉率\n类型:percent"),
+        "{shown}"
+    );
+    assert!(shown.contains("读取它的规则"), "{shown}");
+    client.stop();
+}
