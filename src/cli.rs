@@ -15,6 +15,7 @@ use crate::eval::points_text;
 use crate::facts::Facts;
 use crate::render;
 use crate::syntax::ast::IssuerKind;
+use crate::syntax::format;
 use crate::{batch, extract, read, rules, score, testing};
 
 /// Exit codes, documented in README.md.
@@ -172,6 +173,17 @@ enum Command {
         /// 规则文件（.fz）或其目录；不给则检查内置规则集。单个没有 ruleset 头的文件按内置规则集检查。
         path: Option<PathBuf>,
     },
+    /// 把规则文件（.fz）排成统一格式（保留全部注释，不改变含义）；--check 只检查不改写。
+    Fmt {
+        /// 规则文件（.fz）或其目录；不给则为当前目录下的 .fz 文件。
+        #[arg(value_name = "路径")]
+        paths: Vec<PathBuf>,
+        /// 只列出需要格式化的文件，不改写；有则退出码为 1。
+        #[arg(long)]
+        check: bool,
+    },
+    /// 启动语言服务器（LSP，经标准输入输出），供编辑器检查、悬停说明、跳转定义、补全和格式化 .fz 文件。
+    Lsp,
     /// 运行规则文件中写的测试。
     Test {
         /// 规则文件（.fz）或其目录；不给则用内置规则集。
@@ -354,6 +366,11 @@ where
             (None, None) => EXIT_INPUT,
         },
         Command::Check { path } => session.check(path.as_deref()),
+        Command::Fmt { paths, check } => session.fmt(&paths, check),
+        Command::Lsp => match crate::lsp::run_stdio() {
+            Ok(()) => EXIT_OK,
+            Err(diag) => session.fail(&diag),
+        },
         Command::Test {
             path,
             coverage,
@@ -746,7 +763,7 @@ impl Session {
     fn check(&mut self, path: Option<&Path>) -> u8 {
         let sources = match path.map(rules::from_path) {
             None => rules::embedded(),
-            Some(Ok(sources)) => with_embedded_header(sources),
+            Some(Ok(sources)) => rules::with_embedded_header(sources),
             Some(Err(diag)) => return self.fail(&diag),
         };
         let files = sources.len();
@@ -771,6 +788,83 @@ impl Session {
                     .push_str(&format!("{errors} 个错误，{warnings} 个警告\n"));
                 EXIT_FAILED
             }
+        }
+    }
+
+    /// `fazhi fmt`: formats each file in place, or with `check` lists those that would change. A
+    /// file that does not parse is reported and left alone (exit 2, whatever the others do).
+    fn fmt(&mut self, paths: &[PathBuf], check: bool) -> u8 {
+        let current = [PathBuf::from(".")];
+        let paths = if paths.is_empty() {
+            &current[..]
+        } else {
+            paths
+        };
+        let (mut unchanged, mut broken, mut changed, mut refused) = (0, 0, Vec::new(), false);
+        for path in paths {
+            let sources = match rules::from_path(path) {
+                Ok(sources) => sources,
+                Err(diag) => {
+                    self.fail(&diag);
+                    refused = true;
+                    continue;
+                }
+            };
+            for source in sources {
+                let formatted = match format::format(&source) {
+                    Ok(formatted) => formatted,
+                    Err(diags) => {
+                        self.report(&diags);
+                        self.stderr
+                            .push_str(&format!("未格式化 {}：文件有语法错误\n", source.name));
+                        refused = true;
+                        broken += 1;
+                        continue;
+                    }
+                };
+                if formatted == *source.text {
+                    unchanged += 1;
+                    continue;
+                }
+                if !check {
+                    if let Err(diag) =
+                        write_output(Path::new(&source.name), formatted.as_bytes(), &[])
+                    {
+                        self.fail(&diag);
+                        refused = true;
+                        continue;
+                    }
+                }
+                changed.push(source.name);
+            }
+        }
+        let verb = if check {
+            "需要格式化"
+        } else {
+            "已格式化"
+        };
+        for name in &changed {
+            self.stdout.push_str(&format!("{verb}：{name}\n"));
+        }
+        let broken = if broken > 0 {
+            format!("，{broken} 个文件有语法错误未格式化")
+        } else {
+            String::new()
+        };
+        self.stdout.push_str(&format!(
+            "{} 个文件{verb}，{unchanged} 个文件格式无需改动{broken}\n",
+            changed.len()
+        ));
+        if check && !changed.is_empty() {
+            self.stdout
+                .push_str("运行 `fazhi fmt` 加上同样的路径即可改写这些文件\n");
+        }
+        if refused {
+            EXIT_INPUT
+        } else if check && !changed.is_empty() {
+            EXIT_FAILED
+        } else {
+            EXIT_OK
         }
     }
 
@@ -1609,31 +1703,6 @@ fn batch_format(format: Option<Format>, summary: Option<Summary>) -> Result<Summ
         )),
         (f, s) => Ok(s.or(f).unwrap_or(Summary::Csv)),
     }
-}
-
-/// A single `.fz` file without a `ruleset` header is checked as part of the embedded rule set:
-/// it replaces the embedded file of the same name, or joins them.
-fn with_embedded_header(sources: Vec<Source>) -> Vec<Source> {
-    let has_header = |s: &Source| {
-        s.text.lines().any(|l| {
-            l.trim_start().starts_with("ruleset ") || l.trim_start().starts_with("ruleset\t")
-        })
-    };
-    if sources.len() != 1 || sources.iter().any(has_header) {
-        return sources;
-    }
-    let file_name = |s: &Source| {
-        Path::new(&s.name)
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-    };
-    let mine: Vec<Option<String>> = sources.iter().map(file_name).collect();
-    let mut all: Vec<Source> = rules::embedded()
-        .into_iter()
-        .filter(|s| !mine.contains(&file_name(s)))
-        .collect();
-    all.extend(sources);
-    all
 }
 
 pub(crate) fn json_text(value: &serde_json::Value) -> String {

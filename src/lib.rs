@@ -32,6 +32,7 @@ pub mod examples;
 pub mod explain;
 pub mod extract;
 pub mod facts;
+pub mod lsp;
 pub mod read;
 pub mod render;
 pub mod rules;

@@ -57,3 +57,28 @@ pub fn from_path(path: &Path) -> Result<Vec<Source>, Diag> {
         })
         .collect()
 }
+
+/// A single `.fz` file without a `ruleset` header is checked as part of the embedded rule set:
+/// it replaces the embedded file of the same name, or joins them.
+pub fn with_embedded_header(sources: Vec<Source>) -> Vec<Source> {
+    let has_header = |s: &Source| {
+        s.text.lines().any(|l| {
+            l.trim_start().starts_with("ruleset ") || l.trim_start().starts_with("ruleset\t")
+        })
+    };
+    if sources.len() != 1 || sources.iter().any(has_header) {
+        return sources;
+    }
+    let file_name = |s: &Source| {
+        Path::new(&s.name)
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+    };
+    let mine: Vec<Option<String>> = sources.iter().map(file_name).collect();
+    let mut all: Vec<Source> = embedded()
+        .into_iter()
+        .filter(|s| !mine.contains(&file_name(s)))
+        .collect();
+    all.extend(sources);
+    all
+}

@@ -1,6 +1,7 @@
 //! Parsing `.fz` files: pest grammar → syntax tree with spans, and parse errors in plain words.
 
 pub mod ast;
+pub mod format;
 mod names;
 mod parser;
 
@@ -192,4 +193,15 @@ fn ascii_of_fullwidth(c: char) -> Option<char> {
         '。' => Some('.'),
         _ => None,
     }
+}
+
+/// The language's keywords, read from the grammar (`kw_… = @{ "…" ~ !word_char }`), so that
+/// completion in the language server cannot drift from it.
+pub fn keywords() -> Vec<&'static str> {
+    const GRAMMAR: &str = include_str!("../../grammar/fazhi.pest");
+    GRAMMAR
+        .lines()
+        .filter(|line| line.starts_with("kw_"))
+        .filter_map(|line| line.split('"').nth(1))
+        .collect()
 }
