@@ -195,16 +195,18 @@ enum Command {
         #[arg(long)]
         facts: Option<PathBuf>,
     },
-    /// Open the workbench in the browser: upload reports, rank them, correct facts, download.
+    /// 在浏览器中打开评分工作台：上传报告、排名、更正事实、下载结果。
     Serve {
+        /// 监听的端口。
         #[arg(long, default_value_t = crate::serve::DEFAULT_PORT)]
         port: u16,
-        /// Listen on this address instead of 127.0.0.1 (other machines can then reach it).
+        /// 监听这个地址而不是 127.0.0.1（同一网络中的其他计算机就能访问）。
         #[arg(long)]
         bind: Option<std::net::IpAddr>,
-        /// Open the start page in the default browser.
+        /// 用默认浏览器打开首页。
         #[arg(long)]
         open: bool,
+        /// 规则文件（.fz）或其目录；不给则用内置规则集。
         #[arg(long)]
         rules: Option<PathBuf>,
     },
@@ -513,7 +515,8 @@ fn clap_error(e: &clap::Error, color: bool) -> Output {
     ] {
         let suggested = context(kind);
         if !suggested.is_empty() {
-            help.push(format!("是否想用 `{suggested}`？"));
+            let each: Vec<String> = suggested.split('、').map(|s| format!("`{s}`")).collect();
+            help.push(format!("是否想用 {}？", each.join(" 或 ")));
         }
     }
     let usage = context(ContextKind::Usage);
@@ -630,7 +633,7 @@ impl Session {
                 Code::CliMoreDiagnostics,
                 format!("{file}还有{}条诊断未显示", count - SHOWN_PER_FILE),
             )
-            .help("先改正上面显示的问题,再运行一次以查看其余的诊断");
+            .help("先改正上面显示的问题，再运行一次以查看其余的诊断");
             self.stderr.push_str(&render::diagnostic(&more, self.color));
             self.stderr.push('\n');
         }
@@ -952,7 +955,7 @@ impl Session {
                 Ok(bytes) => bytes,
                 Err(e) => {
                     self.fail(
-                        &Diag::error(Code::CliIo, format!("无法读取标准输入：{e}"))
+                        &Diag::error(Code::CliIo, format!("无法读取标准输入：{}", crate::diagnostic::io_reason(&e)))
                             .help("用管道或重定向提供报告，如 `fazhi score - < 报告.txt`"),
                     );
                     return None;
@@ -1190,7 +1193,7 @@ impl Session {
             format!("http://{shown}/")
         };
         self.stderr.push_str(&format!(
-            "fazhi 评分工作台:{url}\n报告只保存在内存中,重启后清空。按 Ctrl-C 停止。\n"
+            "fazhi 评分工作台：{url}\n报告只保存在内存中，重启后清空。按 Ctrl-C 停止。\n"
         ));
         let _ = std::io::stderr().write_all(std::mem::take(&mut self.stderr).as_bytes());
         if open {
@@ -1248,8 +1251,10 @@ impl Session {
             return EXIT_INPUT;
         };
         let saved: serde_json::Value = match std::fs::read_to_string(output)
-            .map_err(|e| e.to_string())
-            .and_then(|t| serde_json::from_str(&t).map_err(|e| e.to_string()))
+            .map_err(|e| crate::diagnostic::io_reason(&e))
+            .and_then(|t| {
+                serde_json::from_str(&t).map_err(|e| crate::facts::json_problem_in_chinese(&e))
+            })
         {
             Ok(value) => value,
             Err(e) => {
@@ -1391,15 +1396,18 @@ pub(crate) fn json_text(value: &serde_json::Value) -> String {
 /// is replaced), a device or pipe (`/dev/null`, `/dev/stdout`) is written to directly, and an
 /// input of this run is never overwritten.
 fn write_output(path: &Path, data: &[u8], inputs: &[PathBuf]) -> Result<(), Diag> {
-    let fail = |e: &dyn std::fmt::Display| {
-        Diag::error(Code::CliIo, format!("无法写入 `{}`：{e}", path.display()))
+    let fail = |e: &std::io::Error| {
+        Diag::error(
+            Code::CliIo,
+            format!("无法写入 `{}`：{}", path.display(), crate::diagnostic::io_reason(e)),
+        )
             .help("检查目录是否存在、是否可写")
     };
     let target = match std::fs::symlink_metadata(path) {
         Ok(meta) if meta.file_type().is_symlink() => std::fs::canonicalize(path).map_err(|e| {
             Diag::error(
                 Code::CliIo,
-                format!("`{}` 是指向不存在文件的符号链接：{e}", path.display()),
+                format!("`{}` 是指向不存在文件的符号链接：{}", path.display(), crate::diagnostic::io_reason(&e)),
             )
             .help("给出一个普通文件，或先修好链接")
         })?,
@@ -1421,7 +1429,7 @@ fn write_output(path: &Path, data: &[u8], inputs: &[PathBuf]) -> Result<(), Diag
         }
     }
     match &existing {
-        Some(meta) if meta.is_dir() => Err(fail(&"这是一个目录")),
+        Some(meta) if meta.is_dir() => Err(fail(&std::io::ErrorKind::IsADirectory.into())),
         Some(meta) if !meta.is_file() => std::fs::OpenOptions::new()
             .write(true)
             .open(&target)

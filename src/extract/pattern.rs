@@ -79,10 +79,10 @@ pub fn translate(pattern: &str, ty: FactType) -> Result<String, PatternError> {
             }
             ')' => {
                 let Some(start) = open.pop() else {
-                    return Err(error("has a `)` without its `(`", here));
+                    return Err(error("`)` 没有对应的 `(`", here));
                 };
                 if last_open_empty {
-                    return Err(error("has an empty group `()`", Some(start..at + 1)));
+                    return Err(error("有空的分组 `()`", Some(start..at + 1)));
                 }
                 regex.push(')');
             }
@@ -92,7 +92,7 @@ pub fn translate(pattern: &str, ty: FactType) -> Result<String, PatternError> {
             }
             '?' => {
                 return Err(error(
-                    "has a `?` with nothing before it to make optional",
+                    "`?` 前面没有可设为可选的内容",
                     here,
                 ))
             }
@@ -135,7 +135,7 @@ pub fn translate(pattern: &str, ty: FactType) -> Result<String, PatternError> {
                     "year" => YEAR_PATTERN,
                     other => {
                         let value = if expected.is_empty() { "…" } else { expected };
-                        let message = format!("has an unknown placeholder `{{{other}}}`: use `{{verb}}`, `{{item}}` or the value, `{{{value}}}`");
+                        let message = format!("未知的占位符 `{{{other}}}`：可用 `{{verb}}`、`{{item}}` 或值占位符 `{{{value}}}`");
                         return Err(error(message, placeholder));
                     }
                 };
@@ -147,20 +147,20 @@ pub fn translate(pattern: &str, ty: FactType) -> Result<String, PatternError> {
                 }
                 if name != expected {
                     let message = format!(
-                        "captures `{{{name}}}`, which cannot produce a {ty}: use `{{{expected}}}`"
+                        "捕获的 `{{{name}}}` 得不到 `{ty}` 类型的值：应写 `{{{expected}}}`"
                     );
                     return Err(error(message, placeholder));
                 }
                 values += 1;
                 if values > 1 {
-                    return Err(error("has more than one value placeholder", placeholder));
+                    return Err(error("值占位符多于一个", placeholder));
                 }
                 regex.push_str(&format!("(?P<{VALUE_GROUP}>{fragment})"));
             }
-            '}' => return Err(error("has a `}` without its `{`", here)),
+            '}' => return Err(error("`}` 没有对应的 `{`", here)),
             '。' => {
                 return Err(error(
-                    "has a `。`: evidence is looked for within one sentence",
+                    "含有 `。`：证据只在一句话之内查找",
                     here,
                 ))
             }
@@ -173,19 +173,19 @@ pub fn translate(pattern: &str, ty: FactType) -> Result<String, PatternError> {
     }
     if let Some(start) = open.pop() {
         return Err(error(
-            "has a `(` that is never closed",
+            "`(` 没有闭合",
             Some(start..start + 1),
         ));
     }
     if values == 0 && ty != FactType::Flag {
         let message = format!(
-            "has no value placeholder: add `{{{}}}` where the value stands",
+            "没有值占位符：在数值所在处加上 `{{{}}}`",
             ty.keyword()
         );
         return Err(error(message, None));
     }
     if pattern.trim().is_empty() {
-        return Err(error("is empty", None));
+        return Err(error("为空", None));
     }
     Ok(regex)
 }
@@ -201,7 +201,7 @@ pub fn compile(pattern: &str, ty: FactType) -> Result<Regex, PatternError> {
         .size_limit(SIZE_LIMIT)
         .dfa_size_limit(DFA_SIZE_LIMIT)
         .build()
-        .map_err(|e| error(format!("does not compile: {e}"), None))
+        .map_err(|e| error(format!("无法编译：{e}"), None))
 }
 
 /// A compiled pattern: its fact, the literals one of which every match contains, and its regex.
