@@ -153,7 +153,7 @@ enum Command {
     },
     /// 检查规则文件并列出全部问题。
     Check {
-        /// 规则文件（.fz）或其目录；不给则检查内置规则集。单个没有 ruleset 头的文件按内置规则集检查。
+        /// 规则文件（.fz）或其目录；不给则检查内置规则集。单个没有 `ruleset` 头部的文件按内置规则集检查。
         path: Option<PathBuf>,
     },
     /// 运行规则文件中写的测试。
@@ -410,7 +410,18 @@ fn localize(mut cmd: clap::Command, root: bool) -> clap::Command {
             } else {
                 "选项"
             };
-            a.help_heading(heading)
+            // clap's derive names a value after its field in capitals (`FORMAT`); a name given
+            // by hand (`分数`) stays.
+            let named = !a.get_action().takes_values()
+                || a.get_value_names().is_some_and(|names| {
+                    names
+                        .iter()
+                        .any(|n| n.as_str() != a.get_id().as_str().to_uppercase())
+                });
+            match value_name(a.get_id().as_str()) {
+                Some(name) if !named => a.help_heading(heading).value_name(name),
+                _ => a.help_heading(heading),
+            }
         });
     }
     let names: Vec<String> = cmd
@@ -421,6 +432,25 @@ fn localize(mut cmd: clap::Command, root: bool) -> clap::Command {
         cmd = cmd.mut_subcommand(name, |sub| localize(sub, false));
     }
     cmd
+}
+
+/// The Chinese placeholder for an argument's value, instead of clap's upper-cased id (`<FORMAT>`).
+fn value_name(id: &str) -> Option<&'static str> {
+    Some(match id {
+        "color" => "颜色",
+        "format" => "格式",
+        "output" => "文件",
+        "rules" => "规则",
+        "facts" => "事实文件",
+        "report" => "报告",
+        "path" => "路径",
+        "bind" => "地址",
+        "port" => "端口",
+        "shell" => "shell",
+        "issuer_kind" => "单位类型",
+        "summary" => "汇总格式",
+        _ => return None,
+    })
 }
 
 /// Clap's fixed English words in help and usage, in Chinese.
@@ -506,7 +536,8 @@ fn clap_error(e: &clap::Error, color: bool) -> Output {
     let mut help = Vec::new();
     let valid = context(ContextKind::ValidValue);
     if !valid.is_empty() {
-        help.push(format!("可选值：{valid}"));
+        let each: Vec<String> = valid.split('、').map(|v| format!("`{v}`")).collect();
+        help.push(format!("可选值：{}", each.join("、")));
     }
     for kind in [
         ContextKind::SuggestedArg,
@@ -581,7 +612,7 @@ struct ScoreJob {
     /// 批量评分时与此目录中上一年度的报告按发布单位配对，汇总中加上年总分和总分变化。
     #[arg(long, value_name = "目录")]
     compare_with: Option<PathBuf>,
-    /// CSV 和 Excel 汇总的表头用英文标识（如 total）而不是中文（如 总分）。
+    /// CSV 和 Excel 汇总的表头用英文标识（如 `total`）而不是中文（如「总分」）。
     #[arg(long)]
     ids: bool,
     /// 读取目录时包括其子目录。
@@ -955,8 +986,11 @@ impl Session {
                 Ok(bytes) => bytes,
                 Err(e) => {
                     self.fail(
-                        &Diag::error(Code::CliIo, format!("无法读取标准输入：{}", crate::diagnostic::io_reason(&e)))
-                            .help("用管道或重定向提供报告，如 `fazhi score - < 报告.txt`"),
+                        &Diag::error(
+                            Code::CliIo,
+                            format!("无法读取标准输入：{}", crate::diagnostic::io_reason(&e)),
+                        )
+                        .help("用管道或重定向提供报告，如 `fazhi score - < 报告.txt`"),
                     );
                     return None;
                 }
@@ -1254,8 +1288,7 @@ impl Session {
             .map_err(|e| crate::diagnostic::io_reason(&e))
             .and_then(|t| {
                 serde_json::from_str(&t).map_err(|e| crate::facts::json_problem_in_chinese(&e))
-            })
-        {
+            }) {
             Ok(value) => value,
             Err(e) => {
                 return self.fail(
@@ -1399,15 +1432,23 @@ fn write_output(path: &Path, data: &[u8], inputs: &[PathBuf]) -> Result<(), Diag
     let fail = |e: &std::io::Error| {
         Diag::error(
             Code::CliIo,
-            format!("无法写入 `{}`：{}", path.display(), crate::diagnostic::io_reason(e)),
+            format!(
+                "无法写入 `{}`：{}",
+                path.display(),
+                crate::diagnostic::io_reason(e)
+            ),
         )
-            .help("检查目录是否存在、是否可写")
+        .help("检查目录是否存在、是否可写")
     };
     let target = match std::fs::symlink_metadata(path) {
         Ok(meta) if meta.file_type().is_symlink() => std::fs::canonicalize(path).map_err(|e| {
             Diag::error(
                 Code::CliIo,
-                format!("`{}` 是指向不存在文件的符号链接：{}", path.display(), crate::diagnostic::io_reason(&e)),
+                format!(
+                    "`{}` 是指向不存在文件的符号链接：{}",
+                    path.display(),
+                    crate::diagnostic::io_reason(&e)
+                ),
             )
             .help("给出一个普通文件，或先修好链接")
         })?,

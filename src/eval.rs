@@ -649,13 +649,13 @@ fn decide(
         Some((require, Some(_))) => Some(match &rule.partial {
             None => graded(
                 Decimal::ZERO,
-                format!("未满足 `{}`,{}", snippet(require.span), of(Decimal::ZERO)),
+                format!("未满足 `{}`，{}", snippet(require.span), of(Decimal::ZERO)),
             ),
             Some(partial) => match partial_credit(partial, facts, points, snippet) {
                 Some((earned, why)) => graded(
                     earned,
                     format!(
-                        "未满足 `{}`;{why},{}",
+                        "未满足 `{}`；{why}，{}",
                         snippet(require.span),
                         of(earned.clamp(Decimal::ZERO, points))
                     ),
@@ -675,7 +675,7 @@ fn decide(
                 Some((earned, why)) => graded(
                     earned,
                     format!(
-                        "报告的事实不足以判断 `{}`;{why},{}",
+                        "报告的事实不足以判断 `{}`；{why}，{}",
                         snippet(require.span),
                         of(earned.clamp(Decimal::ZERO, points))
                     ),
@@ -687,7 +687,7 @@ fn decide(
             Some(partial) => match partial_credit(partial, facts, points, snippet) {
                 Some((earned, why)) => Some(graded(
                     earned,
-                    format!("{why},{}", of(earned.clamp(Decimal::ZERO, points))),
+                    format!("{why}，{}", of(earned.clamp(Decimal::ZERO, points))),
                 )),
                 None => Some(missing("所需事实")),
             },
@@ -702,7 +702,7 @@ fn decide(
             Outcome::Pass,
             points,
             format!(
-                "满足 `{}`,{}",
+                "满足 `{}`，{}",
                 rule.require
                     .as_ref()
                     .map_or(String::new(), |r| snippet(r.span)),
@@ -727,7 +727,7 @@ fn decide(
                 );
                 graded(
                     points - taken,
-                    format!("{why},{}", of((points - taken).max(Decimal::ZERO))),
+                    format!("{why}，{}", of((points - taken).max(Decimal::ZERO))),
                 )
             }
             _ => missing("扣分所需事实"),

@@ -31,11 +31,20 @@ fn describe(ruleset: &RuleSet, section: &Section, rule: &Rule) -> String {
         section.weight.value.normalize()
     );
     if let Some(cite) = &rule.cite {
-        let _ = writeln!(out, "依据：{}（{}）", cite.text.text, cite.standing.describe());
+        let _ = writeln!(
+            out,
+            "依据：{}（{}）",
+            cite.text.text,
+            cite.standing.describe()
+        );
     }
     let _ = writeln!(out, "分值：{points} 分");
     if let Some(applies) = &rule.applies {
-        let _ = writeln!(out, "适用条件：{}（不成立时本项不适用）", code(applies.span));
+        let _ = writeln!(
+            out,
+            "适用条件：{}（不成立时本项不适用）",
+            code(applies.span)
+        );
     }
     if let Some(require) = &rule.require {
         let _ = writeln!(out, "要求：{}（满足得 {points} 分）", code(require.span));
@@ -134,7 +143,7 @@ fn describe(ruleset: &RuleSet, section: &Section, rule: &Rule) -> String {
     for note in &rule.notes {
         let _ = writeln!(out, "说明：{}", note.text);
     }
-    out
+    crate::render::zh::punct(&out)
 }
 
 /// A fact in words: its type and label, where in a report and by which phrases it is found, and
@@ -170,7 +179,7 @@ pub fn fact(ruleset: &RuleSet, id: &str) -> Option<String> {
     } else {
         let _ = writeln!(out, "读取它的规则：\n{}", readers.join("\n"));
     }
-    Some(out)
+    Some(crate::render::zh::punct(&out))
 }
 
 /// docs/rules.md: every rule by section, for inspectors — id, title, citation and its standing,
@@ -250,5 +259,5 @@ pub fn all_markdown(ruleset: &RuleSet) -> String {
             out.push('\n');
         }
     }
-    out
+    crate::render::zh::punct(&out)
 }

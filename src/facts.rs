@@ -371,9 +371,7 @@ fn parse_value(raw: &Raw, ty: FactType) -> Result<Value, ValueError> {
                     Err(range("超过 100%", "比率在 0 到 100 之间"))
                 }
                 FactType::Percent => Ok(Value::Percent(number)),
-                FactType::Count if !number.fract().is_zero() => {
-                    Err(bad("不是整数", &example(ty)))
-                }
+                FactType::Count if !number.fract().is_zero() => Err(bad("不是整数", &example(ty))),
                 FactType::Count => Ok(Value::Count(number)),
                 _ => Ok(Value::Amount(number)),
             }
@@ -449,7 +447,10 @@ fn parser_detail(detail: &str) -> String {
         ("invalid escape", "转义序列无效"),
         ("invalid number", "数字无效"),
         ("number out of range", "数字超出范围"),
-        ("control character (\\u0000-\\u001F) found while parsing a string", "字符串中有控制字符"),
+        (
+            "control character (\\u0000-\\u001F) found while parsing a string",
+            "字符串中有控制字符",
+        ),
         ("recursion limit exceeded", "嵌套太深"),
         ("invalid table header", "表头无效"),
         ("invalid key", "键无效"),
@@ -538,7 +539,11 @@ fn raw_from_toml(source: &Source, diags: &mut Vec<Diag>) -> Option<(ReportMeta, 
                 .and_then(|y| i32::try_from(y).ok())
                 .filter(|y| YEARS.contains(y));
             if meta.year.is_none() {
-                diags.push(meta_error("year", "不是 1949 至 2100 之间的年份", at("year")));
+                diags.push(meta_error(
+                    "year",
+                    "不是 1949 至 2100 之间的年份",
+                    at("year"),
+                ));
             }
         }
     }
@@ -620,7 +625,14 @@ fn raw_from_json(source: &Source, diags: &mut Vec<Diag>) -> Option<(ReportMeta, 
         Ok(doc) => doc,
         Err(e) => {
             let offset = offset_of_line_col(&source.text, e.line(), e.column());
-            diags.push(Diag::error(Code::FactsParse, format!("不是有效的 JSON：{}", parser_detail(&json_problem(&e)))).label(Span::new(offset, offset + 1), "此处").help(JSON_SHAPE));
+            diags.push(
+                Diag::error(
+                    Code::FactsParse,
+                    format!("不是有效的 JSON：{}", parser_detail(&json_problem(&e))),
+                )
+                .label(Span::new(offset, offset + 1), "此处")
+                .help(JSON_SHAPE),
+            );
             return None;
         }
     };
@@ -915,13 +927,10 @@ pub fn check_evidence(facts: &mut Facts, report: &Source, facts_source: &Source)
             match report.text.find(&evidence.quote) {
                 Some(start) => evidence.span = Span::new(start, start + evidence.quote.len()),
                 None => diags.push(
-                    Diag::error(
-                        Code::FactsBadSpan,
-                        format!("`{id}` 的引文不在报告中"),
-                    )
-                    .in_source(facts_source)
-                    .label(written, "报告中找不到")
-                    .help(format!("从 `{}` 原样复制引文", report.name)),
+                    Diag::error(Code::FactsBadSpan, format!("`{id}` 的引文不在报告中"))
+                        .in_source(facts_source)
+                        .label(written, "报告中找不到")
+                        .help(format!("从 `{}` 原样复制引文", report.name)),
                 ),
             }
         } else if at_span != Some(evidence.quote.as_str()) && !evidence.quote.is_empty() {

@@ -27,10 +27,61 @@ fn arg(path: &Path) -> &str {
 
 /// Words that are not English prose: names of formats, encodings, products and units.
 const ALLOWED: &[&str] = &[
-    "URL", "JSON", "CSV", "HTML", "TOML", "UTF", "GB18030", "docx", "txt", "htm", "html", "xlsx",
-    "toml", "json", "csv", "md", "SARIF", "Excel", "Markdown", "MiB", "KiB", "YYYY", "MM", "DD",
-    "SHA", "NO_COLOR", "TERM", "dumb", "Ctrl", "Word", "WPS", "PDF", "doc", "zip", "XML", "BOM",
-    "fazhi", "shell", "sha256", "id", "ASCII", "true", "false", "null", "Patterns",
+    "URL",
+    "JSON",
+    "CSV",
+    "HTML",
+    "TOML",
+    "UTF",
+    "GB18030",
+    "docx",
+    "txt",
+    "htm",
+    "html",
+    "xlsx",
+    "toml",
+    "json",
+    "csv",
+    "md",
+    "SARIF",
+    "Excel",
+    "Markdown",
+    "MiB",
+    "KiB",
+    "YYYY",
+    "MM",
+    "DD",
+    "SHA",
+    "NO_COLOR",
+    "TERM",
+    "dumb",
+    "Ctrl",
+    "Word",
+    "WPS",
+    "PDF",
+    "doc",
+    "zip",
+    "XML",
+    "BOM",
+    "fazhi",
+    "shell",
+    "sha256",
+    "id",
+    "ASCII",
+    "true",
+    "false",
+    "null",
+    "Patterns",
+    // The commands, named in usage lines and the command list.
+    "score",
+    "extract",
+    "check",
+    "test",
+    "explain",
+    "verify",
+    "serve",
+    "compare",
+    "completions",
 ];
 
 /// The English words left in `text` once codes, backticked and quoted spans, paths and options
@@ -100,7 +151,8 @@ fn own_lines(rendered: &str) -> Vec<String> {
             lines.push(help.to_string());
             continue;
         }
-        if in_help && line.starts_with("        ") && !trimmed.starts_with(['│', '·', '╭', '╰']) {
+        if in_help && line.starts_with("        ") && !trimmed.starts_with(['│', '·', '╭', '╰'])
+        {
             lines.push(trimmed.to_string());
             continue;
         }
@@ -170,13 +222,19 @@ fn the_english_detector_finds_english_and_passes_identifiers() {
     assert!(english_words("无法读取 `/tmp/a b.txt`：文件或目录不存在", none).is_empty());
     assert!(english_words("把文件另存为 UTF-8 编码（.docx、GB18030）", none).is_empty());
     assert_eq!(
-        english_words("不能在 8.8.8.8:1 上监听：Cannot assign requested address", none),
+        english_words(
+            "不能在 8.8.8.8:1 上监听：Cannot assign requested address",
+            none
+        ),
         ["Cannot", "assign", "requested", "address"]
     );
     let lines = own_lines(
         "fazhi::check::unknown-fact\n\n  × 未声明的事实 `x`\n   ╭─[a.fz:1:1]\n 1 │ require x >= 1\n   · ┬\n   · ╰── not declared\n   ╰────\n  help: did you mean\n        `y`?\n",
     );
-    assert_eq!(lines, [" 未声明的事实 `x`", "not declared", " did you mean", "`y`?"]);
+    assert_eq!(
+        lines,
+        [" 未声明的事实 `x`", "not declared", " did you mean", "`y`?"]
+    );
 }
 
 #[test]
@@ -192,7 +250,8 @@ fn every_check_case_is_reported_in_chinese() {
     let mut diagnostics = 0;
     for case in &cases {
         let out = assert_run_chinese(&["check", arg(case)], true);
-        diagnostics += out.stdout.matches("fazhi::").count() + out.stderr.matches("fazhi::").count();
+        diagnostics +=
+            out.stdout.matches("fazhi::").count() + out.stderr.matches("fazhi::").count();
     }
     assert!(diagnostics > 40, "only {diagnostics} diagnostics");
     // And as the checker sees them, label by label, without the rendering in between.
@@ -226,8 +285,12 @@ fn coverage_and_test_failures_are_in_chinese() {
     let out = assert_run_chinese(&["test", "--coverage", arg(&path)], true);
     assert_eq!(out.code, 1, "{}{}", out.stdout, out.stderr);
     assert!(out.stdout.contains("期望总分 9"), "{}", out.stdout);
-    assert!(out.stdout.contains("`court`：期望 `pass`"), "{}", out.stdout);
-    assert!(out.stderr.contains("只有 1 个测试") || out.stdout.contains("只有 1 个测试"));
+    assert!(
+        out.stdout.contains("`court`：期望 `pass`"),
+        "{}",
+        out.stdout
+    );
+    assert!(out.stderr.contains("只被 1 个测试检验") || out.stdout.contains("只被 1 个测试检验"));
 }
 
 #[test]
@@ -240,9 +303,21 @@ fn hostile_and_malformed_inputs_are_reported_in_chinese() {
         write(d, "binary.txt", [0u8, 1, 2, 3, 0, 0, 159, 146, 150, 0]),
         write(d, "hello.txt", "hello\n"),
         write(d, "bad.docx", b"PK\x03\x04 not really a zip"),
-        write(d, "bad-encoding.txt", [0xffu8, 0xfe, 0xfd, 0x81, 0x30, 0xff, 0xff]),
-        write(d, "short.txt", format!("{head}全年办理行政复议案件12件。\n")),
-        write(d, "other-kind.txt", "某区2024年政府信息公开工作年度报告\n一、总体情况\n".repeat(40)),
+        write(
+            d,
+            "bad-encoding.txt",
+            [0xffu8, 0xfe, 0xfd, 0x81, 0x30, 0xff, 0xff],
+        ),
+        write(
+            d,
+            "short.txt",
+            format!("{head}全年办理行政复议案件12件。\n"),
+        ),
+        write(
+            d,
+            "other-kind.txt",
+            "某区2024年政府信息公开工作年度报告\n一、总体情况\n".repeat(40),
+        ),
         d.join("missing.txt"),
     ];
     for input in &inputs {
@@ -286,7 +361,8 @@ fn hostile_and_malformed_inputs_are_reported_in_chinese() {
         assert_run_chinese(&["score", arg(file)], false);
     }
     // A saved result that no longer matches, and one that is not JSON at all.
-    let report = Path::new(env!("CARGO_MANIFEST_DIR")).join("reports-fixtures/wuhan-jiangxia-2024.txt");
+    let report =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("reports-fixtures/wuhan-jiangxia-2024.txt");
     let saved = run(&["score", arg(&report), "--format", "json"]).stdout;
     let changed = saved.replacen("\"total\": \"", "\"total\": \"1", 1);
     let saved_path = write(d, "saved.json", changed);
@@ -309,7 +385,15 @@ fn hostile_and_malformed_inputs_are_reported_in_chinese() {
 #[test]
 fn every_command_help_is_in_chinese() {
     let commands = [
-        "", "score", "extract", "check", "test", "explain", "verify", "serve", "compare",
+        "",
+        "score",
+        "extract",
+        "check",
+        "test",
+        "explain",
+        "verify",
+        "serve",
+        "compare",
         "completions",
     ];
     let root = run(&["--help"]);
@@ -324,7 +408,10 @@ fn every_command_help_is_in_chinese() {
         assert!(commands.contains(&listed), "`{listed}` has no help test");
     }
     for command in commands {
-        let args: Vec<&str> = [command, "--help"].into_iter().filter(|a| !a.is_empty()).collect();
+        let args: Vec<&str> = [command, "--help"]
+            .into_iter()
+            .filter(|a| !a.is_empty())
+            .collect();
         let out = run(&args);
         assert_eq!(out.code, 0, "{command}: {}", out.stderr);
         assert!(out.stdout.contains("用法："), "{command}:\n{}", out.stdout);
@@ -337,7 +424,10 @@ fn every_command_help_is_in_chinese() {
             .chain(
                 out.stdout
                     .split(['[', ']'])
-                    .filter_map(|s| s.strip_prefix("默认：").or_else(|| s.strip_prefix("可选值：")))
+                    .filter_map(|s| {
+                        s.strip_prefix("默认：")
+                            .or_else(|| s.strip_prefix("可选值："))
+                    })
                     .flat_map(|s| s.split([',', ' ', '、'])),
             )
             .map(|s| s.trim().to_string())

@@ -509,7 +509,8 @@ impl Checker<'_> {
                 self.error(
                     header.file,
                     Code::CheckScoringModel,
-                    "`from` 只能写在 `combine performance` 上，且在 0% 到 100% 之间（不含 0%）".into(),
+                    "`from` 只能写在 `combine performance` 上，且在 0% 到 100% 之间（不含 0%）"
+                        .into(),
                     from.span,
                     "覆盖度门槛",
                     "例：`combine performance 50 from 50% \"理由\"`".into(),
@@ -655,7 +656,17 @@ impl Checker<'_> {
                 self.rule(section.file, rule, facts);
             }
             if points_sum > section.weight.value {
-                self.error(section.file, Code::CheckPointsExceedSection, format!("部分 `{}` 中各规则合计 {points_sum} 分，超过该部分的权重 {}", section.id.name, section.weight.value), section.weight.span, "部分权重", "一个部分中各规则的分值之和不能超过其权重：降低规则分值或提高权重".into());
+                self.error(
+                    section.file,
+                    Code::CheckPointsExceedSection,
+                    format!(
+                        "部分 `{}` 中各规则合计 {points_sum} 分，超过该部分的权重 {}",
+                        section.id.name, section.weight.value
+                    ),
+                    section.weight.span,
+                    "部分权重",
+                    "一个部分中各规则的分值之和不能超过其权重：降低规则分值或提高权重".into(),
+                );
             }
         }
         if weight_sum != total && !sections.is_empty() {
@@ -698,8 +709,7 @@ impl Checker<'_> {
                 missing("cite"),
                 rule.id.span,
                 "此规则",
-                "注明要求的出处，如 `cite \"纲要 七（二十三）\" recalled`"
-                    .into(),
+                "注明要求的出处，如 `cite \"纲要 七（二十三）\" recalled`".into(),
             );
         }
         let points = match rule.points {
@@ -724,8 +734,7 @@ impl Checker<'_> {
                 missing("require"),
                 rule.id.span,
                 "此规则",
-                "写明怎样得分：`require 表达式`、`partial linear …` 或 `deduct …`"
-                    .into(),
+                "写明怎样得分：`require 表达式`、`partial linear …` 或 `deduct …`".into(),
             );
         }
         let mut env = Env {
@@ -766,10 +775,7 @@ impl Checker<'_> {
                     env.checker.error(
                         file,
                         Code::CheckThresholdOrder,
-                        format!(
-                            "扣分上限 {} 不在 0 < 上限 ≤ {points} 分的范围内",
-                            cap.value
-                        ),
+                        format!("扣分上限 {} 不在 0 < 上限 ≤ {points} 分的范围内", cap.value),
                         cap.span,
                         "扣分上限",
                         "扣分上限最多等于本规则的分值".into(),
@@ -924,10 +930,7 @@ impl Checker<'_> {
                         self.error(
                             test.file,
                             Code::CheckTestPoints,
-                            format!(
-                                "测试期望总分 {}，但规则集的总分只有 {total}",
-                                value.value
-                            ),
+                            format!("测试期望总分 {}，但规则集的总分只有 {total}", value.value),
                             value.span,
                             "超过总分",
                             "总分以头部的 `total` 为满分".into(),
@@ -1007,9 +1010,7 @@ pub fn placeholders(template: &str) -> impl Iterator<Item = Result<&str, ()>> {
 pub fn literal_fits(value: LiteralValue, ty: FactType) -> Result<(), String> {
     match (value, ty) {
         (LiteralValue::Percent(p), FactType::Percent) if p <= Decimal::ONE_HUNDRED => Ok(()),
-        (LiteralValue::Percent(_), FactType::Percent) => {
-            Err("比率不能超过 100%".into())
-        }
+        (LiteralValue::Percent(_), FactType::Percent) => Err("比率不能超过 100%".into()),
         (LiteralValue::Number(n), FactType::Count) if n.fract().is_zero() => Ok(()),
         (LiteralValue::Number(_), FactType::Count) => Err("必须是整数".into()),
         (LiteralValue::Number(_), FactType::Amount) => Ok(()),
@@ -1018,9 +1019,7 @@ pub fn literal_fits(value: LiteralValue, ty: FactType) -> Result<(), String> {
         {
             Ok(())
         }
-        (LiteralValue::Number(_), FactType::Year) => {
-            Err("必须是 1949 至 2100 之间的年份".into())
-        }
+        (LiteralValue::Number(_), FactType::Year) => Err("必须是 1949 至 2100 之间的年份".into()),
         (LiteralValue::Date(_), FactType::Date) | (LiteralValue::Bool(_), FactType::Flag) => Ok(()),
         (value, _) => Err(format!(
             "不能是{}",
@@ -1142,15 +1141,10 @@ impl Env<'_, '_> {
                 checker.error(
                     file,
                     Code::CheckArity,
-                    format!(
-                        "`{}` 需要 {n} 个参数，这里有 {} 个",
-                        name.name,
-                        args.len()
-                    ),
+                    format!("`{}` 需要 {n} 个参数，这里有 {} 个", name.name, args.len()),
                     span,
                     "参数个数不对",
-                    "可用的函数有 `present(fact)`、`date(year, month, day)` 和 `year(date)`"
-                        .into(),
+                    "可用的函数有 `present(fact)`、`date(year, month, day)` 和 `year(date)`".into(),
                 );
                 false
             } else {
@@ -1246,7 +1240,11 @@ impl Env<'_, '_> {
                         LiteralValue::Bool(_) => Ty::Bool,
                     };
                     if !ty.is_numeric() || ty.unify(lit_ty).is_none() {
-                        self.mismatch(literal.span, format!("对{ty}按比例给分时，不能用{lit_ty}作门槛"), "门槛应与表达式同类：百分比写 `from 80% to 100%`");
+                        self.mismatch(
+                            literal.span,
+                            format!("对{ty}按比例给分时，不能用{lit_ty}作门槛"),
+                            "门槛应与表达式同类：百分比写 `from 80% to 100%`",
+                        );
                     }
                 }
                 let (Some(a), Some(b)) = (numeric(from.value), numeric(to.value)) else {
@@ -1273,7 +1271,9 @@ impl Env<'_, '_> {
                 };
                 let bad = match ascending {
                     _ if a == b => Some("两个门槛相等"),
-                    Some(true) if a > b => Some("`>=` 要求中 `from` 应低于 `to`（`from` 处得 0 分，`to` 处得满分）"),
+                    Some(true) if a > b => {
+                        Some("`>=` 要求中 `from` 应低于 `to`（`from` 处得 0 分，`to` 处得满分）")
+                    }
                     Some(false) if a < b => Some("`<=` 要求中 `from` 应高于 `to`（越低越好）"),
                     _ => None,
                 };
@@ -1296,14 +1296,10 @@ impl Env<'_, '_> {
                         self.checker.error(
                             self.file,
                             Code::CheckThresholdOrder,
-                            format!(
-                                "档次分值 {} 不低于上一档的 {previous}",
-                                tier_points.value
-                            ),
+                            format!("档次分值 {} 不低于上一档的 {previous}", tier_points.value),
                             tier_points.span,
                             "顺序不对",
-                            "按分值从高到低列出各档，每档都低于本规则的分值"
-                                .into(),
+                            "按分值从高到低列出各档，每档都低于本规则的分值".into(),
                         );
                     }
                     previous = tier_points.value;
@@ -1349,7 +1345,7 @@ pub fn coverage(ruleset: &RuleSet) -> Vec<Diag> {
         if n < 2 {
             let mut diag = Diag::warning(
                 Code::CheckCoverage,
-                format!("规则 `{}` 只有 {n} 个测试", rule.id.name),
+                format!("规则 `{}` 只被 {n} 个测试检验", rule.id.name),
             )
             .label(rule.id.span, "测试少于两个")
             .help("为达标、不达标或部分得分以及报告未提及的情形各加测试");

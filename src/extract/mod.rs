@@ -793,7 +793,11 @@ pub fn to_toml(ruleset: &RuleSet, facts: &Facts, report: &Source) -> String {
         table.insert(id, Item::Table(entry));
     }
     doc.insert("facts", Item::Table(table));
-    format!("# 由 fazhi {} 从 {} 提取的事实；可在此更正数值，再用 --facts 传回。\n{doc}", env!("CARGO_PKG_VERSION"), report.name)
+    format!(
+        "# 由 fazhi {} 从 {} 提取的事实；可在此更正数值，再用 --facts 传回。\n{doc}",
+        env!("CARGO_PKG_VERSION"),
+        report.name
+    )
 }
 
 /// What the extractor looked for, for "the report is silent" explanations.

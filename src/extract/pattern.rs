@@ -90,12 +90,7 @@ pub fn translate(pattern: &str, ty: FactType) -> Result<String, PatternError> {
                 regex.push('?');
                 continue;
             }
-            '?' => {
-                return Err(error(
-                    "`?` 前面没有可设为可选的内容",
-                    here,
-                ))
-            }
+            '?' => return Err(error("`?` 前面没有可设为可选的内容", here)),
             '|' => regex.push('|'),
             '…' => regex.push_str(GAP),
             '{' => {
@@ -158,12 +153,7 @@ pub fn translate(pattern: &str, ty: FactType) -> Result<String, PatternError> {
                 regex.push_str(&format!("(?P<{VALUE_GROUP}>{fragment})"));
             }
             '}' => return Err(error("`}` 没有对应的 `{`", here)),
-            '。' => {
-                return Err(error(
-                    "含有 `。`：证据只在一句话之内查找",
-                    here,
-                ))
-            }
+            '。' => return Err(error("含有 `。`：证据只在一句话之内查找", here)),
             other => {
                 let mut buf = [0u8; 4];
                 regex.push_str(&regex::escape(other.encode_utf8(&mut buf)));
@@ -172,16 +162,10 @@ pub fn translate(pattern: &str, ty: FactType) -> Result<String, PatternError> {
         last_open_empty = opens;
     }
     if let Some(start) = open.pop() {
-        return Err(error(
-            "`(` 没有闭合",
-            Some(start..start + 1),
-        ));
+        return Err(error("`(` 没有闭合", Some(start..start + 1)));
     }
     if values == 0 && ty != FactType::Flag {
-        let message = format!(
-            "没有值占位符：在数值所在处加上 `{{{}}}`",
-            ty.keyword()
-        );
+        let message = format!("没有值占位符：在数值所在处加上 `{{{}}}`", ty.keyword());
         return Err(error(message, None));
     }
     if pattern.trim().is_empty() {
@@ -502,12 +486,12 @@ mod tests {
                 .map(|e| e.message)
                 .unwrap_or_default()
         };
-        assert!(err("出庭应诉率{count}", FactType::Percent).contains("use `{percent}`"));
-        assert!(err("出庭应诉率", FactType::Percent).contains("no value placeholder"));
-        assert!(err("(出庭", FactType::Flag).contains("never closed"));
-        assert!(err("出庭)", FactType::Flag).contains("without its `(`"));
-        assert!(err("{percent}{percent}", FactType::Percent).contains("more than one"));
-        assert!(err("{foo}", FactType::Flag).contains("unknown placeholder"));
-        assert!(err("()", FactType::Flag).contains("empty group"));
+        assert!(err("出庭应诉率{count}", FactType::Percent).contains("应写 `{percent}`"));
+        assert!(err("出庭应诉率", FactType::Percent).contains("没有值占位符"));
+        assert!(err("(出庭", FactType::Flag).contains("没有闭合"));
+        assert!(err("出庭)", FactType::Flag).contains("没有对应的 `(`"));
+        assert!(err("{percent}{percent}", FactType::Percent).contains("多于一个"));
+        assert!(err("{foo}", FactType::Flag).contains("未知的占位符"));
+        assert!(err("()", FactType::Flag).contains("空的分组"));
     }
 }

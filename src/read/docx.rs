@@ -22,8 +22,8 @@ pub(crate) fn body_text(name: &str, bytes: &[u8]) -> Result<String, ReadError> {
         name: name.to_string(),
         reason,
     };
-    let mut archive = zip::ZipArchive::new(Cursor::new(bytes))
-        .map_err(|_| bad("不是 zip 压缩包".to_string()))?;
+    let mut archive =
+        zip::ZipArchive::new(Cursor::new(bytes)).map_err(|_| bad("不是 zip 压缩包".to_string()))?;
     if archive.len() > MAX_ENTRIES {
         return Err(bad(format!(
             "压缩包中有 {} 个条目，超过上限 {MAX_ENTRIES}",
@@ -147,9 +147,9 @@ pub(crate) mod tests {
                 .map(|e| e.to_string())
                 .unwrap_or_default()
         };
-        assert!(err(b"PK\x03\x04garbage").contains("not a zip archive"));
-        assert!(err(&zip_of(&[("word/other.xml", "<x/>")])).contains("no `word/document.xml`"));
-        assert!(err(&docx("<w:document><w:p></w:document>")).contains("invalid XML"));
+        assert!(err(b"PK\x03\x04garbage").contains("不是 zip 压缩包"));
+        assert!(err(&zip_of(&[("word/other.xml", "<x/>")])).contains("没有 `word/document.xml`"));
+        assert!(err(&docx("<w:document><w:p></w:document>")).contains("XML 格式有误"));
         let mut truncated = docx(&body("<w:p><w:r><w:t>法治</w:t></w:r></w:p>"));
         truncated.truncate(truncated.len() / 2);
         assert!(matches!(

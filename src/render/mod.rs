@@ -195,8 +195,11 @@ pub fn diagnostic(diag: &dyn miette::Diagnostic, color: bool) -> String {
 /// miette writes the severity of each related diagnostic in English at the start of its line
 /// ("Advice: fazhi::…"); only those line starts are replaced, never text quoted from a file.
 fn related_severity_in_chinese(rendered: &str) -> String {
-    const SEVERITIES: [(&str, &str); 3] =
-        [("Error: ", "错误："), ("Warning: ", "警告："), ("Advice: ", "提示：")];
+    const SEVERITIES: [(&str, &str); 3] = [
+        ("Error: ", "错误："),
+        ("Warning: ", "警告："),
+        ("Advice: ", "提示："),
+    ];
     if !SEVERITIES
         .iter()
         .any(|(english, _)| rendered.contains(english))

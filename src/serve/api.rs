@@ -201,9 +201,10 @@ async fn input(
     match axum::body::to_bytes(body, MAX_BODY_BYTES).await {
         Ok(bytes) => Ok((name.to_string(), bytes.to_vec())),
         Err(_) if declared.is_none() => Err(too_large(MAX_BODY_BYTES as u64 + 1)),
-        Err(e) => Err(diagnostics(&[
-            request_error(format!("请求体读取失败：{e}")).help("重新上传；文件不能超过 20 MiB")
-        ])),
+        Err(e) => Err(diagnostics(&[request_error(format!(
+            "请求体读取失败：{e}"
+        ))
+        .help("重新上传；文件不能超过 20 MiB")])),
     }
 }
 

@@ -67,9 +67,14 @@ fn replace_fullwidth(text: &str) -> (String, Vec<Diag>) {
         match ascii_of_fullwidth(c).filter(|_| replace) {
             Some(ascii) => {
                 diags.push(
-                    Diag::error(Code::SyntaxFullwidth, format!("规则语言此处应为 ASCII 字符，却是全角的 `{c}`"))
-                        .label(Span::new(at, at + c.len_utf8()), "全角字符")
-                        .help(format!("改为 ASCII 的 `{ascii}`；中文只能写在双引号字符串里")),
+                    Diag::error(
+                        Code::SyntaxFullwidth,
+                        format!("规则语言此处应为 ASCII 字符，却是全角的 `{c}`"),
+                    )
+                    .label(Span::new(at, at + c.len_utf8()), "全角字符")
+                    .help(format!(
+                        "改为 ASCII 的 `{ascii}`；中文只能写在双引号字符串里"
+                    )),
                 );
                 out.push(ascii);
                 out.extend(std::iter::repeat_n(' ', c.len_utf8() - ascii.len_utf8()));
@@ -100,21 +105,16 @@ fn syntax_error(text: &str, error: &pest::error::Error<Rule>) -> Diag {
                 Span::new(offset, offset + line.len()),
                 "此字符串缺少结尾的 `\"`",
             )
-            .help(
-                "在同一行内用 `\"` 结束字符串；字符串中的引号写作 `\\\"`",
-            );
+            .help("在同一行内用 `\"` 结束字符串；字符串中的引号写作 `\\\"`");
     }
 
     let expected = match &error.variant {
         ErrorVariant::ParsingError { positives, .. } => expected_list(positives),
         // pest's own guard against deep recursion ("stack limit reached").
         ErrorVariant::CustomError { message } if message.contains("limit") => {
-            return Diag::error(
-                Code::SyntaxTooComplex,
-                "表达式过于复杂：嵌套太深，无法解析",
-            )
-            .label(Span::new(offset, offset + 1), "此处")
-            .help("把条件拆成几条规则，或把其中一部分定义为事实");
+            return Diag::error(Code::SyntaxTooComplex, "表达式过于复杂：嵌套太深，无法解析")
+                .label(Span::new(offset, offset + 1), "此处")
+                .help("把条件拆成几条规则，或把其中一部分定义为事实");
         }
         ErrorVariant::CustomError { message } => message.clone(),
     };
@@ -184,8 +184,7 @@ fn token_at(rest: &str) -> &str {
 
 fn hint_for(rest: &str) -> String {
     if rest.starts_with(|c: char| !c.is_ascii() && !c.is_whitespace()) {
-        "中文只能写在双引号字符串里，如 `\"行政机关负责人出庭应诉率\"`"
-            .to_string()
+        "中文只能写在双引号字符串里，如 `\"行政机关负责人出庭应诉率\"`".to_string()
     } else if rest.starts_with(|c: char| c.is_ascii_uppercase()) {
         "名称由小写 ASCII 字母和 `_` 组成，如 `court_appearance_rate`".to_string()
     } else {

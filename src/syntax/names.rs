@@ -47,9 +47,7 @@ pub fn name(grammar_rule: Rule) -> Name {
         Rule::fact_entry => Thing("`pattern` 或 `scope`"),
         Rule::pattern_entry => Thing("`pattern`"),
         Rule::scope_entry => Thing("`scope`"),
-        Rule::scope_name => {
-            Thing("范围（`work`、`shortcomings`、`plan`、`header` 或 `anywhere`）")
-        }
+        Rule::scope_name => Thing("范围（`work`、`shortcomings`、`plan`、`header` 或 `anywhere`）"),
         Rule::section => Thing("`section`"),
         Rule::section_entry => Thing("`rule` 或 `note`"),
         Rule::note_entry => Thing("`note`"),
@@ -74,9 +72,7 @@ pub fn name(grammar_rule: Rule) -> Name {
         Rule::given_fact => Thing("给定事实 `名称 = 值`"),
         Rule::expectation => Thing("`expect`"),
         Rule::expect_total | Rule::expect_grade | Rule::expect_rule => Thing("`expect`"),
-        Rule::outcome => {
-            Thing("结果（`pass`、`partial`、`fail`、`unknown` 或 `not_applicable`）")
-        }
+        Rule::outcome => Thing("结果（`pass`、`partial`、`fail`、`unknown` 或 `not_applicable`）"),
         Rule::expr
         | Rule::or_expr
         | Rule::and_expr

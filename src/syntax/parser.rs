@@ -107,12 +107,9 @@ pub const MAX_NESTING: usize = 12;
 pub const MAX_OPERANDS: usize = 32;
 
 fn too_complex(span: Span, what: String) -> Diag {
-    Diag::error(
-        Code::SyntaxTooComplex,
-        format!("表达式过于复杂：{what}"),
-    )
-    .label(span, "此处")
-    .help("把条件拆成几条规则，或把其中一部分定义为事实")
+    Diag::error(Code::SyntaxTooComplex, format!("表达式过于复杂：{what}"))
+        .label(span, "此处")
+        .help("把条件拆成几条规则，或把其中一部分定义为事实")
 }
 
 impl Walker<'_> {
@@ -576,10 +573,7 @@ impl Walker<'_> {
                 let mut args = Vec::new();
                 while let Some(arg) = inner.next() {
                     if args.len() >= MAX_OPERANDS {
-                        return Err(too_complex(
-                            span,
-                            format!("参数超过 {MAX_OPERANDS} 个"),
-                        ));
+                        return Err(too_complex(span, format!("参数超过 {MAX_OPERANDS} 个")));
                     }
                     args.push(self.nested(span, |w| w.expr(arg))?);
                 }
@@ -597,10 +591,7 @@ impl Walker<'_> {
     /// Walks a nested expression, refusing nesting past [`MAX_NESTING`].
     fn nested<T>(&mut self, span: Span, walk: impl FnOnce(&mut Self) -> Walk<T>) -> Walk<T> {
         if self.depth >= MAX_NESTING {
-            return Err(too_complex(
-                span,
-                format!("嵌套超过 {MAX_NESTING} 层"),
-            ));
+            return Err(too_complex(span, format!("嵌套超过 {MAX_NESTING} 层")));
         }
         self.depth += 1;
         let result = walk(self);
