@@ -45,21 +45,21 @@
           const link = document.createElement("a");
           link.href = body.url;
           link.textContent = "总分 " + body.total + " · " + body.grade;
-          view.status.append("已评分:", link);
+          view.status.append("已评分：", link);
           if (held) held.textContent = String(Number(held.textContent) + 1);
           if (next) next.hidden = false;
         } else {
           view.li.classList.add("failed");
           view.status.className = "status err";
           const errors = body && body.errors ? body.errors : [];
-          view.status.textContent = "无法评分(" + xhr.status + "):" +
+          view.status.textContent = "无法评分（" + xhr.status + "）：" +
             (errors.length ? errors.map((e) => e.rendered || e.message).join("\n") : xhr.statusText);
         }
         resolve();
       };
       xhr.onerror = () => {
         view.status.className = "status err";
-        view.status.textContent = "连接失败:工作台是否仍在运行?";
+        view.status.textContent = "连接失败：工作台是否仍在运行？";
         resolve();
       };
       xhr.send(file);

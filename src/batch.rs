@@ -144,7 +144,7 @@ fn walk(dir: &Path, recursive: bool, visited: &mut Vec<PathBuf>, out: &mut Input
         Err(e) => {
             out.skipped.push(Skipped {
                 path: dir.to_path_buf(),
-                why: format!("无法读取目录：{e}"),
+                why: format!("无法读取目录：{}", crate::diagnostic::io_reason(&e)),
             });
             return;
         }
@@ -664,7 +664,7 @@ pub fn to_markdown(ruleset: &RuleSet, batch: &Batch) -> String {
         batch.rows.len()
     );
     if !batch.failures.is_empty() {
-        let _ = write!(out, ",{} 份无法评分", batch.failures.len());
+        let _ = write!(out, "，{} 份无法评分", batch.failures.len());
     }
     out.push_str("。\n\n| 报告 | 发布单位 | 年度 | 总分 | 等级 |");
     if batch.compared {
@@ -676,7 +676,7 @@ pub fn to_markdown(ruleset: &RuleSet, batch: &Batch) -> String {
     for section in &ruleset.sections {
         let _ = write!(
             out,
-            " {} ({}) |",
+            " {}（{}） |",
             cell(&section.title.text),
             points_text(section.weight.value)
         );
@@ -739,7 +739,7 @@ pub fn to_markdown(ruleset: &RuleSet, batch: &Batch) -> String {
             .collect();
         let _ = writeln!(
             out,
-            "\n- 无法评分:{}({})",
+            "\n- 无法评分：{}（{}）",
             cell(&failure.file),
             cell(&errors.join(";"))
         );

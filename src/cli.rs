@@ -170,7 +170,7 @@ enum Command {
     },
     /// 检查规则文件并列出全部问题。
     Check {
-        /// 规则文件（.fz）或其目录；不给则检查内置规则集。单个没有 ruleset 头的文件按内置规则集检查。
+        /// 规则文件（.fz）或其目录；不给则检查内置规则集。单个没有 `ruleset` 头部的文件按内置规则集检查。
         path: Option<PathBuf>,
     },
     /// 把规则文件（.fz）排成统一格式（保留全部注释，不改变含义）；--check 只检查不改写。
@@ -232,16 +232,18 @@ enum Command {
         #[arg(long)]
         facts: Option<PathBuf>,
     },
-    /// Open the workbench in the browser: upload reports, rank them, correct facts, download.
+    /// 在浏览器中打开评分工作台：上传报告、排名、更正事实、下载结果。
     Serve {
+        /// 监听的端口。
         #[arg(long, default_value_t = crate::serve::DEFAULT_PORT)]
         port: u16,
-        /// Listen on this address instead of 127.0.0.1 (other machines can then reach it).
+        /// 监听这个地址而不是 127.0.0.1（同一网络中的其他计算机就能访问）。
         #[arg(long)]
         bind: Option<std::net::IpAddr>,
-        /// Open the start page in the default browser.
+        /// 用默认浏览器打开首页。
         #[arg(long)]
         open: bool,
+        /// 规则文件（.fz）或其目录；不给则用内置规则集。
         #[arg(long)]
         rules: Option<PathBuf>,
     },
@@ -477,7 +479,18 @@ fn localize(mut cmd: clap::Command, root: bool) -> clap::Command {
             } else {
                 "选项"
             };
-            a.help_heading(heading)
+            // clap's derive names a value after its field in capitals (`FORMAT`); a name given
+            // by hand (`分数`) stays.
+            let named = !a.get_action().takes_values()
+                || a.get_value_names().is_some_and(|names| {
+                    names
+                        .iter()
+                        .any(|n| n.as_str() != a.get_id().as_str().to_uppercase())
+                });
+            match value_name(a.get_id().as_str()) {
+                Some(name) if !named => a.help_heading(heading).value_name(name),
+                _ => a.help_heading(heading),
+            }
         });
     }
     let names: Vec<String> = cmd
@@ -488,6 +501,25 @@ fn localize(mut cmd: clap::Command, root: bool) -> clap::Command {
         cmd = cmd.mut_subcommand(name, |sub| localize(sub, false));
     }
     cmd
+}
+
+/// The Chinese placeholder for an argument's value, instead of clap's upper-cased id (`<FORMAT>`).
+fn value_name(id: &str) -> Option<&'static str> {
+    Some(match id {
+        "color" => "颜色",
+        "format" => "格式",
+        "output" => "文件",
+        "rules" => "规则",
+        "facts" => "事实文件",
+        "report" => "报告",
+        "path" => "路径",
+        "bind" => "地址",
+        "port" => "端口",
+        "shell" => "shell",
+        "issuer_kind" => "单位类型",
+        "summary" => "汇总格式",
+        _ => return None,
+    })
 }
 
 /// Clap's fixed English words in help and usage, in Chinese.
@@ -573,7 +605,8 @@ fn clap_error(e: &clap::Error, color: bool) -> Output {
     let mut help = Vec::new();
     let valid = context(ContextKind::ValidValue);
     if !valid.is_empty() {
-        help.push(format!("可选值：{valid}"));
+        let each: Vec<String> = valid.split('、').map(|v| format!("`{v}`")).collect();
+        help.push(format!("可选值：{}", each.join("、")));
     }
     for kind in [
         ContextKind::SuggestedArg,
@@ -582,7 +615,8 @@ fn clap_error(e: &clap::Error, color: bool) -> Output {
     ] {
         let suggested = context(kind);
         if !suggested.is_empty() {
-            help.push(format!("是否想用 `{suggested}`？"));
+            let each: Vec<String> = suggested.split('、').map(|s| format!("`{s}`")).collect();
+            help.push(format!("是否想用 {}？", each.join(" 或 ")));
         }
     }
     let usage = context(ContextKind::Usage);
@@ -647,7 +681,7 @@ struct ScoreJob {
     /// 批量评分时与此目录中上一年度的报告按发布单位配对，汇总中加上年总分和总分变化。
     #[arg(long, value_name = "目录")]
     compare_with: Option<PathBuf>,
-    /// CSV 和 Excel 汇总的表头用英文标识（如 total）而不是中文（如 总分）。
+    /// CSV 和 Excel 汇总的表头用英文标识（如 `total`）而不是中文（如「总分」）。
     #[arg(long)]
     ids: bool,
     /// 读取目录时包括其子目录。
@@ -707,7 +741,7 @@ impl Session {
                 Code::CliMoreDiagnostics,
                 format!("{file}还有{}条诊断未显示", count - SHOWN_PER_FILE),
             )
-            .help("先改正上面显示的问题,再运行一次以查看其余的诊断");
+            .help("先改正上面显示的问题，再运行一次以查看其余的诊断");
             self.stderr.push_str(&render::diagnostic(&more, self.color));
             self.stderr.push('\n');
         }
@@ -1304,8 +1338,11 @@ impl Session {
                 Ok(bytes) => bytes,
                 Err(e) => {
                     self.fail(
-                        &Diag::error(Code::CliIo, format!("无法读取标准输入：{e}"))
-                            .help("用管道或重定向提供报告，如 `fazhi score - < 报告.txt`"),
+                        &Diag::error(
+                            Code::CliIo,
+                            format!("无法读取标准输入：{}", crate::diagnostic::io_reason(&e)),
+                        )
+                        .help("用管道或重定向提供报告，如 `fazhi score - < 报告.txt`"),
                     );
                     return None;
                 }
@@ -1542,7 +1579,7 @@ impl Session {
             format!("http://{shown}/")
         };
         self.stderr.push_str(&format!(
-            "fazhi 评分工作台:{url}\n报告只保存在内存中,重启后清空。按 Ctrl-C 停止。\n"
+            "fazhi 评分工作台：{url}\n报告只保存在内存中，重启后清空。按 Ctrl-C 停止。\n"
         ));
         let _ = std::io::stderr().write_all(std::mem::take(&mut self.stderr).as_bytes());
         if open {
@@ -1600,9 +1637,10 @@ impl Session {
             return EXIT_INPUT;
         };
         let saved: serde_json::Value = match std::fs::read_to_string(output)
-            .map_err(|e| e.to_string())
-            .and_then(|t| serde_json::from_str(&t).map_err(|e| e.to_string()))
-        {
+            .map_err(|e| crate::diagnostic::io_reason(&e))
+            .and_then(|t| {
+                serde_json::from_str(&t).map_err(|e| crate::facts::json_problem_in_chinese(&e))
+            }) {
             Ok(value) => value,
             Err(e) => {
                 return self.fail(
@@ -1718,15 +1756,26 @@ pub(crate) fn json_text(value: &serde_json::Value) -> String {
 /// is replaced), a device or pipe (`/dev/null`, `/dev/stdout`) is written to directly, and an
 /// input of this run is never overwritten.
 fn write_output(path: &Path, data: &[u8], inputs: &[PathBuf]) -> Result<(), Diag> {
-    let fail = |e: &dyn std::fmt::Display| {
-        Diag::error(Code::CliIo, format!("无法写入 `{}`：{e}", path.display()))
-            .help("检查目录是否存在、是否可写")
+    let fail = |e: &std::io::Error| {
+        Diag::error(
+            Code::CliIo,
+            format!(
+                "无法写入 `{}`：{}",
+                path.display(),
+                crate::diagnostic::io_reason(e)
+            ),
+        )
+        .help("检查目录是否存在、是否可写")
     };
     let target = match std::fs::symlink_metadata(path) {
         Ok(meta) if meta.file_type().is_symlink() => std::fs::canonicalize(path).map_err(|e| {
             Diag::error(
                 Code::CliIo,
-                format!("`{}` 是指向不存在文件的符号链接：{e}", path.display()),
+                format!(
+                    "`{}` 是指向不存在文件的符号链接：{}",
+                    path.display(),
+                    crate::diagnostic::io_reason(&e)
+                ),
             )
             .help("给出一个普通文件，或先修好链接")
         })?,
@@ -1748,7 +1797,7 @@ fn write_output(path: &Path, data: &[u8], inputs: &[PathBuf]) -> Result<(), Diag
         }
     }
     match &existing {
-        Some(meta) if meta.is_dir() => Err(fail(&"这是一个目录")),
+        Some(meta) if meta.is_dir() => Err(fail(&std::io::ErrorKind::IsADirectory.into())),
         Some(meta) if !meta.is_file() => std::fs::OpenOptions::new()
             .write(true)
             .open(&target)

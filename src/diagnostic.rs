@@ -660,7 +660,7 @@ impl miette::Diagnostic for Diag {
     }
 }
 
-/// Levenshtein distance over chars, for "did you mean" suggestions.
+/// Levenshtein distance over chars, for [`did_you_mean`] suggestions.
 pub fn edit_distance(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
     let mut row: Vec<usize> = (0..=b.len()).collect();
@@ -678,7 +678,37 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
     row[b.len()]
 }
 
-/// The closest candidate within a third of the name's length, for "did you mean `x`?".
+/// Why an operation on a file or socket failed, in Chinese: the operating system's own message
+/// (English on most machines) is kept only for kinds without a translation.
+pub fn io_reason(error: &std::io::Error) -> String {
+    use std::io::ErrorKind;
+    let reason = match error.kind() {
+        ErrorKind::NotFound => "文件或目录不存在",
+        ErrorKind::PermissionDenied => "没有权限",
+        ErrorKind::AlreadyExists => "已存在",
+        ErrorKind::IsADirectory => "这是一个目录",
+        ErrorKind::NotADirectory => "路径中有一部分不是目录",
+        ErrorKind::InvalidData => "内容不是有效的 UTF-8 文字",
+        ErrorKind::UnexpectedEof => "文件意外结束",
+        ErrorKind::AddrInUse => "地址已被占用",
+        ErrorKind::AddrNotAvailable => "本机没有这个地址",
+        ErrorKind::ReadOnlyFilesystem => "文件系统是只读的",
+        ErrorKind::StorageFull => "磁盘已满",
+        ErrorKind::FileTooLarge => "文件太大",
+        ErrorKind::TimedOut => "超时",
+        ErrorKind::Interrupted => "被中断",
+        ErrorKind::OutOfMemory => "内存不足",
+        _ => return error.to_string(),
+    };
+    reason.to_string()
+}
+
+/// The help line that proposes a near name: 「你是不是想写 `x`？」.
+pub fn did_you_mean(name: &str) -> String {
+    format!("你是不是想写 `{name}`？")
+}
+
+/// The closest candidate within a third of the name's length, for [`did_you_mean`].
 pub fn suggest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let length = name.chars().count();
     let limit = (length / 3).max(1);

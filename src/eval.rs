@@ -440,7 +440,7 @@ fn evaluate_rule(
                 Outcome::NotApplicable,
                 Decimal::ZERO,
                 format!(
-                    "本项只适用于{}的报告,本报告出自{},不在其职责范围内,本项不适用",
+                    "本项只适用于{}的报告，本报告出自{}，不在其职责范围内，本项不适用",
                     remit.join("、"),
                     issuer.label()
                 ),
@@ -465,7 +465,7 @@ fn evaluate_rule(
             level_name(c.level),
             share.normalize()
         ),
-        None => "规则集未声明该证据等级的得分比例,按 0 计".to_string(),
+        None => "规则集未声明该证据等级的得分比例，按 0 计".to_string(),
     };
     // Words against the rule: its own mention in the shortcomings or negated, or a flag it reads
     // stated in the negative.
@@ -512,7 +512,7 @@ fn evaluate_rule(
             if let Some((fact, words)) = partial_scope.filter(|_| earned > points * scope_share) {
                 let capped = points * scope_share;
                 let why = format!(
-                    "{reasoning};但{}只是「{words}」的数据,不是全域的数据,至多{},{}",
+                    "{reasoning}；但{}只是「{words}」的数据，不是全域的数据，至多{}，{}",
                     label(fact),
                     share_text(scope_share, scope_declared),
                     of(capped)
@@ -525,7 +525,7 @@ fn evaluate_rule(
                 && earned < floor
             {
                 let why = format!(
-                    "{reasoning};报告如实写明了未达标的数据,不低于自认不足的得分:{},{}",
+                    "{reasoning}；报告如实写明了未达标的数据，不低于自认不足的得分：{}，{}",
                     share_text(share, declared),
                     of(floor)
                 );
@@ -537,7 +537,7 @@ fn evaluate_rule(
         _ if admission.is_some() => {
             let (share, declared) = credit(CreditedLevel::Admitted);
             let why = format!(
-                "报告未给出{},但承认存在不足(自认不足):{},{}",
+                "报告未给出{}，但承认存在不足（自认不足）：{}，{}",
                 silent_or(&silent, "所需数据"),
                 share_text(share, declared),
                 of(points * share)
@@ -552,7 +552,7 @@ fn evaluate_rule(
         }
         _ if rule.deduct.is_some() && rule.require.is_none() => {
             let why = format!(
-                "报告未述及{}:扣分项按满分起算,{}",
+                "报告未述及{}：扣分项按满分起算，{}",
                 silent_or(&silent, "违规情形"),
                 of(points)
             );
@@ -578,7 +578,7 @@ fn evaluate_rule(
                 "没有明确写明"
             };
             let why = format!(
-                "报告写到了相关举措,但{missing}{}(仅文字表述):{},{}",
+                "报告写到了相关举措，但{missing}{}（仅文字表述）：{}，{}",
                 silent_or(&silent, "规则要求的数据"),
                 share_text(share, declared),
                 of(earned)
@@ -599,7 +599,7 @@ fn evaluate_rule(
                 .is_some_and(|c| c.statutory_section == section_index) =>
         {
             let why = format!(
-                "报告未载明{},待核实:不计入法定内容与公开的得分,核实后补录(--facts)即可计分",
+                "报告未载明{}，待核实：不计入法定内容与公开的得分，核实后补录（--facts）即可计分",
                 silent_or(&silent, "所需事实")
             );
             result(outcome, earned, why, Some(Level::Silent), None)
@@ -609,8 +609,8 @@ fn evaluate_rule(
     out.message = match &rule.explain {
         // A template over missing facts reads badly ("…率为未提及"); say what is missing instead.
         _ if from_silence && !silent.is_empty() => match out.level {
-            Some(Level::Described) => format!("报告写到了相关举措,但未写明{}", silent.join("、")),
-            Some(Level::Admitted) => format!("报告承认存在不足,未写明{}", silent.join("、")),
+            Some(Level::Described) => format!("报告写到了相关举措，但未写明{}", silent.join("、")),
+            Some(Level::Admitted) => format!("报告承认存在不足，未写明{}", silent.join("、")),
             _ => format!("报告未提及{}", silent.join("、")),
         },
         Some(template) => fill_template(&template.text, facts, &|f| label(&f.to_string())),
@@ -698,17 +698,17 @@ fn decide(
             Missing::Unknown => (
                 Outcome::Unknown,
                 Decimal::ZERO,
-                format!("报告未提及{silent_on},无证据,{}", of(Decimal::ZERO)),
+                format!("报告未提及{silent_on}，无证据，{}", of(Decimal::ZERO)),
             ),
             Missing::Fail => (
                 Outcome::Fail,
                 Decimal::ZERO,
-                format!("报告未提及{silent_on},按未达标计,{}", of(Decimal::ZERO)),
+                format!("报告未提及{silent_on}，按未达标计，{}", of(Decimal::ZERO)),
             ),
             Missing::NotApplicable => (
                 Outcome::NotApplicable,
                 Decimal::ZERO,
-                format!("报告未提及{silent_on},本项不适用"),
+                format!("报告未提及{silent_on}，本项不适用"),
             ),
         }
     };
@@ -719,7 +719,7 @@ fn decide(
             return (
                 Outcome::NotApplicable,
                 Decimal::ZERO,
-                format!("适用条件 `{}` 不成立,本项不适用", snippet(applies.span)),
+                format!("适用条件 `{}` 不成立，本项不适用", snippet(applies.span)),
             );
         }
     }
@@ -746,13 +746,13 @@ fn decide(
         Some((require, Some(_))) => Some(match &rule.partial {
             None => graded(
                 Decimal::ZERO,
-                format!("未满足 `{}`,{}", snippet(require.span), of(Decimal::ZERO)),
+                format!("未满足 `{}`，{}", snippet(require.span), of(Decimal::ZERO)),
             ),
             Some(partial) => match partial_credit(partial, facts, points, snippet, recorder) {
                 Some((earned, why)) => graded(
                     earned,
                     format!(
-                        "未满足 `{}`;{why},{}",
+                        "未满足 `{}`；{why}，{}",
                         snippet(require.span),
                         of(earned.clamp(Decimal::ZERO, points))
                     ),
@@ -772,7 +772,7 @@ fn decide(
                 Some((earned, why)) => graded(
                     earned,
                     format!(
-                        "报告的事实不足以判断 `{}`;{why},{}",
+                        "报告的事实不足以判断 `{}`；{why}，{}",
                         snippet(require.span),
                         of(earned.clamp(Decimal::ZERO, points))
                     ),
@@ -784,7 +784,7 @@ fn decide(
             Some(partial) => match partial_credit(partial, facts, points, snippet, recorder) {
                 Some((earned, why)) => Some(graded(
                     earned,
-                    format!("{why},{}", of(earned.clamp(Decimal::ZERO, points))),
+                    format!("{why}，{}", of(earned.clamp(Decimal::ZERO, points))),
                 )),
                 None => Some(missing("所需事实")),
             },
@@ -799,7 +799,7 @@ fn decide(
             Outcome::Pass,
             points,
             format!(
-                "满足 `{}`,{}",
+                "满足 `{}`，{}",
                 rule.require
                     .as_ref()
                     .map_or(String::new(), |r| snippet(r.span)),
@@ -816,7 +816,7 @@ fn decide(
                     .checked_mul(units.max(Decimal::ZERO))
                     .map_or(cap, |t| t.min(cap));
                 let why = format!(
-                    "扣分:每项扣 {} 分,共 {} 项,扣 {} 分(上限 {} 分)",
+                    "扣分：每项扣 {} 分，共 {} 项，扣 {} 分（上限 {} 分）",
                     deduct.per.value.normalize(),
                     units.normalize(),
                     points_text(taken),
@@ -824,7 +824,7 @@ fn decide(
                 );
                 graded(
                     points - taken,
-                    format!("{why},{}", of((points - taken).max(Decimal::ZERO))),
+                    format!("{why}，{}", of((points - taken).max(Decimal::ZERO))),
                 )
             }
             _ => missing("扣分所需事实"),
@@ -883,7 +883,7 @@ fn partial_credit(
             Some((
                 earned,
                 format!(
-                    "按直线计分:{} 在 {} → 0 分、{} → {} 分之间",
+                    "按直线计分：{} 在 {} → 0 分、{} → {} 分之间",
                     unit(value, from),
                     unit(a, from),
                     unit(b, to),
@@ -900,14 +900,14 @@ fn partial_credit(
                         recorder.tier.set(Some(index));
                         return Some((
                             tier_points.value,
-                            format!("按档次计分:符合 `{}` 档", snippet(condition.span)),
+                            format!("按档次计分：符合 `{}` 档", snippet(condition.span)),
                         ));
                     }
                     None => unknown = true,
                     _ => {}
                 }
             }
-            (!unknown).then(|| (Decimal::ZERO, "按档次计分:未达到任何档次".to_string()))
+            (!unknown).then(|| (Decimal::ZERO, "按档次计分：未达到任何档次".to_string()))
         }
     }
 }
@@ -1064,7 +1064,7 @@ pub fn fill_template(template: &str, facts: &Facts, label: &dyn Fn(&str) -> Stri
     match (text.is_empty(), absent.is_empty()) {
         (_, true) => text,
         (true, false) => format!("报告未写明{}", absent.join("、")),
-        (false, false) => format!("{text}(报告未写明{})", absent.join("、")),
+        (false, false) => format!("{text}（报告未写明{}）", absent.join("、")),
     }
 }
 
@@ -1072,6 +1072,6 @@ fn qualifier_suffix(q: crate::value::Qualifier) -> &'static str {
     match q {
         crate::value::Qualifier::AtLeast => "以上",
         crate::value::Qualifier::MoreThan => "余",
-        crate::value::Qualifier::About => "(约)",
+        crate::value::Qualifier::About => "（约）",
     }
 }

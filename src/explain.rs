@@ -26,32 +26,41 @@ fn describe(ruleset: &RuleSet, section: &Section, rule: &Rule) -> String {
     let _ = writeln!(out, "{}  {}", rule.id.name, rule.title.text);
     let _ = writeln!(
         out,
-        "分项:{}(权重 {})",
+        "分项：{}（权重 {}）",
         section.title.text,
         section.weight.value.normalize()
     );
     if let Some(cite) = &rule.cite {
-        let _ = writeln!(out, "依据:{}({})", cite.text.text, cite.standing.describe());
+        let _ = writeln!(
+            out,
+            "依据：{}（{}）",
+            cite.text.text,
+            cite.standing.describe()
+        );
     }
-    let _ = writeln!(out, "分值:{points} 分");
+    let _ = writeln!(out, "分值：{points} 分");
     if let Some(applies) = &rule.applies {
-        let _ = writeln!(out, "适用条件:{}(不成立时本项不适用)", code(applies.span));
+        let _ = writeln!(
+            out,
+            "适用条件：{}（不成立时本项不适用）",
+            code(applies.span)
+        );
     }
     if let Some(require) = &rule.require {
-        let _ = writeln!(out, "要求:{}(满足得 {points} 分)", code(require.span));
+        let _ = writeln!(out, "要求：{}（满足得 {points} 分）", code(require.span));
     }
     match &rule.partial {
         Some(Partial::Linear { expr, from, to, .. }) => {
             let _ = writeln!(
                 out,
-                "部分得分:按 {} 直线计分,{} 得 0 分,{} 得 {points} 分",
+                "部分得分：按 {} 直线计分，{} 得 0 分，{} 得 {points} 分",
                 code(expr.span),
                 code(from.span),
                 code(to.span)
             );
         }
         Some(Partial::Tiers { tiers, .. }) => {
-            let _ = writeln!(out, "部分得分:按档次计分");
+            let _ = writeln!(out, "部分得分：按档次计分");
             for (condition, tier_points) in tiers {
                 let _ = writeln!(
                     out,
@@ -69,22 +78,22 @@ fn describe(ruleset: &RuleSet, section: &Section, rule: &Rule) -> String {
             .map_or(points.clone(), |c| c.value.normalize().to_string());
         let _ = writeln!(
             out,
-            "扣分:{} 每项扣 {} 分,最多扣 {cap} 分,不低于 0 分",
+            "扣分：{} 每项扣 {} 分，最多扣 {cap} 分，不低于 0 分",
             code(deduct.expr.span),
             deduct.per.value.normalize()
         );
     }
     let silence = match rule.missing.map_or(Missing::Unknown, |(m, _)| m) {
-        Missing::Unknown => "无证据(计 0 分,单独列出)",
+        Missing::Unknown => "无证据（计 0 分，单独列出）",
         Missing::Fail => "按未达标计",
         Missing::NotApplicable => "本项不适用",
     };
-    let _ = writeln!(out, "报告未提及时:{silence}");
+    let _ = writeln!(out, "报告未提及时：{silence}");
     if let Some((kinds, _)) = &rule.issuers {
         let kinds: Vec<&str> = kinds.iter().map(|k| k.label()).collect();
         let _ = writeln!(
             out,
-            "适用的报告:{}的报告(其他报告本项不适用)",
+            "适用的报告：{}的报告（其他报告本项不适用）",
             kinds.join("、")
         );
     }
@@ -95,7 +104,7 @@ fn describe(ruleset: &RuleSet, section: &Section, rule: &Rule) -> String {
         };
         let _ = writeln!(
             out,
-            "只有文字表述时:按本项分值的 {} 计;写在不足部分或以否定语气写出时为自认不足,按 {} 计",
+            "只有文字表述时：按本项分值的 {} 计；写在不足部分或以否定语气写出时为自认不足，按 {} 计",
             share(CreditedLevel::Described),
             share(CreditedLevel::Admitted)
         );
@@ -104,14 +113,14 @@ fn describe(ruleset: &RuleSet, section: &Section, rule: &Rule) -> String {
             .iter()
             .map(|m| format!("`{}`", m.text))
             .collect();
-        let _ = writeln!(out, "  查找的表述:{}", quoted.join(" "));
+        let _ = writeln!(out, "  查找的表述：{}", quoted.join(" "));
     }
     if rule.deduct.is_some() && rule.require.is_none() {
-        let _ = writeln!(out, "扣分项:报告未述及违规情形时按满分起算");
+        let _ = writeln!(out, "扣分项：报告未述及违规情形时按满分起算");
     }
     let facts = rule.facts_read();
     if !facts.is_empty() {
-        let _ = writeln!(out, "读取的事实:");
+        let _ = writeln!(out, "读取的事实：");
         for id in facts {
             let (label, ty) = ruleset.facts.get(id).map_or(("", "".to_string()), |d| {
                 (d.label.text.as_str(), d.ty.to_string())
@@ -124,17 +133,17 @@ fn describe(ruleset: &RuleSet, section: &Section, rule: &Rule) -> String {
                 .unwrap_or_default();
             if !searched.is_empty() {
                 let quoted: Vec<String> = searched.iter().map(|p| format!("`{p}`")).collect();
-                let _ = writeln!(out, "    查找的表述:{}", quoted.join(" "));
+                let _ = writeln!(out, "    查找的表述：{}", quoted.join(" "));
             }
         }
     }
     if let Some(help) = &rule.help {
-        let _ = writeln!(out, "建议:{}", help.text);
+        let _ = writeln!(out, "建议：{}", help.text);
     }
     for note in &rule.notes {
-        let _ = writeln!(out, "说明:{}", note.text);
+        let _ = writeln!(out, "说明：{}", note.text);
     }
-    out
+    crate::render::zh::punct(&out)
 }
 
 /// Each step of one rule's evaluation as the evaluator recorded it, numbered, with its values.
@@ -160,19 +169,19 @@ pub fn fact(ruleset: &RuleSet, id: &str) -> Option<String> {
     let decl = ruleset.facts.get(id)?;
     let mut out = String::new();
     let _ = writeln!(out, "{id}  {}", decl.label.text);
-    let _ = writeln!(out, "类型:{}", decl.ty);
+    let _ = writeln!(out, "类型：{}", decl.ty);
     let scope = match crate::extract::default_scope(decl) {
-        crate::syntax::ast::Scope::Work => "报告中记述本年度工作的部分(含开头段落)",
+        crate::syntax::ast::Scope::Work => "报告中记述本年度工作的部分（含开头段落）",
         crate::syntax::ast::Scope::Shortcomings => "存在的不足部分",
         crate::syntax::ast::Scope::Plan => "下一年度工作安排部分",
         crate::syntax::ast::Scope::Header => "标题、发布日期和开头段落",
         crate::syntax::ast::Scope::Anywhere => "报告任何部分",
     };
-    let _ = writeln!(out, "查找范围:{scope}");
+    let _ = writeln!(out, "查找范围：{scope}");
     if decl.patterns.is_empty() {
-        let _ = writeln!(out, "查找的表述:无(只能在事实文件中人工录入)");
+        let _ = writeln!(out, "查找的表述：无（只能在事实文件中人工录入）");
     } else {
-        let _ = writeln!(out, "查找的表述:");
+        let _ = writeln!(out, "查找的表述：");
         for pattern in &decl.patterns {
             let _ = writeln!(out, "  `{}`", pattern.text);
         }
@@ -183,11 +192,11 @@ pub fn fact(ruleset: &RuleSet, id: &str) -> Option<String> {
         .map(|(_, rule)| format!("  {}  {}", rule.id.name, rule.title.text))
         .collect();
     if readers.is_empty() {
-        let _ = writeln!(out, "读取它的规则:无");
+        let _ = writeln!(out, "读取它的规则：无");
     } else {
-        let _ = writeln!(out, "读取它的规则:\n{}", readers.join("\n"));
+        let _ = writeln!(out, "读取它的规则：\n{}", readers.join("\n"));
     }
-    Some(out)
+    Some(crate::render::zh::punct(&out))
 }
 
 /// docs/rules.md: every rule by section, for inspectors — id, title, citation and its standing,
@@ -199,7 +208,7 @@ pub fn all_markdown(ruleset: &RuleSet) -> String {
     let _ = writeln!(out, "<!-- Generated by `fazhi explain --all --format markdown > docs/rules.md`; do not edit by hand. -->\n");
     let _ = writeln!(
         out,
-        "规则集 `{}` 版本 {} · 依据:{} · 满分 {} · {} 条规则\n",
+        "规则集 `{}` 版本 {} · 依据：{} · 满分 {} · {} 条规则\n",
         ruleset.id,
         ruleset.version,
         ruleset.source_document,
@@ -211,19 +220,19 @@ pub fn all_markdown(ruleset: &RuleSet) -> String {
         .iter()
         .map(|(name, t)| format!("{name} ≥ {}", t.normalize()))
         .collect();
-    let _ = writeln!(out, "等级:{}。\n", bands.join(","));
+    let _ = writeln!(out, "等级：{}。\n", bands.join("，"));
     if let Some(combination) = &ruleset.combination {
-        let _ = writeln!(out, "总分的构成(docs/scoring.md):\n");
+        let _ = writeln!(out, "总分的构成（docs/scoring.md）：\n");
         for part in &combination.parts {
             let from = part.full_from.map_or(String::new(), |f| {
                 format!(
-                    ",覆盖度达到 {}% 起全额计入",
+                    "，覆盖度达到 {}% 起全额计入",
                     (f.value * rust_decimal::Decimal::ONE_HUNDRED).normalize()
                 )
             });
             let _ = writeln!(
                 out,
-                "- {} {} 分{from}:{}",
+                "- {} {} 分{from}：{}",
                 part.number.label(),
                 part.weight.value.normalize(),
                 part.reason.text
@@ -236,18 +245,18 @@ pub fn all_markdown(ruleset: &RuleSet) -> String {
             };
             let _ = writeln!(
                 out,
-                "- {label}:按本项分值的 {} 计。{}",
+                "- {label}：按本项分值的 {} 计。{}",
                 credit.share.value.normalize(),
                 credit.reason.text
             );
         }
         out.push('\n');
     }
-    let _ = writeln!(out, "依据可信度:已核对原文(verified)= 已对照法律法规或中央文件的正式文本逐条核对,条文支持本项要求;条文出处待核对(recalled)= 尚未找到可供核对的正式文本,条款号与内容有待核对;计分标准为地方考核惯例(local)= 法律依据已核对,但计分的数值标准是地方考核的惯例,中央文件未以此量化形式规定。各条依据的核对出处和原文见 docs/citations.md。\n");
+    let _ = writeln!(out, "依据可信度：已核对原文（verified）= 已对照法律法规或中央文件的正式文本逐条核对，条文支持本项要求；条文出处待核对（recalled）= 尚未找到可供核对的正式文本，条款号与内容有待核对；计分标准为地方考核惯例（local）= 法律依据已核对，但计分的数值标准是地方考核的惯例，中央文件未以此量化形式规定。各条依据的核对出处和原文见 docs/citations.md。\n");
     for section in &ruleset.sections {
         let _ = writeln!(
             out,
-            "## {}(权重 {})\n",
+            "## {}（权重 {}）\n",
             section.title.text,
             section.weight.value.normalize()
         );
@@ -267,5 +276,5 @@ pub fn all_markdown(ruleset: &RuleSet) -> String {
             out.push('\n');
         }
     }
-    out
+    crate::render::zh::punct(&out)
 }

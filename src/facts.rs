@@ -9,7 +9,7 @@ use indexmap::IndexMap;
 use rust_decimal::Decimal;
 
 use crate::check::RuleSet;
-use crate::diagnostic::{suggest, Code, Diag, Source, Span};
+use crate::diagnostic::{did_you_mean, suggest, Code, Diag, Source, Span};
 use crate::syntax::ast::{CreditedLevel, IssuerKind};
 use crate::value::{Date, FactType, Qualifier, Value};
 
@@ -237,27 +237,27 @@ fn is_silence(entry: &RawEntry) -> bool {
 fn typed(entry: &RawEntry, ruleset: &RuleSet, diags: &mut Vec<Diag>) -> Option<FactValue> {
     let Some(decl) = ruleset.facts.get(&entry.id) else {
         let help = match suggest(&entry.id, ruleset.facts.keys().map(String::as_str)) {
-            Some(s) => format!("did you mean `{s}`?"),
+            Some(s) => did_you_mean(s),
             None => {
-                "fact ids are those declared in the rule set (`fazhi explain --facts` lists them)"
+                "事实 id 须是规则集中已声明的（见规则文件中的 `fact` 声明，或 `fazhi explain 事实id`）"
                     .into()
             }
         };
         diags.push(
             Diag::error(
                 Code::FactsUnknownFact,
-                format!("unknown fact `{}`", entry.id),
+                format!("未声明的事实 `{}`", entry.id),
             )
-            .label(entry.id_span, "not declared")
+            .label(entry.id_span, "未声明")
             .help(help),
         );
         return None;
     };
     let Some((raw, value_span)) = &entry.value else {
         diags.push(
-            Diag::error(Code::FactsBadValue, format!("`{}` has no value", entry.id))
-                .label(entry.whole, "no `value`")
-                .help("write `value = …` in the entry"),
+            Diag::error(Code::FactsBadValue, format!("`{}` 没有值", entry.id))
+                .label(entry.whole, "缺少 `value`")
+                .help("在该条目中写上 `value = …`"),
         );
         return None;
     };
@@ -268,14 +268,9 @@ fn typed(entry: &RawEntry, ruleset: &RuleSet, diags: &mut Vec<Diag>) -> Option<F
                 Diag::error(
                     code,
                     format!(
-                        "`{}` is {} {}: {problem}",
+                        "`{}` 是{}类事实：{problem}",
                         entry.id,
-                        if matches!(decl.ty, FactType::Amount) {
-                            "an"
-                        } else {
-                            "a"
-                        },
-                        decl.ty
+                        crate::check::Ty::of_fact(decl.ty)
                     ),
                 )
                 .label(*value_span, problem)
@@ -289,7 +284,7 @@ fn typed(entry: &RawEntry, ruleset: &RuleSet, diags: &mut Vec<Diag>) -> Option<F
         Some((word, span)) => match Qualifier::from_keyword(word) {
             Some(q) => Some(q),
             None => {
-                diags.push(Diag::error(Code::FactsBadValue, format!("unknown qualifier `{word}`")).label(*span, "not a qualifier").help("qualifiers are `at_least` (以上), `more_than` (余/多/超/逾) and `about` (近/约)"));
+                diags.push(Diag::error(Code::FactsBadValue, format!("未知的限定词 `{word}`")).label(*span, "不是限定词").help("限定词有 `at_least`（以上）、`more_than`（余、多、超、逾）和 `about`（近、约）"));
                 None
             }
         },
@@ -309,10 +304,10 @@ fn typed(entry: &RawEntry, ruleset: &RuleSet, diags: &mut Vec<Diag>) -> Option<F
                 diags.push(
                     Diag::error(
                         Code::FactsBadSpan,
-                        "a span is `[start, end]` byte offsets with start <= end",
+                        "`span` 应为字节偏移 `[start, end]`，且 `start ≤ end`",
                     )
-                    .label(*span, "bad span")
-                    .help("write the quote's byte range in the report, e.g. `span = [120, 163]`"),
+                    .label(*span, "`span` 有误")
+                    .help("写出引文在报告中的字节范围，如 `span = [120, 163]`"),
                 );
                 None
             }
@@ -343,23 +338,23 @@ fn parse_value(raw: &Raw, ty: FactType) -> Result<Value, ValueError> {
         |problem: &str, help: &str| (Code::FactsOutOfRange, problem.to_string(), help.to_string());
     let text = match raw {
         Raw::Bool(b) if ty == FactType::Flag => return Ok(Value::Flag(*b)),
-        Raw::Bool(_) => return Err(bad("a true/false where a value was expected", &example(ty))),
-        Raw::Other(kind) => return Err(bad(&format!("a {kind} is not a value"), &example(ty))),
+        Raw::Bool(_) => return Err(bad("此处应为数值，却是 true/false", &example(ty))),
+        Raw::Other(kind) => return Err(bad(&format!("{kind}不能作为值"), &example(ty))),
         Raw::Text(t) => t.trim(),
     };
     match ty {
         FactType::Flag => match text {
             "true" => Ok(Value::Flag(true)),
             "false" => Ok(Value::Flag(false)),
-            _ => Err(bad("not true or false", &example(ty))),
+            _ => Err(bad("不是 true 或 false", &example(ty))),
         },
         FactType::Date => Date::parse_iso(text)
             .map(Value::Date)
-            .ok_or_else(|| bad("not a calendar date", &example(ty))),
+            .ok_or_else(|| bad("不是有效的日期", &example(ty))),
         FactType::Year => match text.parse::<i32>() {
             Ok(y) if (1949..=2100).contains(&y) => Ok(Value::Year(y)),
-            Ok(_) => Err(range("a year outside 1949–2100", &example(ty))),
-            Err(_) => Err(bad("not a year", &example(ty))),
+            Ok(_) => Err(range("年份不在 1949–2100 之间", &example(ty))),
+            Err(_) => Err(bad("不是年份", &example(ty))),
         },
         FactType::Percent | FactType::Count | FactType::Amount => {
             let digits = if ty == FactType::Percent {
@@ -367,18 +362,16 @@ fn parse_value(raw: &Raw, ty: FactType) -> Result<Value, ValueError> {
             } else {
                 text
             };
-            let number = decimal(digits).ok_or_else(|| bad("not a number", &example(ty)))?;
+            let number = decimal(digits).ok_or_else(|| bad("不是数字", &example(ty)))?;
             if number.is_sign_negative() && !number.is_zero() {
-                return Err(range("negative", "values are never negative"));
+                return Err(range("是负数", "数值不能为负"));
             }
             match ty {
                 FactType::Percent if !crate::value::rate_in_range(number) => {
-                    Err(range("over 100%", "a rate is between 0 and 100"))
+                    Err(range("超过 100%", "比率在 0 到 100 之间"))
                 }
                 FactType::Percent => Ok(Value::Percent(number)),
-                FactType::Count if !number.fract().is_zero() => {
-                    Err(bad("not a whole number", &example(ty)))
-                }
+                FactType::Count if !number.fract().is_zero() => Err(bad("不是整数", &example(ty))),
                 FactType::Count => Ok(Value::Count(number)),
                 _ => Ok(Value::Amount(number)),
             }
@@ -401,15 +394,95 @@ fn decimal(text: &str) -> Option<Decimal> {
 fn example(ty: FactType) -> String {
     match ty {
         FactType::Percent => {
-            "write a rate from 0 to 100 as a string, e.g. `value = \"99.87\"` or `\"100%\"`"
+            "把 0 到 100 之间的比率写成字符串，如 `value = \"99.87\"` 或 `\"100%\"`"
         }
-        FactType::Count => "write a whole number, e.g. `value = \"368\"` (1.1万 is `\"11000\"`)",
-        FactType::Amount => "write yuan as a number string, e.g. `value = \"320000000\"`",
-        FactType::Date => "write the date as `\"2025-03-24\"`",
-        FactType::Year => "write the year as `\"2024\"`",
-        FactType::Flag => "write `value = true`",
+        FactType::Count => "写整数，如 `value = \"368\"`（1.1万写作 `\"11000\"`）",
+        FactType::Amount => "以元为单位写成数字字符串，如 `value = \"320000000\"`",
+        FactType::Date => "日期写作 `\"2025-03-24\"`",
+        FactType::Year => "年份写作 `\"2024\"`",
+        FactType::Flag => "写作 `value = true`",
     }
     .to_string()
+}
+
+/// What a facts file in JSON looks like, for the help of every JSON shape error.
+const JSON_SHAPE: &str = "JSON 事实文件的结构与 `fazhi extract --format json` 的输出相同：`{\"facts\": {id: {\"value\": …}}}`";
+
+/// serde_json's message in Chinese, with where it is ("第 L 行第 C 列"), for callers without a
+/// label to show the place.
+pub(crate) fn json_problem_in_chinese(e: &serde_json::Error) -> String {
+    format!(
+        "{}（第 {} 行第 {} 列）",
+        parser_detail(&json_problem(e)),
+        e.line(),
+        e.column()
+    )
+}
+
+/// serde_json's message without its " at line L column C" (the label shows where).
+fn json_problem(e: &serde_json::Error) -> String {
+    let message = e.to_string();
+    match message.rfind(" at line ") {
+        Some(at) => message[..at].to_string(),
+        None => message,
+    }
+}
+
+/// The TOML and JSON parsers' own English messages in Chinese, phrase by phrase; a phrase not in
+/// the table is kept as the parser wrote it rather than guessed at.
+fn parser_detail(detail: &str) -> String {
+    const PHRASES: [(&str, &str); 29] = [
+        ("EOF while parsing a list", "列表没有结束，文件就完了"),
+        ("EOF while parsing an object", "对象没有结束，文件就完了"),
+        ("EOF while parsing a string", "字符串没有结束，文件就完了"),
+        ("EOF while parsing a value", "缺少值，文件就完了"),
+        ("expected `,` or `]`", "应为 `,` 或 `]`"),
+        ("expected `,` or `}`", "应为 `,` 或 `}`"),
+        ("expected `:`", "应为 `:`"),
+        ("expected value", "应为一个值"),
+        ("expected ident", "应为 `true`、`false` 或 `null`"),
+        ("key must be a string", "键必须是字符串"),
+        ("trailing comma", "多了结尾的逗号"),
+        ("trailing characters", "值后面还有多余的字符"),
+        ("invalid escape", "转义序列无效"),
+        ("invalid number", "数字无效"),
+        ("number out of range", "数字超出范围"),
+        (
+            "control character (\\u0000-\\u001F) found while parsing a string",
+            "字符串中有控制字符",
+        ),
+        ("recursion limit exceeded", "嵌套太深"),
+        ("invalid table header", "表头无效"),
+        ("invalid key", "键无效"),
+        ("invalid string", "字符串无效"),
+        ("invalid basic string", "字符串无效"),
+        ("invalid literal string", "字符串无效"),
+        ("invalid array", "数组无效"),
+        ("invalid inline table", "内联表无效"),
+        ("invalid integer", "整数无效"),
+        ("invalid floating-point number", "数字无效"),
+        ("expected", "应为"),
+        ("newline", "换行"),
+        ("unexpected", "意外的"),
+    ];
+    detail
+        .lines()
+        .map(|line| {
+            // "duplicate key `k` in table `t`": the names in backticks, reordered.
+            let names: Vec<&str> = line.split('`').skip(1).step_by(2).collect();
+            match (line.starts_with("duplicate key `"), names.as_slice()) {
+                (true, [key, table]) => format!("表 `{table}` 中的键 `{key}` 重复"),
+                (true, [key]) => format!("键 `{key}` 重复"),
+                _ => PHRASES
+                    .iter()
+                    .fold(line.to_string(), |out, (english, chinese)| {
+                        out.replace(english, chinese)
+                    }),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("；")
+        .replace("`, `", "`、`")
 }
 
 fn span_of(range: Option<std::ops::Range<usize>>) -> Span {
@@ -424,11 +497,11 @@ fn raw_from_toml(source: &Source, diags: &mut Vec<Diag>) -> Option<(ReportMeta, 
             diags.push(
                 Diag::error(
                     Code::FactsParse,
-                    format!("not valid TOML: {}", e.message().trim()),
+                    format!("不是有效的 TOML：{}", parser_detail(e.message().trim())),
                 )
-                .label(span_of(e.span()), "here")
+                .label(span_of(e.span()), "此处")
                 .help(
-                    "facts files are TOML: `[facts.court_appearance_rate]` then `value = \"100\"`",
+                    "事实文件用 TOML 写：先写 `[facts.court_appearance_rate]`，下一行写 `value = \"100\"`",
                 ),
             );
             return None;
@@ -441,8 +514,8 @@ fn raw_from_toml(source: &Source, diags: &mut Vec<Diag>) -> Option<(ReportMeta, 
             T::Float(f) => Raw::Text(f.display_repr().trim().replace('_', "")),
             T::Boolean(b) => Raw::Bool(*b.value()),
             T::Datetime(d) => Raw::Text(d.value().to_string()),
-            T::Array(_) => Raw::Other("list"),
-            T::InlineTable(_) => Raw::Other("table"),
+            T::Array(_) => Raw::Other("列表"),
+            T::InlineTable(_) => Raw::Other("表"),
         }
     };
     let mut meta = ReportMeta::default();
@@ -466,7 +539,11 @@ fn raw_from_toml(source: &Source, diags: &mut Vec<Diag>) -> Option<(ReportMeta, 
                 .and_then(|y| i32::try_from(y).ok())
                 .filter(|y| YEARS.contains(y));
             if meta.year.is_none() {
-                diags.push(meta_error("year", "不是1949至2100之间的年份", at("year")));
+                diags.push(meta_error(
+                    "year",
+                    "不是 1949 至 2100 之间的年份",
+                    at("year"),
+                ));
             }
         }
     }
@@ -476,9 +553,9 @@ fn raw_from_toml(source: &Source, diags: &mut Vec<Diag>) -> Option<(ReportMeta, 
     };
     let Some(table) = facts.as_table_like() else {
         diags.push(
-            Diag::error(Code::FactsParse, "`facts` must be a table")
-                .label(span_of(facts.span()), "not a table")
-                .help("write `[facts.court_appearance_rate]` sections"),
+            Diag::error(Code::FactsParse, "`facts` 必须是表")
+                .label(span_of(facts.span()), "不是表")
+                .help("写成一节节的 `[facts.court_appearance_rate]`"),
         );
         return None;
     };
@@ -548,7 +625,14 @@ fn raw_from_json(source: &Source, diags: &mut Vec<Diag>) -> Option<(ReportMeta, 
         Ok(doc) => doc,
         Err(e) => {
             let offset = offset_of_line_col(&source.text, e.line(), e.column());
-            diags.push(Diag::error(Code::FactsParse, format!("not valid JSON: {e}")).label(Span::new(offset, offset + 1), "here").help("facts JSON has the shape of `fazhi extract --format json`: {\"facts\": {id: {\"value\": …}}}"));
+            diags.push(
+                Diag::error(
+                    Code::FactsParse,
+                    format!("不是有效的 JSON：{}", parser_detail(&json_problem(&e))),
+                )
+                .label(Span::new(offset, offset + 1), "此处")
+                .help(JSON_SHAPE),
+            );
             return None;
         }
     };
@@ -557,16 +641,16 @@ fn raw_from_json(source: &Source, diags: &mut Vec<Diag>) -> Option<(ReportMeta, 
             J::String(s) => Raw::Text(s.clone()),
             J::Number(n) => Raw::Text(n.to_string()),
             J::Bool(b) => Raw::Bool(*b),
-            J::Null => Raw::Other("null"),
-            J::Array(_) => Raw::Other("list"),
-            J::Object(_) => Raw::Other("table"),
+            J::Null => Raw::Other("空值（null）"),
+            J::Array(_) => Raw::Other("列表"),
+            J::Object(_) => Raw::Other("表"),
         }
     };
     let J::Object(top) = &doc else {
         diags.push(
             Diag::error(Code::FactsParse, "JSON 事实文件应是一个对象")
                 .label(Span::new(0, source.text.len()), "不是对象")
-                .help("facts JSON has the shape of `fazhi extract --format json`: {\"facts\": {id: {\"value\": …}}}"),
+                .help(JSON_SHAPE),
         );
         return None;
     };
@@ -582,7 +666,7 @@ fn raw_from_json(source: &Source, diags: &mut Vec<Diag>) -> Option<(ReportMeta, 
                 diags.push(
                     Diag::error(Code::FactsParse, format!("键 `{key}` 重复出现"))
                         .label(Span::new(range.start, range.end), "第二次出现")
-                        .help("JSON 只会保留其中一个:每个键只写一次"),
+                        .help("JSON 只会保留其中一个：每个键只写一次"),
                 );
             }
         }
@@ -595,7 +679,7 @@ fn raw_from_json(source: &Source, diags: &mut Vec<Diag>) -> Option<(ReportMeta, 
     for (key, (span, _)) in &top_members {
         if key != "facts" && key != "report" {
             diags.push(
-                Diag::warning(Code::FactsParse, format!("未知的键 `{key}`,已忽略"))
+                Diag::warning(Code::FactsParse, format!("未知的键 `{key}`，已忽略"))
                     .label(*span, "已忽略")
                     .help("事实文件只有 `report` 和 `facts` 两部分"),
             );
@@ -628,7 +712,7 @@ fn raw_from_json(source: &Source, diags: &mut Vec<Diag>) -> Option<(ReportMeta, 
                 if year.is_none() {
                     diags.push(meta_error(
                         "year",
-                        "不是1949至2100之间的年份",
+                        "不是 1949 至 2100 之间的年份",
                         at(&report_members, "year"),
                     ));
                 }
@@ -715,16 +799,16 @@ const ENTRY_FIELDS: [&str; 7] = [
 ];
 
 fn unknown_field(key: &str, span: Span) -> Diag {
-    Diag::warning(Code::FactsParse, format!("unknown field `{key}` ignored"))
-        .label(span, "ignored")
-        .help("entries have `value`, `qualifier`, `quote` and `span`")
+    Diag::warning(Code::FactsParse, format!("未知字段 `{key}`，已忽略"))
+        .label(span, "已忽略")
+        .help("条目可有的字段为 `value`、`qualifier`、`quote` 和 `span`")
 }
 
 /// A `[report]` field of the wrong kind.
 fn meta_error(key: &str, problem: &str, span: Option<Span>) -> Diag {
     Diag::error(Code::FactsBadValue, format!("`report.{key}` {problem}"))
         .label(span.unwrap_or_default(), problem)
-        .help("`[report]` 中 `file`、`issuer` 为字符串,`year` 为年份,如 `year = 2024`")
+        .help("`[report]` 中 `file`、`issuer` 为字符串，`year` 为年份，如 `year = 2024`")
 }
 
 /// A JSON span as numbers; anything else gives an empty list, which is refused when typed.
@@ -843,31 +927,28 @@ pub fn check_evidence(facts: &mut Facts, report: &Source, facts_source: &Source)
             match report.text.find(&evidence.quote) {
                 Some(start) => evidence.span = Span::new(start, start + evidence.quote.len()),
                 None => diags.push(
-                    Diag::error(
-                        Code::FactsBadSpan,
-                        format!("the quote of `{id}` is not in the report"),
-                    )
-                    .in_source(facts_source)
-                    .label(written, "not found in the report")
-                    .help(format!("copy the quote exactly from `{}`", report.name)),
+                    Diag::error(Code::FactsBadSpan, format!("`{id}` 的引文不在报告中"))
+                        .in_source(facts_source)
+                        .label(written, "报告中找不到")
+                        .help(format!("从 `{}` 原样复制引文", report.name)),
                 ),
             }
         } else if at_span != Some(evidence.quote.as_str()) && !evidence.quote.is_empty() {
-            let found = at_span.map_or("outside the report".to_string(), |t| {
+            let found = at_span.map_or("报告范围之外".to_string(), |t| {
                 format!("`{}`", t.chars().take(40).collect::<String>())
             });
             let there = Diag::advice(
                 Code::FactsBadSpan,
-                format!("the span points here in `{}`", report.name),
+                format!("`span` 指向 `{}` 的此处", report.name),
             )
             .in_source(report)
-            .label(evidence.span, "span points here");
+            .label(evidence.span, "`span` 指向此处");
             diags.push(
-                Diag::error(Code::FactsBadSpan, format!("the span of `{id}` does not hold its quote: the report has {found} there"))
+                Diag::error(Code::FactsBadSpan, format!("`{id}` 的 `span` 处不是它的引文：报告在该处是 {found}"))
                     .in_source(facts_source)
-                    .label(written, "this quote")
+                    .label(written, "此引文")
                     .related(there)
-                    .help(format!("make `span` the byte range of `{}` in the report (reports-fixtures/label_spans.py computes it)", evidence.quote)),
+                    .help(format!("把 `span` 改为 `{}` 在报告中的字节范围（可用 reports-fixtures/label_spans.py 计算）", evidence.quote)),
             );
         } else if evidence.quote.is_empty() {
             evidence.quote = at_span.unwrap_or_default().to_string();

@@ -18,8 +18,15 @@ pub fn embedded() -> Vec<Source> {
 /// recursive), sorted by name so results never depend on directory order.
 pub fn from_path(path: &Path) -> Result<Vec<Source>, Diag> {
     let io = |e: std::io::Error| {
-        Diag::error(Code::CliIo, format!("无法读取 `{}`：{e}", path.display()))
-            .help("give a `.fz` file or a directory of them")
+        Diag::error(
+            Code::CliIo,
+            format!(
+                "无法读取 `{}`：{}",
+                path.display(),
+                crate::diagnostic::io_reason(&e)
+            ),
+        )
+        .help("给出一个 `.fz` 文件，或存放 `.fz` 文件的目录")
     };
     let mut files = if path.is_dir() {
         let mut files: Vec<_> = std::fs::read_dir(path)

@@ -114,7 +114,7 @@ pub fn score_path_with(
     let find_report = |file: &str| {
         if !options.report_outside && !inside_folder(file) {
             return Err(format!(
-                "`[report] file` 指向事实文件所在文件夹之外的 `{file}`,未读取;如信任该事实文件,可加 `--allow-report-outside`"
+                "`[report] file` 指向事实文件所在文件夹之外的 `{file}`，未读取；如信任该事实文件，可加 `--allow-report-outside`"
             ));
         }
         let path = dir.join(file);
@@ -253,12 +253,12 @@ fn damaged_bytes(document: &read::Document) -> Option<Diag> {
         Diag::warning(
             Code::ReadBadEncoding,
             format!(
-                "报告中有{count}处无法按 {} 解码的字节,已替换为 �",
+                "报告中有{count}处无法按 {} 解码的字节，已替换为 �",
                 document.encoding
             ),
         )
         .in_window(&report, Span::new(first, first + 3), None, "无法解码")
-        .help("文件可能已损坏;如替换处有数字,请核对原件,必要时用 `--facts` 更正"),
+        .help("文件可能已损坏；如替换处有数字，请核对原件，必要时用 `--facts` 更正"),
     )
 }
 

@@ -152,7 +152,7 @@ pub fn run_one(ruleset: &RuleSet, test: &Test, card: &Scorecard) -> TestResult {
             Expectation::Total { value, .. } => {
                 if round2(value.value) != card.total {
                     failures.push(format!(
-                        "expected total {}, got {}",
+                        "期望总分 {}，实际为 {}",
                         points_text(value.value),
                         points_text(card.total)
                     ));
@@ -167,7 +167,7 @@ pub fn run_one(ruleset: &RuleSet, test: &Test, card: &Scorecard) -> TestResult {
             Expectation::Grade { name, .. } => {
                 if name.text != card.grade {
                     failures.push(format!(
-                        "expected grade {}, got {} (total {})",
+                        "期望等级 {}，实际为 {}（总分 {}）",
                         name.text,
                         card.grade,
                         points_text(card.total)
@@ -194,12 +194,12 @@ pub fn run_one(ruleset: &RuleSet, test: &Test, card: &Scorecard) -> TestResult {
                         .is_some_and(|x| x.id.name == rule.name)
                 });
                 let Some(result) = found else {
-                    failures.push(format!("no rule `{}`", rule.name));
+                    failures.push(format!("没有规则 `{}`", rule.name));
                     continue;
                 };
                 if result.outcome != *outcome {
                     failures.push(format!(
-                        "`{}`: expected {}, got {} ({})",
+                        "`{}`：期望 `{}`，实际为 `{}`（{}）",
                         rule.name,
                         outcome.keyword(),
                         result.outcome.keyword(),
@@ -208,7 +208,7 @@ pub fn run_one(ruleset: &RuleSet, test: &Test, card: &Scorecard) -> TestResult {
                 } else if let Some(p) = points.filter(|p| round2(p.value) != round2(result.earned))
                 {
                     failures.push(format!(
-                        "`{}`: expected {} points, got {} ({})",
+                        "`{}`：期望 {} 分，实际为 {} 分（{}）",
                         rule.name,
                         points_text(p.value),
                         points_text(result.earned),

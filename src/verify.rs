@@ -13,16 +13,16 @@ pub fn differences(saved: &Value, fresh: &Value) -> Vec<String> {
             .unwrap_or(Value::Null)
     };
     for (path, what) in [
-        (&["audit", "input_sha256"][..], "the input's SHA-256"),
-        (&["audit", "rules_sha256"][..], "the rule files' SHA-256"),
-        (&["audit", "engine_version"][..], "the engine version"),
-        (&["schema_version"][..], "the schema version"),
-        (&["total"][..], "the total"),
-        (&["grade"][..], "the grade"),
+        (&["audit", "input_sha256"][..], "输入文件的 SHA-256"),
+        (&["audit", "rules_sha256"][..], "规则文件的 SHA-256"),
+        (&["audit", "engine_version"][..], "引擎版本"),
+        (&["schema_version"][..], "输出格式版本"),
+        (&["total"][..], "总分"),
+        (&["grade"][..], "等级"),
     ] {
         let (a, b) = (field(saved, path), field(fresh, path));
         if a != b {
-            out.push(format!("{what}: saved {a}, now {b}"));
+            out.push(format!("{what}：保存时为 {a}，现在为 {b}"));
         }
     }
     let rules = |v: &Value| -> Vec<(String, Value, Value)> {
@@ -48,16 +48,16 @@ pub fn differences(saved: &Value, fresh: &Value) -> Vec<String> {
     let (old, new) = (rules(saved), rules(fresh));
     for (id, outcome, earned) in &new {
         match old.iter().find(|(o, _, _)| o == id) {
-            None => out.push(format!("rule `{id}` is new")),
+            None => out.push(format!("规则 `{id}` 是新增的")),
             Some((_, o, e)) if o != outcome || e != earned => out.push(format!(
-                "rule `{id}`: saved {o} {e}, now {outcome} {earned}"
+                "规则 `{id}`：保存时为 `{o}` {e} 分，现在为 `{outcome}` {earned} 分"
             )),
             Some(_) => {}
         }
     }
     for (id, _, _) in &old {
         if !new.iter().any(|(n, _, _)| n == id) {
-            out.push(format!("rule `{id}` no longer exists"));
+            out.push(format!("规则 `{id}` 已不存在"));
         }
     }
     out
@@ -75,7 +75,7 @@ mod tests {
         let b = json!({"total": "60.00", "grade": "合格", "audit": {"input_sha256": "y"}, "rules": [{"id": "r", "outcome": "fail", "earned": "0.00"}]});
         let found = differences(&a, &b);
         assert_eq!(found.len(), 3, "{found:?}");
-        assert!(found[0].contains("input's SHA-256"));
-        assert!(found[2].contains("rule `r`"));
+        assert!(found[0].contains("输入文件的 SHA-256"));
+        assert!(found[2].contains("规则 `r`"));
     }
 }

@@ -149,7 +149,7 @@ fn verify_confirms_a_saved_output_and_names_what_changed() {
     let other = run(&["verify", saved_str, "reports-fixtures/xiamen-huli-2024.txt"]);
     assert_eq!(other.code, 1);
     assert!(
-        other.stdout.contains("the input's SHA-256"),
+        other.stdout.contains("输入文件的 SHA-256"),
         "{}",
         other.stdout
     );
@@ -270,7 +270,7 @@ fn usage_mistakes_are_diagnostics_with_a_code_and_exit_2() {
 fn explain_takes_a_fact_too() {
     let out = run(&["explain", "court_appearance_rate"]);
     assert_eq!(out.code, 0, "{}", out.stderr);
-    assert!(out.stdout.contains("类型:percent"));
+    assert!(out.stdout.contains("类型：percent"));
     assert!(out.stdout.contains("`出庭应诉率{verb}{percent}`"));
     assert!(out
         .stdout

@@ -174,7 +174,7 @@ fn unknown_fact_suggests_the_declared_one() {
     assert_eq!(labelled(d, &text), "court_apearance_rate");
     assert_eq!(
         d.help.as_deref(),
-        Some("did you mean `court_appearance_rate`?")
+        Some("你是不是想写 `court_appearance_rate`？")
     );
 }
 
@@ -245,7 +245,7 @@ fn fullwidth_percent_is_labelled_and_named() {
     assert_eq!(labelled(d, &text), "％");
     assert_eq!(
         d.help.as_deref(),
-        Some("type the ASCII `%` instead; Chinese text belongs inside double-quoted strings")
+        Some("改为 ASCII 的 `%`；中文只能写在双引号字符串里")
     );
 }
 
@@ -288,7 +288,7 @@ fn chinese_outside_a_string_is_a_parse_error_at_the_chinese() {
     let d = only(&diags, Code::SyntaxParse);
     assert_eq!(labelled(d, &text), "调解矛盾纠纷");
     assert!(
-        d.help.as_deref().unwrap_or("").contains("double-quoted"),
+        d.help.as_deref().unwrap_or("").contains("双引号字符串"),
         "{:?}",
         d.help
     );
@@ -330,10 +330,7 @@ fn type_mismatch_labels_the_whole_comparison() {
     )
     .clone();
     assert_eq!(labelled(&d, &text), "court_appearance_rate >= 100");
-    assert_eq!(
-        d.help.as_deref(),
-        Some("write the number as a percent, e.g. `100%`")
-    );
+    assert_eq!(d.help.as_deref(), Some("把数字写成百分比，如 `100%`"));
     let text = read(&case_path("date_compared_with_number.fz"));
     let d = only(
         &check("date_compared_with_number.fz"),
@@ -406,6 +403,6 @@ fn unknown_placeholder_label_covers_the_placeholder() {
     assert_eq!(labelled(d, &text), "{court_apearance_rate}");
     assert_eq!(
         d.help.as_deref(),
-        Some("did you mean `court_appearance_rate`?")
+        Some("你是不是想写 `court_appearance_rate`？")
     );
 }

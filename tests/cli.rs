@@ -228,7 +228,8 @@ fn test_with_a_failing_test_exits_1() {
         .stdout_has("测试 95%得满分(错) … 失败")
         .run();
     assert!(
-        ran.stdout.contains("`court`: expected pass, got partial"),
+        ran.stdout
+            .contains("`court`：期望 `pass`，实际为 `partial`"),
         "{}",
         ran.stdout
     );
@@ -271,13 +272,12 @@ fn test_coverage_lists_thin_rules() {
         .run();
     assert!(
         ran.stderr
-            .contains("rule `court_appearance` is exercised by 1 test(s)"),
+            .contains("规则 `court_appearance` 只被 1 个测试检验"),
         "{}",
         ran.stderr
     );
     assert!(
-        ran.stderr
-            .contains("rule `published` is exercised by 0 test(s)"),
+        ran.stderr.contains("规则 `published` 只被 0 个测试检验"),
         "{}",
         ran.stderr
     );
@@ -288,8 +288,8 @@ fn explain_a_rule() {
     Test::new(&["explain", "court_appearance"])
         .code(0)
         .stdout_has("court_appearance  行政机关负责人出庭应诉率达到100%")
-        .stdout_has("依据:《行政诉讼法》第三条第三款;地方考核惯例(出庭应诉率100%)(计分标准为地方考核惯例,非法定要求)")
-        .stdout_has("读取的事实:")
+        .stdout_has("依据：《行政诉讼法》第三条第三款；地方考核惯例（出庭应诉率100%）（计分标准为地方考核惯例，非法定要求）")
+        .stdout_has("读取的事实：")
         .stdout_has("court_appearance_rate")
         .stdout_has("admin_litigation_cases")
         .run();

@@ -141,7 +141,7 @@ fn conflicting_headline_values_are_reported() {
     );
     let shown = format!("{warning:?}");
     assert!(
-        shown.contains("used: 3698") && shown.contains("also stated: 3712"),
+        shown.contains("采用：3698") && shown.contains("另一处写作：3712"),
         "{shown}"
     );
     let used = extraction

@@ -79,7 +79,7 @@ fn percent_over_100_is_out_of_range() {
         let (d, at) = one_error("f.toml", &text);
         assert_eq!(d.code, Code::FactsOutOfRange, "{value}");
         assert_eq!(at, quoted);
-        assert_eq!(d.help.as_deref(), Some("a rate is between 0 and 100"));
+        assert_eq!(d.help.as_deref(), Some("比率在 0 到 100 之间"));
     }
     // 100 itself and 0 are fine.
     for value in ["\"100\"", "\"0\"", "\"100%\""] {
@@ -100,7 +100,7 @@ fn unknown_fact_id_suggests_the_declared_one() {
     assert_eq!(at, "court_apearance_rate");
     assert_eq!(
         d.help.as_deref(),
-        Some("did you mean `court_appearance_rate`?")
+        Some("你是不是想写 `court_appearance_rate`？")
     );
 }
 
@@ -110,7 +110,7 @@ fn fractional_count_is_not_whole() {
     let (d, at) = one_error("f.toml", text);
     assert_eq!(d.code, Code::FactsBadValue);
     assert_eq!(at, "\"62.5\"");
-    assert!(d.message.contains("not a whole number"), "{}", d.message);
+    assert!(d.message.contains("不是整数"), "{}", d.message);
     // A TOML float too.
     let (d, at) = one_error("f.toml", "[facts.admin_litigation_cases]\nvalue = 62.5\n");
     assert_eq!(d.code, Code::FactsBadValue);
@@ -123,7 +123,7 @@ fn impossible_date_is_bad() {
     let (d, at) = one_error("f.toml", text);
     assert_eq!(d.code, Code::FactsBadValue);
     assert_eq!(at, "\"2025-02-30\"");
-    assert!(d.message.contains("not a calendar date"), "{}", d.message);
+    assert!(d.message.contains("不是有效的日期"), "{}", d.message);
 }
 
 #[test]
@@ -342,7 +342,7 @@ fn toml_syntax_error_is_labelled_where_it_is() {
     let line = text[..span.start].matches('\n').count() + 1;
     assert_eq!(line, 3, "the error is on the `value` line: {span:?}");
     let rendered = fazhi::render::diagnostic(&d, false);
-    assert!(rendered.contains("not valid TOML"), "{rendered}");
+    assert!(rendered.contains("不是有效的 TOML"), "{rendered}");
 }
 
 #[test]
@@ -455,5 +455,5 @@ fn unstated_in_a_facts_file_removes_the_extracted_value_and_is_marked_manual() {
         "{markdown}"
     );
     let html = fazhi::render::html::score(&ctx);
-    assert!(html.contains("报告未提及</span>(人工录入)"));
+    assert!(html.contains("报告未提及</span>（人工录入）"));
 }

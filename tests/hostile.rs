@@ -70,7 +70,8 @@ fn a_diagnostic_past_column_65535_shows_a_window_instead_of_panicking() {
     let out = run(&["score", arg(&facts)]);
     assert_eq!(out.code, 2, "{}", out.stderr);
     assert!(
-        out.stderr.contains("`court_appearance_rate` is a percent"),
+        out.stderr
+            .contains("`court_appearance_rate` 是百分比类事实"),
         "{}",
         out.stderr
     );
@@ -323,12 +324,12 @@ fn json_facts_files_are_strict() {
         (
             "year.json",
             "{\"report\": {\"year\": \"abc\"}, \"facts\": {}}",
-            "`report.year` 不是1949至2100之间的年份",
+            "`report.year` 不是 1949 至 2100 之间的年份",
         ),
         (
             "qualifier.json",
             "{\"facts\": {\"mediation_cases\": {\"value\": \"12\", \"qualifier\": 5}}}",
-            "unknown qualifier `5`",
+            "未知的限定词 `5`",
         ),
     ] {
         let path = write(dir.path(), name, json);
@@ -345,17 +346,17 @@ fn toml_facts_files_are_strict() {
         (
             "year.toml",
             "[report]\nyear = \"abc\"\n[facts.court_appearance_rate]\nvalue = \"98\"\n",
-            "`report.year` 不是1949至2100之间的年份",
+            "`report.year` 不是 1949 至 2100 之间的年份",
         ),
         (
             "year-range.toml",
             "[report]\nyear = 20240\n[facts.court_appearance_rate]\nvalue = \"98\"\n",
-            "`report.year` 不是1949至2100之间的年份",
+            "`report.year` 不是 1949 至 2100 之间的年份",
         ),
         (
             "qualifier.toml",
             "[facts.mediation_cases]\nvalue = \"12\"\nqualifier = 5\n",
-            "unknown qualifier `5`",
+            "未知的限定词 `5`",
         ),
         (
             "file.toml",
@@ -404,7 +405,7 @@ fn a_long_chinese_word_where_the_grammar_expects_a_keyword_is_named_not_a_panic(
         out.stderr
     );
     assert!(
-        out.stderr.contains("found `法治政府建设年度报告法治"),
+        out.stderr.contains("却是 `法治政府建设年度报告法治"),
         "{}",
         out.stderr
     );

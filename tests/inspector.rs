@@ -79,11 +79,15 @@ fn usage_errors_and_help_are_in_chinese() {
     let bad = run(&["score", WUHAN, "--format", "pdf"]);
     assert_eq!(bad.code, 2);
     assert!(
-        bad.stderr.contains("`--format <FORMAT>` 的值 `pdf` 无效"),
+        bad.stderr.contains("`--format <格式>` 的值 `pdf` 无效"),
         "{}",
         bad.stderr
     );
-    assert!(bad.stderr.contains("可选值：human、json"), "{}", bad.stderr);
+    assert!(
+        bad.stderr.contains("可选值：`human`、`json`"),
+        "{}",
+        bad.stderr
+    );
     let unknown = run(&["score", WUHAN, "--detial"]);
     assert!(
         unknown.stderr.contains("未知的参数 `--detial`"),

@@ -234,7 +234,7 @@ fn an_absent_value_leaves_its_clause_out_of_the_explanation() {
     assert!(!message.contains("未提及件"), "{message}");
     assert_eq!(
         message,
-        "行政机关负责人出庭应诉率为100%(100%为地方考核惯例)(报告未写明行政诉讼案件数)"
+        "行政机关负责人出庭应诉率为100%(100%为地方考核惯例)（报告未写明行政诉讼案件数）"
     );
 }
 

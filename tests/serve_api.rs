@@ -243,8 +243,8 @@ fn a_correction_rescores_and_its_facts_file_gives_the_same_total_on_the_command_
         page.contains(&format!("总分 {base} → <strong>{total}</strong>")),
         "{page}"
     );
-    assert!(page.contains("报告未提及</span>(人工录入)"));
-    assert!(page.contains("95%(人工录入)"));
+    assert!(page.contains("报告未提及</span>（人工录入）"));
+    assert!(page.contains("95%（人工录入）"));
 
     let facts = get(&format!("/report/{id}/corrections.toml"));
     assert!(

@@ -322,9 +322,9 @@ fn an_inspector_uploads_ranks_reads_corrects_and_downloads() {
     assert_eq!(browser.text(".score .total"), corrected);
     assert_eq!(
         browser.text("#changed"),
-        format!("更正已保存,已重新评分:总分 {before} → {corrected}({grade})")
+        format!("更正已保存，已重新评分：总分 {before} → {corrected}（{grade}）")
     );
-    assert!(browser.text("#rules").contains("95%(人工录入)"));
+    assert!(browser.text("#rules").contains("95%（人工录入）"));
     browser.screenshot(&shots.join("report-corrected.png"));
 
     // The CSV summary, downloaded as a browser does, carries the corrected total.

@@ -8,7 +8,7 @@ use std::collections::{HashMap, HashSet};
 use indexmap::IndexMap;
 use rust_decimal::Decimal;
 
-use crate::diagnostic::{suggest, Code, Diag, Source, Span};
+use crate::diagnostic::{did_you_mean, suggest, Code, Diag, Source, Span};
 use crate::extract::{pattern, Extractor};
 use crate::syntax::ast::*;
 use crate::syntax::parse;
@@ -186,7 +186,7 @@ impl Checker<'_> {
             for fact in file.facts {
                 if let Some(first) = facts.get(&fact.id.name) {
                     let first = (first.file, first.id.span);
-                    self.duplicate("fact", fact.file, &fact.id, first);
+                    self.duplicate("事实", fact.file, &fact.id, first);
                 } else {
                     facts.insert(fact.id.name.clone(), fact);
                 }
@@ -248,22 +248,22 @@ impl Checker<'_> {
     fn duplicate(&mut self, what: &str, file: FileId, id: &Ident, first: (FileId, Span)) {
         let mut diag = Diag::error(
             Code::CheckDuplicateId,
-            format!("{what} `{}` is declared twice", id.name),
+            format!("{what} `{}` 声明了两次", id.name),
         )
-        .label(id.span, "declared again here")
+        .label(id.span, "在此再次声明")
         .help(format!(
-            "rename one of them or remove the repeat; {what} ids must be unique in a rule set"
+            "把其中一个改名，或删去重复的声明；同一规则集中{what} id 不能重复"
         ));
         if first.0 == file {
-            diag = diag.label(first.1, "first declared here");
+            diag = diag.label(first.1, "首次在此声明");
         } else if let Some(source) = self.sources.get(first.0 .0) {
             diag = diag.related(
                 Diag::advice(
                     Code::CheckDuplicateId,
-                    format!("`{}` was first declared here", id.name),
+                    format!("`{}` 首次在此声明", id.name),
                 )
                 .in_source(source)
-                .label(first.1, "first declared here"),
+                .label(first.1, "首次在此声明"),
             );
         }
         self.push(file, diag);
@@ -275,10 +275,10 @@ impl Checker<'_> {
                 FileId(0),
                 Diag::error(
                     Code::CheckMissingRuleset,
-                    "no `ruleset` header in the rule files",
+                    "规则文件中没有 `ruleset` 头部",
                 )
-                .label(Span::new(0, 0), "rule set starts here")
-                .help("add `ruleset my_rules { total 100 grade \"合格\" >= 60 }` to one file"),
+                .label(Span::new(0, 0), "规则集从这里开始")
+                .help("在其中一个文件里加上 `ruleset my_rules { total 100 grade \"合格\" >= 60 }`"),
             );
             return None;
         }
@@ -286,11 +286,11 @@ impl Checker<'_> {
         for extra in headers {
             let diag = Diag::error(
                 Code::CheckDuplicateRuleset,
-                format!("a second `ruleset` header `{}`", extra.id.name),
+                format!("第二个 `ruleset` 头部 `{}`", extra.id.name),
             )
-            .label(extra.id.span, "second header")
+            .label(extra.id.span, "第二个头部")
             .help(format!(
-                "a rule set has one header; `{}` is already declared",
+                "一个规则集只有一个头部，已声明了 `{}`",
                 header.id.name
             ));
             self.push(extra.file, diag);
@@ -299,10 +299,10 @@ impl Checker<'_> {
             self.error(
                 header.file,
                 Code::CheckDuplicateEntry,
-                "setting given twice in the ruleset header".into(),
+                "规则集头部中同一设置写了两次".into(),
                 *span,
-                "repeated",
-                "keep one of them".into(),
+                "重复",
+                "只保留其中一条".into(),
             );
         }
         if let Some((from, to, span)) = header.effective {
@@ -310,10 +310,10 @@ impl Checker<'_> {
                 self.error(
                     header.file,
                     Code::CheckEffective,
-                    format!("effective period ends ({to}) before it starts ({from})"),
+                    format!("有效期的结束日期（{to}）早于开始日期（{from}）"),
                     span,
-                    "reversed period",
-                    "write `effective START .. END` with START first".into(),
+                    "起止颠倒",
+                    "写成 `effective 开始 .. 结束`，开始日期在前".into(),
                 );
             }
         }
@@ -322,10 +322,10 @@ impl Checker<'_> {
             self.error(
                 header.file,
                 Code::CheckGrades,
-                "no grade bands".into(),
+                "没有等级档".into(),
                 header.id.span,
-                "in this header",
-                "add bands such as `grade \"合格\" >= 60` and `grade \"不合格\" >= 0`".into(),
+                "此头部",
+                "加上等级档，如 `grade \"合格\" >= 60` 和 `grade \"不合格\" >= 0`".into(),
             );
         }
         let mut seen = HashSet::new();
@@ -334,10 +334,10 @@ impl Checker<'_> {
                 self.error(
                     header.file,
                     Code::CheckGrades,
-                    format!("grade `{}` is listed twice", grade.name.text),
+                    format!("等级 `{}` 列了两次", grade.name.text),
                     grade.name.span,
-                    "repeated",
-                    "give each band its own name".into(),
+                    "重复",
+                    "每个等级档用不同的名称".into(),
                 );
             }
             if grade.threshold.value > total {
@@ -345,21 +345,21 @@ impl Checker<'_> {
                     header.file,
                     Code::CheckGrades,
                     format!(
-                        "grade `{}` needs {} but the total is {total}",
+                        "等级 `{}` 要求 {} 分，但总分只有 {total}",
                         grade.name.text, grade.threshold.value
                     ),
                     grade.threshold.span,
-                    "unreachable",
-                    "lower the threshold or raise `total`".into(),
+                    "无法达到",
+                    "降低门槛，或提高 `total`".into(),
                 );
             }
         }
         if !header.grades.is_empty() && !header.grades.iter().any(|g| g.threshold.value.is_zero()) {
             self.push(
                 header.file,
-                Diag::warning(Code::CheckGrades, "no grade band starts at 0")
-                    .label(header.id.span, "low totals get no grade")
-                    .help("add a lowest band, e.g. `grade \"不合格\" >= 0`"),
+                Diag::warning(Code::CheckGrades, "没有从 0 分起的等级档")
+                    .label(header.id.span, "低分将没有等级")
+                    .help("加上最低一档，如 `grade \"不合格\" >= 0`"),
             );
         }
         Some(header)
@@ -391,24 +391,24 @@ impl Checker<'_> {
                 }),
                 Err(problem) => {
                     let span = self.span_in_string(file, text, problem.at.clone());
-                    let whose = if mention {
-                        "mention of rule"
+                    let (whose, kind) = if mention {
+                        ("规则", "`mention` 模式")
                     } else {
-                        "pattern of"
+                        ("事实", "提取模式")
                     };
                     let (code, help) = match problem.ambiguous {
                         Some(help) => (Code::CheckAmbiguousPattern, help),
-                        None => (Code::CheckPattern, "see docs/dsl.md, \"Patterns\""),
+                        None => (Code::CheckPattern, "见 docs/dsl.md 的「Patterns」一节"),
                     };
                     self.error(
                         file,
                         code,
-                        format!("{whose} `{owner}` {problem}"),
+                        format!("{whose} `{owner}` 的{kind}有误：{problem}"),
                         span,
                         if problem.at.is_some() {
-                            "here"
+                            "此处"
                         } else {
-                            "in this pattern"
+                            "此模式"
                         },
                         help.into(),
                     )
@@ -420,9 +420,9 @@ impl Checker<'_> {
                 FileId(0),
                 Diag::error(
                     Code::CheckPattern,
-                    format!("the patterns' literals cannot be indexed: {e}"),
+                    format!("无法为提取模式中的固定文字建立索引：{e}"),
                 )
-                .help("split or simplify patterns"),
+                .help("拆分或简化提取模式"),
             );
             Extractor::empty()
         })
@@ -471,7 +471,7 @@ impl Checker<'_> {
                     ),
                     credit.share.span,
                     "比例须在 0 到 1 之间",
-                    "credit 是该证据等级可得本项分值的比例,写 0 到 1 之间的小数,如 0.5".into(),
+                    "`credit` 是该证据等级可得本项分值的比例，写 0 到 1 之间的小数，如 0.5".into(),
                 );
             }
         }
@@ -481,7 +481,7 @@ impl Checker<'_> {
             header_share(CreditedLevel::Admitted),
         ) {
             if admitted.share.value > described.share.value {
-                self.error(header.file, Code::CheckScoringModel, "自认不足(admitted)的得分比例高于仅文字表述(described)".into(), admitted.share.span, "高于 described", "承认未做到的事项不应比写明做了但无数据的事项得分更高;把 admitted 调到不高于 described".into());
+                self.error(header.file, Code::CheckScoringModel, "自认不足（`admitted`）的得分比例高于仅文字表述（`described`）".into(), admitted.share.span, "高于 `described`", "承认未做到的事项不应比写明做了但无数据的事项得分更高；把 `admitted` 调到不高于 `described`".into());
             }
         }
         if header.combine.is_empty() {
@@ -494,15 +494,15 @@ impl Checker<'_> {
                 "有 `combine` 却没有指明 `statutory` 部分".into(),
                 header.id.span,
                 "规则集头部",
-                "加上 `statutory 部分id`,指明记录年度报告法定内容与公开的部分".into(),
+                "加上 `statutory 部分id`，指明记录年度报告法定内容与公开情况的部分".into(),
             );
             return None;
         };
         let Some(index) = sections.iter().position(|s| s.id.name == statutory.name) else {
             let ids: Vec<&str> = sections.iter().map(|s| s.id.name.as_str()).collect();
             let help = match suggest(&statutory.name, ids.iter().copied()) {
-                Some(near) => format!("是不是 `{near}`?写一个已声明的 section id"),
-                None => "写一个已声明的 section id".into(),
+                Some(near) => format!("{}写一个已声明的部分 id", did_you_mean(near)),
+                None => "写一个已声明的部分 id".into(),
             };
             self.error(
                 header.file,
@@ -521,10 +521,10 @@ impl Checker<'_> {
             self.error(
                 header.file,
                 Code::CheckScoringModel,
-                format!("`combine` 的权重合计 {sum},不等于总分 {total}"),
+                format!("`combine` 的权重合计 {sum}，不等于总分 {total}"),
                 span,
                 "三项权重",
-                "statutory、coverage、performance 三项权重之和应等于 `total`".into(),
+                "`statutory`、`coverage`、`performance` 三项权重之和应等于 `total`".into(),
             );
         }
         for part in &header.combine {
@@ -536,10 +536,11 @@ impl Checker<'_> {
                 self.error(
                     header.file,
                     Code::CheckScoringModel,
-                    "`from` 只能写在 `combine performance` 上,且在 0% 到 100% 之间(不含 0%)".into(),
+                    "`from` 只能写在 `combine performance` 上，且在 0% 到 100% 之间（不含 0%）"
+                        .into(),
                     from.span,
                     "覆盖度门槛",
-                    "例:`combine performance 50 from 50% \"理由\"`".into(),
+                    "例：`combine performance 50 from 50% \"理由\"`".into(),
                 );
             }
         }
@@ -610,13 +611,13 @@ impl Checker<'_> {
                 header.file,
                 Code::CheckScoringModel,
                 format!(
-                    "总分不单调:覆盖度权重 {coverage} × 门槛 {}% 小于实绩权重 {performance} × (1 − 最低得分比例 {})",
+                    "总分不单调：覆盖度权重 {coverage} × 门槛 {}% 小于实绩权重 {performance} ×（1 − 最低得分比例 {}）",
                     (from * Decimal::ONE_HUNDRED).normalize(),
                     smallest.normalize()
                 ),
                 span,
-                "按这一组合,多写一项要求可能反而降低总分",
-                "提高 coverage 的权重或 `from` 门槛,降低 performance 的权重,或提高最低的 credit 比例,使 coverage × from ≥ performance × (1 − 最低 credit)".into(),
+                "按这一组合，多写一项要求可能反而降低总分",
+                "提高 `coverage` 的权重或 `from` 门槛，降低 `performance` 的权重，或提高最低的 `credit` 比例，使 `coverage × from ≥ performance × (1 − 最低 credit)`".into(),
             );
         }
     }
@@ -640,7 +641,7 @@ impl Checker<'_> {
                                 ),
                             )
                             .label(deduct.expr.span, "再次按同一事实扣分")
-                            .help("同一个数字只应扣一次分:合并两条规则,或让其中一条改读别的事实");
+                            .help("同一个数字只应扣一次分：合并两条规则，或让其中一条改读别的事实");
                             self.push(section.file, diag);
                         }
                         None => {
@@ -665,7 +666,7 @@ impl Checker<'_> {
         for section in sections {
             weight_sum += section.weight.value;
             match section_ids.get(section.id.name.as_str()) {
-                Some(first) => self.duplicate("section", section.file, &section.id, *first),
+                Some(first) => self.duplicate("部分", section.file, &section.id, *first),
                 None => {
                     section_ids.insert(&section.id.name, (section.file, section.id.span));
                 }
@@ -673,7 +674,7 @@ impl Checker<'_> {
             let mut points_sum = Decimal::ZERO;
             for rule in &section.rules {
                 match rule_ids.get(rule.id.name.as_str()) {
-                    Some(first) => self.duplicate("rule", section.file, &rule.id, *first),
+                    Some(first) => self.duplicate("规则", section.file, &rule.id, *first),
                     None => {
                         rule_ids.insert(&rule.id.name, (section.file, rule.id.span));
                     }
@@ -682,24 +683,34 @@ impl Checker<'_> {
                 self.rule(section.file, rule, facts);
             }
             if points_sum > section.weight.value {
-                self.error(section.file, Code::CheckPointsExceedSection, format!("rules in `{}` have {points_sum} points but the section weighs {}", section.id.name, section.weight.value), section.weight.span, "section weight", "a section's rule points must fit in its weight: lower the points or raise the weight".into());
+                self.error(
+                    section.file,
+                    Code::CheckPointsExceedSection,
+                    format!(
+                        "部分 `{}` 中各规则合计 {points_sum} 分，超过该部分的权重 {}",
+                        section.id.name, section.weight.value
+                    ),
+                    section.weight.span,
+                    "部分权重",
+                    "一个部分中各规则的分值之和不能超过其权重：降低规则分值或提高权重".into(),
+                );
             }
         }
         if weight_sum != total && !sections.is_empty() {
             let parts: Vec<String> = sections
                 .iter()
-                .map(|s| format!("{} {}", s.id.name, s.weight.value))
+                .map(|s| format!("`{}` {}", s.id.name, s.weight.value))
                 .collect();
             let diag = Diag::error(
                 Code::CheckWeights,
-                format!("section weights add up to {weight_sum}, not the declared total {total}"),
+                format!("各部分权重合计 {weight_sum}，不等于声明的总分 {total}"),
             )
             .label(
                 header.total.map_or(header.id.span, |t| t.span),
-                "declared total",
+                "声明的总分",
             )
             .help(format!(
-                "the weights are {} = {weight_sum}; adjust them (or `total`) so they match",
+                "各部分权重为 {} = {weight_sum}；调整权重（或 `total`）使两者一致",
                 parts.join(" + ")
             ));
             self.push(header.file, diag);
@@ -711,22 +722,21 @@ impl Checker<'_> {
             self.error(
                 file,
                 Code::CheckDuplicateEntry,
-                format!("clause given twice in rule `{}`", rule.id.name),
+                format!("规则 `{}` 中同一子句写了两次", rule.id.name),
                 *span,
-                "repeated",
-                "keep one of them".into(),
+                "重复",
+                "只保留其中一条".into(),
             );
         }
-        let missing = |what: &str| format!("rule `{}` has no `{what}`", rule.id.name);
+        let missing = |what: &str| format!("规则 `{}` 缺少 `{what}`", rule.id.name);
         if rule.cite.is_none() {
             self.error(
                 file,
                 Code::CheckMissingEntry,
                 missing("cite"),
                 rule.id.span,
-                "this rule",
-                "cite where the requirement comes from, e.g. `cite \"纲要 七（二十三）\" recalled`"
-                    .into(),
+                "此规则",
+                "注明要求的出处，如 `cite \"纲要 七（二十三）\" recalled`".into(),
             );
         }
         let points = match rule.points {
@@ -737,8 +747,8 @@ impl Checker<'_> {
                     Code::CheckMissingEntry,
                     missing("points"),
                     rule.id.span,
-                    "this rule",
-                    "add `points N`".into(),
+                    "此规则",
+                    "加上 `points N`".into(),
                 );
                 Decimal::ZERO
             }
@@ -750,9 +760,8 @@ impl Checker<'_> {
                 Code::CheckMissingEntry,
                 missing("require"),
                 rule.id.span,
-                "this rule",
-                "say what earns the points: `require EXPR`, `partial linear …` or `deduct …`"
-                    .into(),
+                "此规则",
+                "写明怎样得分：`require 表达式`、`partial linear …` 或 `deduct …`".into(),
             );
         }
         let mut env = Env {
@@ -761,7 +770,7 @@ impl Checker<'_> {
             facts,
         };
         for expr in [&rule.applies, &rule.require].into_iter().flatten() {
-            env.expect(expr, Ty::Bool, "a condition");
+            env.expect(expr, Ty::Bool, "条件");
         }
         if let Some(partial) = &rule.partial {
             env.partial(rule, partial, points);
@@ -772,20 +781,20 @@ impl Checker<'_> {
                 env.checker.error(
                     file,
                     Code::CheckTypeMismatch,
-                    format!("`deduct … per` counts units, but this is {ty}"),
+                    format!("`deduct … per` 按件数扣分，这里却是{ty}"),
                     deduct.expr.span,
-                    "not a count",
-                    "deduct per a count fact, e.g. `deduct 0.5 per problems_found cap 2`".into(),
+                    "不是计数",
+                    "按计数类事实扣分，如 `deduct 0.5 per problems_found cap 2`".into(),
                 );
             }
             if deduct.per.value <= Decimal::ZERO {
                 env.checker.error(
                     file,
                     Code::CheckThresholdOrder,
-                    "a deduction per unit must be more than 0".into(),
+                    "每件扣分必须大于 0".into(),
                     deduct.per.span,
-                    "deduction",
-                    "write the points taken per unit, e.g. `deduct 0.5 per …`".into(),
+                    "扣分",
+                    "写出每件扣多少分，如 `deduct 0.5 per …`".into(),
                 );
             }
             if let Some(cap) = deduct.cap {
@@ -793,13 +802,10 @@ impl Checker<'_> {
                     env.checker.error(
                         file,
                         Code::CheckThresholdOrder,
-                        format!(
-                            "deduction cap {} is outside 0 < cap <= {points} points",
-                            cap.value
-                        ),
+                        format!("扣分上限 {} 不在 0 < 上限 ≤ {points} 分的范围内", cap.value),
                         cap.span,
-                        "cap",
-                        "cap deductions at most at the rule's points".into(),
+                        "扣分上限",
+                        "扣分上限最多等于本规则的分值".into(),
                     );
                 }
             }
@@ -837,17 +843,17 @@ impl Checker<'_> {
                 self.error(
                     file,
                     Code::CheckTemplate,
-                    "unbalanced `{` or `}` in the explanation".into(),
+                    "说明文字中的 `{` 与 `}` 不配对".into(),
                     template.span,
-                    "in this text",
-                    "write `{fact_id}` to print a fact's value".into(),
+                    "此段文字",
+                    "写 `{fact_id}` 以显示事实的值".into(),
                 );
                 return;
             };
             if !facts.contains_key(name) {
                 let help = match suggest(name, facts.keys().map(String::as_str)) {
-                    Some(s) => format!("did you mean `{s}`?"),
-                    None => "placeholders name declared facts: `{court_appearance_rate}`".into(),
+                    Some(s) => did_you_mean(s),
+                    None => "占位符应为已声明的事实，如 `{court_appearance_rate}`".into(),
                 };
                 // Point at the placeholder itself when the string's source text holds it.
                 let span = self
@@ -862,9 +868,9 @@ impl Checker<'_> {
                 self.error(
                     file,
                     Code::CheckTemplate,
-                    format!("unknown fact `{name}` in the explanation"),
+                    format!("说明文字中有未声明的事实 `{name}`"),
                     span,
-                    "not a declared fact",
+                    "未声明的事实",
                     help,
                 );
             }
@@ -891,10 +897,10 @@ impl Checker<'_> {
                     self.error(
                         test.file,
                         Code::CheckDuplicateEntry,
-                        format!("fact `{}` is given twice", id.name),
+                        format!("事实 `{}` 给了两次", id.name),
                         id.span,
-                        "repeated",
-                        "give each fact once".into(),
+                        "重复",
+                        "每个事实只给一次".into(),
                     );
                 }
                 match facts.get(&id.name) {
@@ -904,9 +910,9 @@ impl Checker<'_> {
                             self.error(
                                 test.file,
                                 Code::CheckTypeMismatch,
-                                format!("`{}` is {}, {problem}", id.name, Ty::of_fact(decl.ty)),
+                                format!("`{}` 是{}，{problem}", id.name, Ty::of_fact(decl.ty)),
                                 literal.span,
-                                "this value",
+                                "此值",
                                 example_of(decl.ty),
                             );
                         }
@@ -918,15 +924,15 @@ impl Checker<'_> {
                     Expectation::Rule { rule, points, .. } => match rules.get(rule.name.as_str()) {
                         None => {
                             let help = match suggest(&rule.name, rules.keys().copied()) {
-                                Some(s) => format!("did you mean `{s}`?"),
-                                None => "expect names a rule id declared in a section".into(),
+                                Some(s) => did_you_mean(s),
+                                None => "`expect` 后应写某个部分中已声明的规则 id".into(),
                             };
                             self.error(
                                 test.file,
                                 Code::CheckUnknownRule,
-                                format!("unknown rule `{}`", rule.name),
+                                format!("未知的规则 `{}`", rule.name),
                                 rule.span,
-                                "no such rule",
+                                "没有这条规则",
                                 help,
                             );
                         }
@@ -937,12 +943,12 @@ impl Checker<'_> {
                                     test.file,
                                     Code::CheckTestPoints,
                                     format!(
-                                        "test expects {} points but `{}` has only {max}",
+                                        "测试期望 {} 分，但 `{}` 只有 {max} 分",
                                         expected.value, rule.name
                                     ),
                                     expected.span,
-                                    "more than the rule has",
-                                    "a rule earns between 0 and its points".into(),
+                                    "超过规则的分值",
+                                    "一条规则的得分在 0 与其分值之间".into(),
                                 );
                             }
                         }
@@ -951,13 +957,10 @@ impl Checker<'_> {
                         self.error(
                             test.file,
                             Code::CheckTestPoints,
-                            format!(
-                                "test expects a total of {} but the rule set's total is {total}",
-                                value.value
-                            ),
+                            format!("测试期望总分 {}，但规则集的总分只有 {total}", value.value),
                             value.span,
-                            "more than the total",
-                            "totals are out of the header's `total`".into(),
+                            "超过总分",
+                            "总分以头部的 `total` 为满分".into(),
                         );
                     }
                     Expectation::Grade { name, .. }
@@ -967,15 +970,15 @@ impl Checker<'_> {
                             &name.text,
                             header.grades.iter().map(|g| g.name.text.as_str()),
                         ) {
-                            Some(s) => format!("did you mean `{s}`?"),
-                            None => "grades are the header's `grade` bands".into(),
+                            Some(s) => did_you_mean(s),
+                            None => "等级应为头部 `grade` 所列的等级档之一".into(),
                         };
                         self.error(
                             test.file,
                             Code::CheckUnknownGrade,
-                            format!("unknown grade `{}`", name.text),
+                            format!("未知的等级 `{}`", name.text),
                             name.span,
-                            "no such grade",
+                            "没有这个等级",
                             help,
                         );
                     }
@@ -987,15 +990,15 @@ impl Checker<'_> {
 
     fn unknown_fact(&mut self, file: FileId, id: &Ident, facts: &IndexMap<String, FactDecl>) {
         let help = match suggest(&id.name, facts.keys().map(String::as_str)) {
-            Some(s) => format!("did you mean `{s}`?"),
-            None => "declare it with `fact NAME TYPE \"label\"`, or use a declared fact".into(),
+            Some(s) => did_you_mean(s),
+            None => "用 `fact 名称 类型 \"标签\"` 声明它，或改用已声明的事实".into(),
         };
         self.error(
             file,
             Code::CheckUnknownFact,
-            format!("unknown fact `{}`", id.name),
+            format!("未声明的事实 `{}`", id.name),
             id.span,
-            "not declared",
+            "未声明",
             help,
         );
     }
@@ -1034,28 +1037,24 @@ pub fn placeholders(template: &str) -> impl Iterator<Item = Result<&str, ()>> {
 pub fn literal_fits(value: LiteralValue, ty: FactType) -> Result<(), String> {
     match (value, ty) {
         (LiteralValue::Percent(p), FactType::Percent) if p <= Decimal::ONE_HUNDRED => Ok(()),
-        (LiteralValue::Percent(_), FactType::Percent) => {
-            Err("and a rate cannot exceed 100%".into())
-        }
+        (LiteralValue::Percent(_), FactType::Percent) => Err("比率不能超过 100%".into()),
         (LiteralValue::Number(n), FactType::Count) if n.fract().is_zero() => Ok(()),
-        (LiteralValue::Number(_), FactType::Count) => Err("and must be a whole number".into()),
+        (LiteralValue::Number(_), FactType::Count) => Err("必须是整数".into()),
         (LiteralValue::Number(_), FactType::Amount) => Ok(()),
         (LiteralValue::Number(n), FactType::Year)
             if n.fract().is_zero() && (Decimal::from(1949)..=Decimal::from(2100)).contains(&n) =>
         {
             Ok(())
         }
-        (LiteralValue::Number(_), FactType::Year) => {
-            Err("and must be a year from 1949 to 2100".into())
-        }
+        (LiteralValue::Number(_), FactType::Year) => Err("必须是 1949 至 2100 之间的年份".into()),
         (LiteralValue::Date(_), FactType::Date) | (LiteralValue::Bool(_), FactType::Flag) => Ok(()),
         (value, _) => Err(format!(
-            "not {}",
+            "不能是{}",
             match value {
-                LiteralValue::Number(_) => "a number",
-                LiteralValue::Percent(_) => "a percent",
-                LiteralValue::Date(_) => "a date",
-                LiteralValue::Bool(_) => "true/false",
+                LiteralValue::Number(_) => "数字",
+                LiteralValue::Percent(_) => "百分比",
+                LiteralValue::Date(_) => "日期",
+                LiteralValue::Bool(_) => "是非值（true/false）",
             }
         )),
     }
@@ -1070,7 +1069,7 @@ fn example_of(ty: FactType) -> String {
         FactType::Year => "`2024`",
         FactType::Flag => "`true`",
     };
-    format!("write a {ty} value such as {example}")
+    format!("写一个 `{ty}` 类型的值，如 {example}")
 }
 
 /// Type inference over one rule's expressions.
@@ -1087,10 +1086,10 @@ impl Env<'_, '_> {
             self.checker.error(
                 self.file,
                 Code::CheckTypeMismatch,
-                format!("{role} must be {want}, but this is {ty}"),
+                format!("{role}应为{want}，这里却是{ty}"),
                 expr.span,
-                &format!("this is {ty}"),
-                "compare values to make a condition, e.g. `court_appearance_rate >= 100%`".into(),
+                &format!("这是{ty}"),
+                "比较两个值来构成条件，如 `court_appearance_rate >= 100%`".into(),
             );
         }
     }
@@ -1101,7 +1100,7 @@ impl Env<'_, '_> {
             Code::CheckTypeMismatch,
             message,
             span,
-            "types do not match",
+            "类型不符",
             help.into(),
         );
         Ty::Error
@@ -1125,7 +1124,7 @@ impl Env<'_, '_> {
                 }
             },
             ExprKind::Not(inner) => {
-                self.expect(inner, Ty::Bool, "the operand of `not`");
+                self.expect(inner, Ty::Bool, "`not` 的操作数");
                 Ty::Bool
             }
             ExprKind::Call { name, args } => self.call(name, args, expr.span),
@@ -1135,28 +1134,28 @@ impl Env<'_, '_> {
                     BinaryOp::And | BinaryOp::Or => {
                         for (ty, side) in [(l, lhs), (r, rhs)] {
                             if ty != Ty::Bool && ty != Ty::Error {
-                                self.mismatch(side.span, format!("`{}` joins conditions, but this is {ty}", op.symbol()), "compare values to make a condition");
+                                self.mismatch(side.span, format!("`{}` 用来连接条件，这里却是{ty}", op.symbol()), "比较两个值来构成条件");
                             }
                         }
                         Ty::Bool
                     }
                     op if op.is_comparison() => match l.unify(r) {
                         Some(Ty::Bool) if !matches!(op, BinaryOp::Eq | BinaryOp::Ne) => {
-                            self.mismatch(expr.span, "flags can only be compared with `==` or `!=`".into(), "use the flag itself as a condition")
+                            self.mismatch(expr.span, "是非值只能用 `==` 或 `!=` 比较".into(), "直接把该是非值当作条件")
                         }
                         Some(_) => Ty::Bool,
                         None => {
                             let help = if l == Ty::Percent && r == Ty::Number || r == Ty::Percent && l == Ty::Number {
-                                "write the number as a percent, e.g. `100%`"
+                                "把数字写成百分比，如 `100%`"
                             } else {
-                                "compare values of the same kind: percents with `95%`, dates with `2025-04-01` or `date(…)`, counts and years with numbers"
+                                "比较同一类的值：百分比与 `95%` 比，日期与 `2025-04-01` 或 `date(…)` 比，计数和年份与数字比"
                             };
-                            self.mismatch(expr.span, format!("cannot compare {l} with {r}"), help)
+                            self.mismatch(expr.span, format!("不能把{l}与{r}比较"), help)
                         }
                     },
                     op => match l.arithmetic(*op, r) {
                         Some(ty) => ty,
-                        None => self.mismatch(expr.span, format!("cannot apply `{}` to {l} and {r}", op.symbol()), "arithmetic works on numbers of one kind; `a / b * 100%` makes a percent of two counts"),
+                        None => self.mismatch(expr.span, format!("不能对{l}和{r}做 `{}` 运算", op.symbol()), "算术只能在同一类数值之间进行；`a / b * 100%` 可把两个计数之比化为百分比"),
                     },
                 }
             }
@@ -1169,15 +1168,10 @@ impl Env<'_, '_> {
                 checker.error(
                     file,
                     Code::CheckArity,
-                    format!(
-                        "`{}` takes {n} argument(s), found {}",
-                        name.name,
-                        args.len()
-                    ),
+                    format!("`{}` 需要 {n} 个参数，这里有 {} 个", name.name, args.len()),
                     span,
-                    "wrong number of arguments",
-                    "the functions are `present(fact)`, `date(year, month, day)` and `year(date)`"
-                        .into(),
+                    "参数个数不对",
+                    "可用的函数有 `present(fact)`、`date(year, month, day)` 和 `year(date)`".into(),
                 );
                 false
             } else {
@@ -1192,8 +1186,8 @@ impl Env<'_, '_> {
                     } else {
                         self.mismatch(
                             args[0].span,
-                            "`present` takes a fact name".into(),
-                            "write `present(court_appearance_rate)`",
+                            "`present` 的参数应为事实名称".into(),
+                            "写成 `present(court_appearance_rate)`",
                         );
                     }
                 }
@@ -1205,8 +1199,8 @@ impl Env<'_, '_> {
                     if !matches!(year, Ty::Year | Ty::Number | Ty::Error) {
                         self.mismatch(
                             args[0].span,
-                            format!("the year of `date` must be a year, but this is {year}"),
-                            "write `date(report_year + 1, 4, 1)`",
+                            format!("`date` 的年份参数应为年份，这里却是{year}"),
+                            "写成 `date(report_year + 1, 4, 1)`",
                         );
                     }
                     for arg in &args[1..] {
@@ -1214,8 +1208,8 @@ impl Env<'_, '_> {
                         if !matches!(ty, Ty::Number | Ty::Error) {
                             self.mismatch(
                                 arg.span,
-                                format!("month and day must be numbers, but this is {ty}"),
-                                "write `date(report_year + 1, 4, 1)`",
+                                format!("月和日应为数字，这里却是{ty}"),
+                                "写成 `date(report_year + 1, 4, 1)`",
                             );
                         }
                     }
@@ -1228,8 +1222,8 @@ impl Env<'_, '_> {
                     if !matches!(ty, Ty::Date | Ty::Error) {
                         self.mismatch(
                             args[0].span,
-                            format!("`year` takes a date, but this is {ty}"),
-                            "write `year(published_on)`",
+                            format!("`year` 的参数应为日期，这里却是{ty}"),
+                            "写成 `year(published_on)`",
                         );
                     }
                 }
@@ -1237,18 +1231,18 @@ impl Env<'_, '_> {
             }
             other => {
                 let help = match suggest(other, FUNCTIONS) {
-                    Some(s) => format!("did you mean `{s}`?"),
+                    Some(s) => did_you_mean(s),
                     None => format!(
-                        "the functions are {}",
-                        FUNCTIONS.map(|f| format!("`{f}`")).join(", ")
+                        "可用的函数有 {}",
+                        FUNCTIONS.map(|f| format!("`{f}`")).join("、")
                     ),
                 };
                 self.checker.error(
                     self.file,
                     Code::CheckUnknownFunction,
-                    format!("unknown function `{other}`"),
+                    format!("未知的函数 `{other}`"),
                     name.span,
-                    "no such function",
+                    "没有这个函数",
                     help,
                 );
                 Ty::Error
@@ -1273,7 +1267,11 @@ impl Env<'_, '_> {
                         LiteralValue::Bool(_) => Ty::Bool,
                     };
                     if !ty.is_numeric() || ty.unify(lit_ty).is_none() {
-                        self.mismatch(literal.span, format!("linear credit over {ty} cannot use {lit_ty} as a threshold"), "thresholds have the expression's kind: `from 80% to 100%` for a percent");
+                        self.mismatch(
+                            literal.span,
+                            format!("对{ty}按比例给分时，不能用{lit_ty}作门槛"),
+                            "门槛应与表达式同类：百分比写 `from 80% to 100%`",
+                        );
                     }
                 }
                 let (Some(a), Some(b)) = (numeric(from.value), numeric(to.value)) else {
@@ -1299,38 +1297,36 @@ impl Env<'_, '_> {
                     _ => None,
                 };
                 let bad = match ascending {
-                    _ if a == b => Some("the two thresholds are equal"),
-                    Some(true) if a > b => Some("`from` must be below `to` for a `>=` requirement (0 points at `from`, full at `to`)"),
-                    Some(false) if a < b => Some("`from` must be above `to` for a `<=` requirement (lower is better)"),
+                    _ if a == b => Some("两个门槛相等"),
+                    Some(true) if a > b => {
+                        Some("`>=` 要求中 `from` 应低于 `to`（`from` 处得 0 分，`to` 处得满分）")
+                    }
+                    Some(false) if a < b => Some("`<=` 要求中 `from` 应高于 `to`（越低越好）"),
                     _ => None,
                 };
                 if let Some(problem) = bad {
                     self.checker.error(
                         self.file,
                         Code::CheckThresholdOrder,
-                        format!("partial-credit thresholds out of order: {problem}"),
+                        format!("部分得分的门槛顺序不对：{problem}"),
                         *span,
-                        "thresholds",
-                        "0 points at `from`, full points at `to`".into(),
+                        "门槛",
+                        "`from` 处得 0 分，`to` 处得满分".into(),
                     );
                 }
             }
             Partial::Tiers { tiers, span } => {
                 let mut previous = points;
                 for (condition, tier_points) in tiers {
-                    self.expect(condition, Ty::Bool, "a tier condition");
+                    self.expect(condition, Ty::Bool, "`tier` 的条件");
                     if tier_points.value >= previous {
                         self.checker.error(
                             self.file,
                             Code::CheckThresholdOrder,
-                            format!(
-                                "tier points {} are not below the previous {previous}",
-                                tier_points.value
-                            ),
+                            format!("档次分值 {} 不低于上一档的 {previous}", tier_points.value),
                             tier_points.span,
-                            "out of order",
-                            "list tiers from most to fewest points, each below the rule's points"
-                                .into(),
+                            "顺序不对",
+                            "按分值从高到低列出各档，每档都低于本规则的分值".into(),
                         );
                     }
                     previous = tier_points.value;
@@ -1339,10 +1335,10 @@ impl Env<'_, '_> {
                     self.checker.error(
                         self.file,
                         Code::CheckThresholdOrder,
-                        "no tiers".into(),
+                        "没有列出档次".into(),
                         *span,
-                        "empty",
-                        "add `CONDITION => POINTS` lines".into(),
+                        "空",
+                        "加上 `条件 => 分值` 各行".into(),
                     );
                 }
             }
@@ -1376,10 +1372,10 @@ pub fn coverage(ruleset: &RuleSet) -> Vec<Diag> {
         if n < 2 {
             let mut diag = Diag::warning(
                 Code::CheckCoverage,
-                format!("rule `{}` is exercised by {n} test(s)", rule.id.name),
+                format!("规则 `{}` 只被 {n} 个测试检验", rule.id.name),
             )
-            .label(rule.id.span, "fewer than two tests")
-            .help("add tests for passing and for failing or partial credit, and the silent report");
+            .label(rule.id.span, "测试少于两个")
+            .help("为达标、不达标或部分得分以及报告未提及的情形各加测试");
             if let Some(source) = ruleset.source(section.file) {
                 diag = diag.in_source(source);
             }

@@ -79,14 +79,14 @@ impl Ty {
 
     pub fn describe(self) -> &'static str {
         match self {
-            Ty::Percent => "a percent",
-            Ty::Count => "a count",
-            Ty::Amount => "an amount",
-            Ty::Date => "a date",
-            Ty::Year => "a year",
-            Ty::Bool => "a flag (true/false)",
-            Ty::Number => "a number",
-            Ty::Error => "an invalid expression",
+            Ty::Percent => "百分比",
+            Ty::Count => "计数",
+            Ty::Amount => "金额",
+            Ty::Date => "日期",
+            Ty::Year => "年份",
+            Ty::Bool => "是非值（true/false）",
+            Ty::Number => "数字",
+            Ty::Error => "无效的表达式",
         }
     }
 }

@@ -623,20 +623,20 @@ fn conflict(
         )
     };
     let message = format!(
-        "the report states `{id}` ({}) twice with different values: {} and {}",
+        "报告两次写到 `{id}`（{}），数值不同：{} 与 {}",
         decl.label.text, chosen.value, other.value
     );
     let also = window(
         other,
         Diag::advice(
             Code::ExtractConflict,
-            format!("also stated: {}", other.value),
+            format!("另一处写作：{}", other.value),
         ),
-        format!("also stated: {}", other.value),
+        format!("另一处写作：{}", other.value),
     );
-    window(chosen, Diag::warning(Code::ExtractConflict, message), format!("used: {}", chosen.value))
+    window(chosen, Diag::warning(Code::ExtractConflict, message), format!("采用：{}", chosen.value))
         .related(also)
-        .help(format!("the first whole-government statement is used; if it is wrong, correct it with `--facts` (`fazhi extract {} --format toml` writes a file to edit)", document.name))
+        .help(format!("采用第一处全域性的表述；如有误，用 `--facts` 更正（`fazhi extract {} --format toml` 可生成供修改的文件）", document.name))
 }
 
 /// How far back context checks look: a sentence longer than this is cut to its last part, so a
@@ -851,7 +851,11 @@ pub fn to_toml(ruleset: &RuleSet, facts: &Facts, report: &Source) -> String {
         table.insert(id, Item::Table(entry));
     }
     doc.insert("facts", Item::Table(table));
-    format!("# Facts extracted by fazhi {} from {}; correct values here and pass back with --facts.\n{doc}", env!("CARGO_PKG_VERSION"), report.name)
+    format!(
+        "# 由 fazhi {} 从 {} 提取的事实；可在此更正数值，再用 --facts 传回。\n{doc}",
+        env!("CARGO_PKG_VERSION"),
+        report.name
+    )
 }
 
 /// What the extractor looked for, for "the report is silent" explanations.

@@ -70,7 +70,7 @@ fn ambiguous(message: &str, at: Range<usize>, help: &'static str) -> PatternErro
 
 /// How to write "a or b", for every diagnostic about alternatives.
 pub const ALTERNATIVES_HELP: &str =
-    "write the alternatives in a group: `出庭(应诉率|率){verb}{percent}` reads `出庭应诉率` or `出庭率`; `(a|b)` is \"a or b\", `(a)?` is \"a or nothing\"";
+    "把可选的写法放进一个分组：`出庭(应诉率|率){verb}{percent}` 读取“出庭应诉率”或“出庭率”；`(a|b)` 表示“a 或 b”，`(a)?` 表示“a 或没有”";
 
 /// What the last notation written was, for a `?` after it.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -118,9 +118,9 @@ pub fn translate(pattern: &str, ty: FactType) -> Result<String, PatternError> {
         };
         if branch_empty && empty_branch_ends {
             return Err(ambiguous(
-                "has an empty alternative: the group also matches nothing",
+                "有空的选项：这个分组也能什么都不匹配",
                 at..at + 1,
-                "leave the empty branch out and make the group optional: `(a|b)?` is \"a, b or nothing\"",
+                "删去空的选项，把分组设为可选：`(a|b)?` 表示“a、b 或都没有”",
             ));
         }
         branch_empty = matches!(c, '(' | '|');
@@ -131,23 +131,23 @@ pub fn translate(pattern: &str, ty: FactType) -> Result<String, PatternError> {
             }
             ')' => {
                 let Some(start) = open.pop() else {
-                    return Err(error("has a `)` without its `(`", here));
+                    return Err(error("`)` 没有对应的 `(`", here));
                 };
                 if last_open_empty {
-                    return Err(error("has an empty group `()`", Some(start..at + 1)));
+                    return Err(error("有空的分组 `()`", Some(start..at + 1)));
                 }
                 regex.push(')');
             }
             '?' if before == Last::AlreadyOptional => {
                 return Err(ambiguous(
-                    "has a `?` after a gap `…` or `{verb}`, which are optional already: the `?` only changes how much they take",
+                    "`…` 或 `{verb}` 后面有 `?`：它们本来就可有可无，`?` 只会改变它们取多少字",
                     at..at + 1,
-                    "remove the `?`: `…` matches 0 to 20 characters and `{verb}` may be absent",
+                    "删去 `?`：`…` 匹配 0 到 20 个字，`{verb}` 本来就可以不出现",
                 ))
             }
             '?' if before == Last::Value => {
                 return Err(error(
-                    "has a `?` after the value: a statement without its value states nothing",
+                    "值占位符后面有 `?`：没有数值的表述什么也没有说明",
                     here,
                 ))
             }
@@ -155,15 +155,10 @@ pub fn translate(pattern: &str, ty: FactType) -> Result<String, PatternError> {
                 regex.push('?');
                 continue;
             }
-            '?' => {
-                return Err(error(
-                    "has a `?` with nothing before it to make optional",
-                    here,
-                ))
-            }
+            '?' => return Err(error("`?` 前面没有可设为可选的内容", here)),
             '|' if open.is_empty() => {
                 return Err(ambiguous(
-                    "has a `|` outside parentheses: it splits the whole pattern in two (all of the left side, or all of the right side), not the words beside it",
+                    "括号外有 `|`：它把整个模式一分为二（要么整个左边，要么整个右边），而不是只在两旁的字之间选择",
                     at..at + 1,
                     ALTERNATIVES_HELP,
                 ))
@@ -211,7 +206,7 @@ pub fn translate(pattern: &str, ty: FactType) -> Result<String, PatternError> {
                     "year" => YEAR_PATTERN,
                     other => {
                         let value = if expected.is_empty() { "…" } else { expected };
-                        let message = format!("has an unknown placeholder `{{{other}}}`: use `{{verb}}`, `{{item}}` or the value, `{{{value}}}`");
+                        let message = format!("未知的占位符 `{{{other}}}`：可用 `{{verb}}`、`{{item}}` 或值占位符 `{{{value}}}`");
                         return Err(error(message, placeholder));
                     }
                 };
@@ -223,24 +218,19 @@ pub fn translate(pattern: &str, ty: FactType) -> Result<String, PatternError> {
                 }
                 if name != expected {
                     let message = format!(
-                        "captures `{{{name}}}`, which cannot produce a {ty}: use `{{{expected}}}`"
+                        "捕获的 `{{{name}}}` 得不到 `{ty}` 类型的值：应写 `{{{expected}}}`"
                     );
                     return Err(error(message, placeholder));
                 }
                 values += 1;
                 if values > 1 {
-                    return Err(error("has more than one value placeholder", placeholder));
+                    return Err(error("值占位符多于一个", placeholder));
                 }
                 regex.push_str(&format!("(?P<{VALUE_GROUP}>{fragment})"));
                 last = Last::Value;
             }
-            '}' => return Err(error("has a `}` without its `{`", here)),
-            '。' => {
-                return Err(error(
-                    "has a `。`: evidence is looked for within one sentence",
-                    here,
-                ))
-            }
+            '}' => return Err(error("`}` 没有对应的 `{`", here)),
+            '。' => return Err(error("含有 `。`：证据只在一句话之内查找", here)),
             other => {
                 let mut buf = [0u8; 4];
                 regex.push_str(&regex::escape(other.encode_utf8(&mut buf)));
@@ -249,20 +239,14 @@ pub fn translate(pattern: &str, ty: FactType) -> Result<String, PatternError> {
         last_open_empty = opens;
     }
     if let Some(start) = open.pop() {
-        return Err(error(
-            "has a `(` that is never closed",
-            Some(start..start + 1),
-        ));
+        return Err(error("`(` 没有闭合", Some(start..start + 1)));
     }
     if values == 0 && ty != FactType::Flag {
-        let message = format!(
-            "has no value placeholder: add `{{{}}}` where the value stands",
-            ty.keyword()
-        );
+        let message = format!("没有值占位符：在数值所在处加上 `{{{}}}`", ty.keyword());
         return Err(error(message, None));
     }
     if pattern.trim().is_empty() {
-        return Err(error("is empty", None));
+        return Err(error("为空", None));
     }
     Ok(regex)
 }
@@ -278,7 +262,7 @@ pub fn compile(pattern: &str, ty: FactType) -> Result<Regex, PatternError> {
         .size_limit(SIZE_LIMIT)
         .dfa_size_limit(DFA_SIZE_LIMIT)
         .build()
-        .map_err(|e| error(format!("does not compile: {e}"), None))
+        .map_err(|e| error(format!("无法编译：{e}"), None))
 }
 
 /// A compiled pattern: its fact, the literals one of which every match contains, and its regex.
@@ -629,12 +613,12 @@ mod tests {
                 .map(|e| e.message)
                 .unwrap_or_default()
         };
-        assert!(err("出庭应诉率{count}", FactType::Percent).contains("use `{percent}`"));
-        assert!(err("出庭应诉率", FactType::Percent).contains("no value placeholder"));
-        assert!(err("(出庭", FactType::Flag).contains("never closed"));
-        assert!(err("出庭)", FactType::Flag).contains("without its `(`"));
-        assert!(err("{percent}{percent}", FactType::Percent).contains("more than one"));
-        assert!(err("{foo}", FactType::Flag).contains("unknown placeholder"));
-        assert!(err("()", FactType::Flag).contains("empty group"));
+        assert!(err("出庭应诉率{count}", FactType::Percent).contains("应写 `{percent}`"));
+        assert!(err("出庭应诉率", FactType::Percent).contains("没有值占位符"));
+        assert!(err("(出庭", FactType::Flag).contains("没有闭合"));
+        assert!(err("出庭)", FactType::Flag).contains("没有对应的 `(`"));
+        assert!(err("{percent}{percent}", FactType::Percent).contains("多于一个"));
+        assert!(err("{foo}", FactType::Flag).contains("未知的占位符"));
+        assert!(err("()", FactType::Flag).contains("空的分组"));
     }
 }

@@ -22,17 +22,17 @@ pub(crate) fn body_text(name: &str, bytes: &[u8]) -> Result<String, ReadError> {
         name: name.to_string(),
         reason,
     };
-    let mut archive = zip::ZipArchive::new(Cursor::new(bytes))
-        .map_err(|e| bad(format!("not a zip archive ({e})")))?;
+    let mut archive =
+        zip::ZipArchive::new(Cursor::new(bytes)).map_err(|_| bad("不是 zip 压缩包".to_string()))?;
     if archive.len() > MAX_ENTRIES {
         return Err(bad(format!(
-            "the archive has {} entries, more than {MAX_ENTRIES}",
+            "压缩包中有 {} 个条目，超过上限 {MAX_ENTRIES}",
             archive.len()
         )));
     }
     let entry = archive.by_name("word/document.xml").map_err(|e| match e {
-        zip::result::ZipError::FileNotFound => bad("it has no `word/document.xml`".to_string()),
-        e => bad(format!("cannot open `word/document.xml` ({e})")),
+        zip::result::ZipError::FileNotFound => bad("其中没有 `word/document.xml`".to_string()),
+        _ => bad("无法打开其中的 `word/document.xml`".to_string()),
     })?;
     let mut xml = Vec::new();
     let limit = u64::try_from(MAX_DOCX_XML_BYTES)
@@ -41,14 +41,14 @@ pub(crate) fn body_text(name: &str, bytes: &[u8]) -> Result<String, ReadError> {
     entry
         .take(limit)
         .read_to_end(&mut xml)
-        .map_err(|e| bad(format!("cannot inflate `word/document.xml` ({e})")))?;
+        .map_err(|_| bad("无法解压其中的 `word/document.xml`".to_string()))?;
     if xml.len() > MAX_DOCX_XML_BYTES {
         return Err(ReadError::DocxTooLarge {
             name: name.to_string(),
             limit: MAX_DOCX_XML_BYTES,
         });
     }
-    runs_text(&xml).map_err(|e| bad(format!("invalid XML in `word/document.xml` ({e})")))
+    runs_text(&xml).map_err(|_| bad("`word/document.xml` 中的 XML 格式有误".to_string()))
 }
 
 /// Text of `<w:t>` runs; `<w:tab/>` → tab, `<w:br/>`/`<w:cr/>` → line break, end of `<w:p>` →
@@ -147,9 +147,9 @@ pub(crate) mod tests {
                 .map(|e| e.to_string())
                 .unwrap_or_default()
         };
-        assert!(err(b"PK\x03\x04garbage").contains("not a zip archive"));
-        assert!(err(&zip_of(&[("word/other.xml", "<x/>")])).contains("no `word/document.xml`"));
-        assert!(err(&docx("<w:document><w:p></w:document>")).contains("invalid XML"));
+        assert!(err(b"PK\x03\x04garbage").contains("不是 zip 压缩包"));
+        assert!(err(&zip_of(&[("word/other.xml", "<x/>")])).contains("没有 `word/document.xml`"));
+        assert!(err(&docx("<w:document><w:p></w:document>")).contains("XML 格式有误"));
         let mut truncated = docx(&body("<w:p><w:r><w:t>法治</w:t></w:r></w:p>"));
         truncated.truncate(truncated.len() / 2);
         assert!(matches!(

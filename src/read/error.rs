@@ -79,7 +79,9 @@ impl ReadError {
 impl From<&ReadError> for crate::diagnostic::Diag {
     fn from(error: &ReadError) -> crate::diagnostic::Diag {
         let message = match error {
-            ReadError::Io { source, .. } => format!("{error}: {source}"),
+            ReadError::Io { source, .. } => {
+                format!("{error}：{}", crate::diagnostic::io_reason(source))
+            }
             _ => error.to_string(),
         };
         let diag = crate::diagnostic::Diag::error(error.stable_code(), message);

@@ -41,7 +41,7 @@ fn render(page: &Page) -> Result<String, minijinja::Error> {
 
 fn fallback(page: &Page, error: &str) -> String {
     format!(
-        "<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>{}</title></head><body><p>总分 {} / {} 等级 {}</p><p>页面生成失败:{}</p><p>{}</p></body></html>\n",
+        "<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>{}</title></head><body><p>总分 {} / {} 等级 {}</p><p>页面生成失败：{}</p><p>{}</p></body></html>\n",
         escape(&page.title),
         escape(&page.total),
         escape(&page.max),

@@ -218,7 +218,7 @@ pub fn rule_diagnostic(
                     .unwrap_or_default();
                 let mut message = format!("报告未提及「{label}」（{fact_id}）");
                 if facts.is_silent(fact_id) {
-                    message.push_str("(人工录入)");
+                    message.push_str("（人工录入）");
                     diag = diag.related(Diag::advice(code, message));
                     continue;
                 }

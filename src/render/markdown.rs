@@ -38,7 +38,7 @@ pub fn score(ctx: &Context<'_>) -> String {
     };
     let _ = writeln!(
         out,
-        "- **总分 {} / {},等级 {}**",
+        "- **总分 {} / {}，等级 {}**",
         points_text(card.total),
         points_text(ruleset.total),
         text(grade)
@@ -49,11 +49,11 @@ pub fn score(ctx: &Context<'_>) -> String {
             .percent
             .map_or("不适用".to_string(), |p| format!("{}%", points_text(p)));
         let scaled = line.scaled.map_or(String::new(), |f| {
-            format!(",覆盖度不足按 {} 折算", points_text(f))
+            format!("，覆盖度不足按 {} 折算", points_text(f))
         });
         let _ = writeln!(
             out,
-            "- {}:{percent},计 {} / {} 分{scaled}",
+            "- {}：{percent}，计 {} / {} 分{scaled}",
             line.label,
             points_text(line.points),
             points_text(line.weight)
@@ -184,7 +184,7 @@ pub fn score(ctx: &Context<'_>) -> String {
                     }
                 }
                 None if ctx.facts.is_silent(fact_id) => {
-                    let _ = writeln!(out, "- 证据:报告未提及「{}」(人工录入)", text(label));
+                    let _ = writeln!(out, "- 证据：报告未提及「{}」（人工录入）", text(label));
                 }
                 None if result.reasoning.contains(&format!("报告未提及{label}")) => {}
                 None => {

@@ -189,6 +189,36 @@ pub fn diagnostic(diag: &dyn miette::Diagnostic, color: bool) -> String {
     if handler.render_report(&mut out, diag).is_err() {
         out = format!("{diag}\n");
     }
+    related_severity_in_chinese(&out)
+}
+
+/// miette writes the severity of each related diagnostic in English at the start of its line
+/// ("Advice: fazhi::…"); only those line starts are replaced, never text quoted from a file.
+fn related_severity_in_chinese(rendered: &str) -> String {
+    const SEVERITIES: [(&str, &str); 3] = [
+        ("Error: ", "错误："),
+        ("Warning: ", "警告："),
+        ("Advice: ", "提示："),
+    ];
+    if !SEVERITIES
+        .iter()
+        .any(|(english, _)| rendered.contains(english))
+    {
+        return rendered.to_string();
+    }
+    let mut out = String::with_capacity(rendered.len());
+    for line in rendered.split_inclusive('\n') {
+        match SEVERITIES
+            .iter()
+            .find_map(|(english, chinese)| Some((chinese, line.strip_prefix(english)?)))
+        {
+            Some((chinese, rest)) => {
+                out.push_str(chinese);
+                out.push_str(rest);
+            }
+            None => out.push_str(line),
+        }
+    }
     out
 }
 

@@ -102,7 +102,7 @@ pub fn score(ctx: &Context<'_>) -> J {
                             "artifactLocation": { "uri": uri(&report.name) },
                             "region": region(&report.text, span, Some(&evidence.quote)),
                         },
-                        "message": { "text": format!("证据:{label}") },
+                        "message": { "text": format!("证据：{label}") },
                     }));
                 }
             }

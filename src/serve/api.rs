@@ -162,7 +162,7 @@ fn report_json(id: u64, name: &str, score: &serde_json::Value) -> serde_json::Va
 pub async fn not_found() -> Response {
     diagnostics_with(
         StatusCode::NOT_FOUND,
-        &[request_error("没有这个页面或接口").help("首页是 /;接口见 docs/serve.md")],
+        &[request_error("没有这个页面或接口").help("首页是 /；接口见 docs/serve.md")],
     )
 }
 
@@ -179,9 +179,9 @@ async fn input(
     let name = params.get("name").map(|n| n.trim()).unwrap_or_default();
     if name.is_empty() || name.chars().count() > 255 {
         return Err(diagnostics(&[request_error(
-            "请求缺少报告的文件名 `name`(或超过 255 个字符)",
+            "请求缺少报告的文件名 `name`（或超过 255 个字符）",
         )
-        .help("写成 POST /api/score?name=报告.txt,请求体为报告文件本身")]));
+        .help("写成 POST /api/score?name=报告.txt，请求体为报告文件本身")]));
     }
     let too_large = |size: u64| {
         let error = crate::read::ReadError::TooLarge {
@@ -201,9 +201,10 @@ async fn input(
     match axum::body::to_bytes(body, MAX_BODY_BYTES).await {
         Ok(bytes) => Ok((name.to_string(), bytes.to_vec())),
         Err(_) if declared.is_none() => Err(too_large(MAX_BODY_BYTES as u64 + 1)),
-        Err(e) => Err(diagnostics(&[
-            request_error(format!("请求体读取失败:{e}")).help("重新上传;文件不能超过 20 MiB")
-        ])),
+        Err(e) => Err(diagnostics(&[request_error(format!(
+            "请求体读取失败：{e}"
+        ))
+        .help("重新上传；文件不能超过 20 MiB")])),
     }
 }
 
@@ -217,8 +218,8 @@ where
         diagnostics_with(
             StatusCode::SERVICE_UNAVAILABLE,
             &[
-                Diag::error(Code::ServeBusy, "工作台正忙,等待处理的请求已满")
-                    .help("稍后再试;一次上传的文件不宜过多"),
+                Diag::error(Code::ServeBusy, "工作台正忙，等待处理的请求已满")
+                    .help("稍后再试；一次上传的文件不宜过多"),
             ],
         )
     };
@@ -234,8 +235,8 @@ where
         .map_err(|e| {
             diagnostics_with(
                 StatusCode::INTERNAL_SERVER_ERROR,
-                &[Diag::error(Code::ServeRequest, format!("内部错误:{e}"))
-                    .help("这是 fazhi 的缺陷,不是文件的问题;请连同文件一起报告")],
+                &[Diag::error(Code::ServeRequest, format!("内部错误：{e}"))
+                    .help("这是 fazhi 的缺陷，不是文件的问题；请连同文件一起报告")],
             )
         })
 }

@@ -20,7 +20,7 @@ use axum::routing::{get, post};
 use axum::Router;
 
 use crate::check::RuleSet;
-use crate::diagnostic::{Code, Diag};
+use crate::diagnostic::{io_reason, Code, Diag};
 pub use store::App;
 
 /// The port `fazhi serve` listens on unless told otherwise.
@@ -61,20 +61,26 @@ pub fn is_local(ip: IpAddr) -> bool {
 pub fn exposed_warning(addr: SocketAddr) -> Diag {
     Diag::warning(
         Code::ServeExposed,
-        format!("工作台在 {addr} 上监听,同一网络中的其他计算机也能打开它、上传和查看报告"),
+        format!("工作台在 {addr} 上监听，同一网络中的其他计算机也能打开它、上传和查看报告"),
     )
-    .help("只在本机使用时去掉 --bind(默认只监听 127.0.0.1);工作台没有登录和加密")
+    .help("只在本机使用时去掉 --bind（默认只监听 127.0.0.1）；工作台没有登录和加密")
 }
 
 /// Binds the listener (before any thread starts, so a port in use is a diagnostic, not a panic).
 pub fn bind(addr: SocketAddr) -> Result<TcpListener, Diag> {
     let listener = TcpListener::bind(addr).map_err(|e| {
-        Diag::error(Code::ServeBind, format!("不能在 {addr} 上监听:{e}"))
-            .help("换一个端口(--port 8701),或先关闭占用该端口的程序;--bind 只能用本机的地址")
+        Diag::error(
+            Code::ServeBind,
+            format!("不能在 {addr} 上监听：{}", io_reason(&e)),
+        )
+        .help("换一个端口（--port 8701），或先关闭占用该端口的程序；--bind 只能用本机的地址")
     })?;
     listener.set_nonblocking(true).map_err(|e| {
-        Diag::error(Code::ServeBind, format!("不能设置 {addr} 的监听方式:{e}"))
-            .help("这是操作系统的限制;请报告此问题")
+        Diag::error(
+            Code::ServeBind,
+            format!("不能设置 {addr} 的监听方式：{}", io_reason(&e)),
+        )
+        .help("这是操作系统的限制；请报告此问题")
     })?;
     Ok(listener)
 }
@@ -82,8 +88,11 @@ pub fn bind(addr: SocketAddr) -> Result<TcpListener, Diag> {
 /// Serves on `listener` until the process ends; blocks the calling thread.
 pub fn run(ruleset: RuleSet, listener: TcpListener) -> Result<(), Diag> {
     let fail = |e: std::io::Error| {
-        Diag::error(Code::ServeBind, format!("工作台无法运行:{e}"))
-            .help("检查本机资源(线程、文件句柄)是否用尽")
+        Diag::error(
+            Code::ServeBind,
+            format!("工作台无法运行：{}", io_reason(&e)),
+        )
+        .help("检查本机资源（线程、文件句柄）是否用尽")
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -104,8 +113,11 @@ pub fn run(ruleset: RuleSet, listener: TcpListener) -> Result<(), Diag> {
 pub fn spawn(ruleset: RuleSet, addr: SocketAddr) -> Result<SocketAddr, Diag> {
     let listener = bind(addr)?;
     let local = listener.local_addr().map_err(|e| {
-        Diag::error(Code::ServeBind, format!("不能读取监听地址:{e}"))
-            .help("这是操作系统的限制;请报告此问题")
+        Diag::error(
+            Code::ServeBind,
+            format!("不能读取监听地址：{}", io_reason(&e)),
+        )
+        .help("这是操作系统的限制；请报告此问题")
     })?;
     std::thread::spawn(move || run(ruleset, listener));
     Ok(local)

@@ -72,7 +72,7 @@ fn render_template(name: &str, data: impl Serialize) -> String {
     environment()
         .get_template(name)
         .and_then(|t| t.render(data))
-        .unwrap_or_else(|e| format!("<p>页面生成失败:{}</p>", escape(&e.to_string())))
+        .unwrap_or_else(|e| format!("<p>页面生成失败：{}</p>", escape(&e.to_string())))
 }
 
 /// A whole page: `body` inside the workbench layout.
@@ -119,7 +119,7 @@ fn not_found(what: &str) -> Response {
     error_page(
         StatusCode::NOT_FOUND,
         &[request_error(format!("没有{what}"))
-            .help("服务重启后,之前上传的报告都已清空;请回到首页重新上传")],
+            .help("服务重启后，之前上传的报告都已清空；请回到首页重新上传")],
         Some(("/".into(), "回到首页")),
     )
 }
@@ -300,7 +300,7 @@ pub async fn batch(
                 short_title(&s.title.text),
             );
             c.full = format!(
-                "{}(权重 {})",
+                "{}（权重 {}）",
                 s.title.text,
                 crate::eval::points_text(s.weight.value)
             );
@@ -434,7 +434,7 @@ fn batch_downloads() -> Vec<Download> {
         },
         Download {
             href: "/batch/summary.xlsx".into(),
-            label: "Excel 汇总(.xlsx)",
+            label: "Excel 汇总（.xlsx）",
         },
         Download {
             href: "/batch/summary.md".into(),
@@ -486,8 +486,8 @@ pub async fn batch_download(State(app): State<Arc<App>>, Path(file): Path<String
             Err(e) => {
                 return error_page(
                     StatusCode::INTERNAL_SERVER_ERROR,
-                    &[request_error(format!("汇总网页生成失败:{e}"))
-                        .help("这是 fazhi 的缺陷;请报告")],
+                    &[request_error(format!("汇总网页生成失败：{e}"))
+                        .help("这是 fazhi 的缺陷；请报告")],
                     None,
                 )
             }
@@ -643,9 +643,9 @@ pub async fn report(
         .map(|(fact_id, decl)| {
             let current = entry.scored.facts.get(fact_id);
             let state = match current {
-                Some(f) if f.origin == crate::facts::Origin::Manual => format!("{}(人工录入)", f.value),
+                Some(f) if f.origin == crate::facts::Origin::Manual => format!("{}（人工录入）", f.value),
                 Some(f) => f.value.to_string(),
-                None if entry.scored.facts.is_silent(fact_id) => "报告未提及(人工录入)".into(),
+                None if entry.scored.facts.is_silent(fact_id) => "报告未提及（人工录入）".into(),
                 None => "报告未提及".into(),
             };
             minijinja::context! { id => fact_id.clone(), label => decl.label.text.clone(), kind => decl.ty.to_string(), state }
@@ -739,8 +739,8 @@ pub async fn correct(
     } else if form.value.trim().is_empty() {
         return error_page(
             StatusCode::BAD_REQUEST,
-            &[request_error("请填写数值,或勾选“报告未提及”")
-                .help("数值的写法:95、95%、2025-03-24、true")],
+            &[request_error("请填写数值，或勾选“报告未提及”")
+                .help("数值的写法：95、95%、2025-03-24、true")],
             back,
         );
     } else {

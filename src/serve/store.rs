@@ -115,13 +115,13 @@ impl App {
             return Err(Diag::error(
                 Code::ServeBusy,
                 format!(
-                    "工作台已保存 {} 份报告({} 字节),不能再接收",
+                    "工作台已保存 {} 份报告（{} 字节），不能再接收",
                     reports.len(),
                     held
                 ),
             )
             .help(format!(
-                "最多保存 {MAX_REPORTS} 份、共 {MAX_HELD_BYTES} 字节;先下载结果,再在首页“清空”后继续上传"
+                "最多保存 {MAX_REPORTS} 份、共 {MAX_HELD_BYTES} 字节；先下载结果，再在首页“清空”后继续上传"
             )));
         }
         Ok(())
@@ -243,7 +243,7 @@ pub fn corrections_toml(report: &str, corrections: &IndexMap<String, Correction>
     }
     doc.insert("facts", Item::Table(facts));
     format!(
-        "# 人工录入的事实(fazhi serve 工作台);命令行用法:fazhi score {} --facts 本文件\n{doc}",
+        "# 人工录入的事实（fazhi serve 工作台）；命令行用法：fazhi score {} --facts 本文件\n{doc}",
         base_name(report)
     )
 }

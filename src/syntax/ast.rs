@@ -320,7 +320,7 @@ impl Standing {
         match self {
             Standing::Verified => "已核对原文",
             Standing::Recalled => "条文出处待核对",
-            Standing::Local => "计分标准为地方考核惯例,非法定要求",
+            Standing::Local => "计分标准为地方考核惯例，非法定要求",
         }
     }
 }

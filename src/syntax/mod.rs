@@ -68,9 +68,14 @@ fn replace_fullwidth(text: &str) -> (String, Vec<Diag>) {
         match ascii_of_fullwidth(c).filter(|_| replace) {
             Some(ascii) => {
                 diags.push(
-                    Diag::error(Code::SyntaxFullwidth, format!("full-width `{c}` where the rule language expects ASCII"))
-                        .label(Span::new(at, at + c.len_utf8()), "full-width character")
-                        .help(format!("type the ASCII `{ascii}` instead; Chinese text belongs inside double-quoted strings")),
+                    Diag::error(
+                        Code::SyntaxFullwidth,
+                        format!("规则语言此处应为 ASCII 字符，却是全角的 `{c}`"),
+                    )
+                    .label(Span::new(at, at + c.len_utf8()), "全角字符")
+                    .help(format!(
+                        "改为 ASCII 的 `{ascii}`；中文只能写在双引号字符串里"
+                    )),
                 );
                 out.push(ascii);
                 out.extend(std::iter::repeat_n(' ', c.len_utf8() - ascii.len_utf8()));
@@ -96,45 +101,40 @@ fn syntax_error(text: &str, error: &pest::error::Error<Rule>) -> Diag {
 
     let line = &rest[..rest.find('\n').unwrap_or(rest.len())];
     if found == Some('"') && !line[1..].contains('"') {
-        return Diag::error(Code::SyntaxUnterminatedString, "unterminated string")
+        return Diag::error(Code::SyntaxUnterminatedString, "字符串没有结束")
             .label(
                 Span::new(offset, offset + line.len()),
-                "this string has no closing `\"`",
+                "此字符串缺少结尾的 `\"`",
             )
-            .help(
-                "close the string with `\"` on the same line; write `\\\"` for a quote inside it",
-            );
+            .help("在同一行内用 `\"` 结束字符串；字符串中的引号写作 `\\\"`");
     }
 
     let expected = match &error.variant {
         ErrorVariant::ParsingError { positives, .. } => expected_list(positives),
         // pest's own guard against deep recursion ("stack limit reached").
         ErrorVariant::CustomError { message } if message.contains("limit") => {
-            return Diag::error(
-                Code::SyntaxTooComplex,
-                "expression too complex: nested too deeply to parse",
-            )
-            .label(Span::new(offset, offset + 1), "here")
-            .help("split the condition into several rules, or name parts of it as facts");
+            return Diag::error(Code::SyntaxTooComplex, "表达式过于复杂：嵌套太深，无法解析")
+                .label(Span::new(offset, offset + 1), "此处")
+                .help("把条件拆成几条规则，或把其中一部分定义为事实");
         }
         ErrorVariant::CustomError { message } => message.clone(),
     };
     let found_text = match found {
-        None => "the end of the file".to_string(),
+        None => "文件末尾".to_string(),
         Some(_) => format!("`{}`", token_at(rest)),
     };
     Diag::error(
         Code::SyntaxParse,
-        format!("expected {expected}, found {found_text}"),
+        format!("此处应为{}，却是{}", spaced(&expected), spaced(&found_text)),
     )
     .label(
         Span::new(offset, offset + token_at(rest).len().max(1)),
-        format!("expected {expected}"),
+        format!("应为{}", spaced(&expected)),
     )
     .help(hint_for(rest))
 }
 
-/// "a, b or c" from the grammar rules pest expected, without duplicates or hidden rules.
+/// "a、b 或 c" from the grammar rules pest expected, without duplicates or hidden rules.
 fn expected_list(rules: &[Rule]) -> String {
     let mut names: Vec<String> = rules
         .iter()
@@ -147,12 +147,22 @@ fn expected_list(rules: &[Rule]) -> String {
     names.sort();
     names.dedup();
     match names.len() {
-        0 => "something else".to_string(),
+        0 => "其他内容".to_string(),
         1 => names.remove(0),
         n => {
             let last = names.remove(n - 1);
-            format!("{} or {last}", names.join(", "))
+            format!("{} 或 {last}", names.join("、"))
         }
+    }
+}
+
+/// `text` with a space before it when it starts with ASCII (a backticked keyword), as Chinese
+/// typesetting separates Latin words from the Chinese before them.
+fn spaced(text: &str) -> String {
+    if text.starts_with(|c: char| c.is_ascii()) {
+        format!(" {text}")
+    } else {
+        text.to_string()
     }
 }
 
@@ -175,12 +185,11 @@ fn token_at(rest: &str) -> &str {
 
 fn hint_for(rest: &str) -> String {
     if rest.starts_with(|c: char| !c.is_ascii() && !c.is_whitespace()) {
-        "Chinese text belongs inside double-quoted strings, e.g. `\"行政机关负责人出庭应诉率\"`"
-            .to_string()
+        "中文只能写在双引号字符串里，如 `\"行政机关负责人出庭应诉率\"`".to_string()
     } else if rest.starts_with(|c: char| c.is_ascii_uppercase()) {
-        "names are lowercase ASCII with `_`, e.g. `court_appearance_rate`".to_string()
+        "名称由小写 ASCII 字母和 `_` 组成，如 `court_appearance_rate`".to_string()
     } else {
-        "see docs/dsl.md for the rule language".to_string()
+        "规则语言见 docs/dsl.md".to_string()
     }
 }
 

@@ -9,7 +9,7 @@ use super::parser::Rule;
 pub enum Name {
     /// A keyword, shown in backticks: `rule`.
     Keyword(&'static str),
-    /// A kind of thing: "a string", "an expression".
+    /// A kind of thing: "字符串", "表达式".
     Thing(&'static str),
     /// A rule that should never be named in an error (its parent is named instead).
     Hidden,
@@ -18,11 +18,11 @@ pub enum Name {
 pub fn name(grammar_rule: Rule) -> Name {
     use Name::{Hidden, Keyword, Thing};
     match grammar_rule {
-        Rule::EOI => Thing("end of file"),
+        Rule::EOI => Thing("文件末尾"),
         Rule::WHITESPACE | Rule::COMMENT | Rule::word_char | Rule::keyword => Hidden,
-        Rule::file | Rule::item => Thing("`ruleset`, `fact`, `section` or `test`"),
-        Rule::ruleset => Thing("a `ruleset` header"),
-        Rule::ruleset_entry => Thing("a ruleset setting"),
+        Rule::file | Rule::item => Thing("`ruleset`、`fact`、`section` 或 `test`"),
+        Rule::ruleset => Thing("`ruleset` 头部"),
+        Rule::ruleset_entry => Thing("规则集头部的设置"),
         Rule::title_entry => Thing("`title`"),
         Rule::source_entry => Thing("`source`"),
         Rule::effective_entry => Thing("`effective`"),
@@ -30,55 +30,51 @@ pub fn name(grammar_rule: Rule) -> Name {
         Rule::total_entry => Thing("`total`"),
         Rule::grade_entry => Thing("`grade`"),
         Rule::no_evidence_entry => Thing("`no_evidence`"),
-        Rule::no_evidence_mode => Thing("`zero` or `excluded`"),
+        Rule::no_evidence_mode => Thing("`zero` 或 `excluded`"),
         Rule::credit_entry => Thing("`credit`"),
-        Rule::evidence_level => Thing("`described` or `admitted`"),
+        Rule::evidence_level => Thing("`described` 或 `admitted`"),
         Rule::combine_entry => Thing("`combine`"),
-        Rule::combined_number => Thing("`statutory`, `coverage` or `performance`"),
+        Rule::combined_number => Thing("`statutory`、`coverage` 或 `performance`"),
         Rule::statutory_entry => Thing("`statutory`"),
         Rule::mention_entry => Thing("`mention`"),
         Rule::issuers_entry => Thing("`issuers`"),
-        Rule::issuer_kind => Thing("`government` or `department`"),
-        Rule::fact_decl => Thing("a `fact` declaration"),
+        Rule::issuer_kind => Thing("`government` 或 `department`"),
+        Rule::fact_decl => Thing("`fact` 声明"),
         Rule::fact_type => {
-            Thing("a fact type (`percent`, `count`, `amount`, `date`, `year` or `flag`)")
+            Thing("事实类型（`percent`、`count`、`amount`、`date`、`year` 或 `flag`）")
         }
-        Rule::fact_body => Thing("a fact body `{ … }`"),
-        Rule::fact_entry => Thing("`pattern`, `scope`, `example` or `counterexample`"),
+        Rule::fact_body => Thing("事实的主体 `{ … }`"),
+        Rule::fact_entry => Thing("`pattern`、`scope`、`example` 或 `counterexample`"),
         Rule::example_entry => Thing("`example`"),
         Rule::counterexample_entry => Thing("`counterexample`"),
         Rule::pattern_entry => Thing("`pattern`"),
         Rule::scope_entry => Thing("`scope`"),
-        Rule::scope_name => {
-            Thing("a scope (`work`, `shortcomings`, `plan`, `header` or `anywhere`)")
-        }
-        Rule::section => Thing("a `section`"),
-        Rule::section_entry => Thing("`rule` or `note`"),
+        Rule::scope_name => Thing("范围（`work`、`shortcomings`、`plan`、`header` 或 `anywhere`）"),
+        Rule::section => Thing("`section`"),
+        Rule::section_entry => Thing("`rule` 或 `note`"),
         Rule::note_entry => Thing("`note`"),
         Rule::rule_decl => Thing("`rule`"),
-        Rule::rule_entry => Thing("a rule clause"),
+        Rule::rule_entry => Thing("规则子句"),
         Rule::cite_entry => Thing("`cite`"),
-        Rule::standing => Thing("a standing (`verified`, `recalled` or `local`)"),
+        Rule::standing => Thing("依据效力（`verified`、`recalled` 或 `local`）"),
         Rule::points_entry => Thing("`points`"),
         Rule::applies_entry => Thing("`applies`"),
         Rule::require_entry => Thing("`require`"),
         Rule::partial_entry => Thing("`partial`"),
         Rule::linear => Thing("`linear`"),
         Rule::tiers => Thing("`tiers`"),
-        Rule::tier => Thing("a tier `CONDITION => POINTS`"),
+        Rule::tier => Thing("档次 `条件 => 分值`"),
         Rule::deduct_entry => Thing("`deduct`"),
         Rule::missing_entry => Thing("`missing`"),
-        Rule::missing_mode => Thing("`unknown`, `fail` or `not_applicable`"),
+        Rule::missing_mode => Thing("`unknown`、`fail` 或 `not_applicable`"),
         Rule::explain_entry => Thing("`explain`"),
         Rule::help_entry => Thing("`help`"),
-        Rule::test_block => Thing("a `test`"),
+        Rule::test_block => Thing("`test`"),
         Rule::given => Thing("`given`"),
-        Rule::given_fact => Thing("a given fact `name = value`"),
+        Rule::given_fact => Thing("给定事实 `名称 = 值`"),
         Rule::expectation => Thing("`expect`"),
         Rule::expect_total | Rule::expect_grade | Rule::expect_rule => Thing("`expect`"),
-        Rule::outcome => {
-            Thing("an outcome (`pass`, `partial`, `fail`, `unknown` or `not_applicable`)")
-        }
+        Rule::outcome => Thing("结果（`pass`、`partial`、`fail`、`unknown` 或 `not_applicable`）"),
         Rule::expr
         | Rule::or_expr
         | Rule::and_expr
@@ -86,20 +82,20 @@ pub fn name(grammar_rule: Rule) -> Name {
         | Rule::comparison
         | Rule::sum
         | Rule::product
-        | Rule::atom => Thing("an expression"),
-        Rule::compare_op => Thing("a comparison (`>=`, `<`, `before`, …)"),
-        Rule::add_op | Rule::mul_op => Thing("an operator"),
-        Rule::call => Thing("a function call"),
-        Rule::paren => Thing("an expression in parentheses"),
-        Rule::function_name => Thing("a function name"),
-        Rule::fact_ref => Thing("a fact name"),
-        Rule::literal => Thing("a value (`95%`, `4`, `2025-04-01`, `true`)"),
-        Rule::date_lit => Thing("a date `YYYY-MM-DD`"),
-        Rule::percent_lit => Thing("a percentage such as `95%`"),
-        Rule::number_lit => Thing("a number"),
-        Rule::bool_lit => Thing("`true` or `false`"),
-        Rule::ident => Thing("a name (lowercase letters, digits and `_`)"),
-        Rule::string | Rule::string_text => Thing("a string in double quotes"),
+        | Rule::atom => Thing("表达式"),
+        Rule::compare_op => Thing("比较运算符（`>=`、`<`、`before` 等）"),
+        Rule::add_op | Rule::mul_op => Thing("运算符"),
+        Rule::call => Thing("函数调用"),
+        Rule::paren => Thing("括号中的表达式"),
+        Rule::function_name => Thing("函数名"),
+        Rule::fact_ref => Thing("事实名称"),
+        Rule::literal => Thing("值（`95%`、`4`、`2025-04-01`、`true`）"),
+        Rule::date_lit => Thing("日期 `YYYY-MM-DD`"),
+        Rule::percent_lit => Thing("百分比，如 `95%`"),
+        Rule::number_lit => Thing("数字"),
+        Rule::bool_lit => Thing("`true` 或 `false`"),
+        Rule::ident => Thing("名称（小写字母、数字和 `_`）"),
+        Rule::string | Rule::string_text => Thing("双引号中的字符串"),
         Rule::kw_ruleset => Keyword("ruleset"),
         Rule::kw_title => Keyword("title"),
         Rule::kw_source => Keyword("source"),

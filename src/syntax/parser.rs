@@ -24,10 +24,10 @@ pub const MAX_LITERAL: i64 = 1_000_000_000;
 fn internal(span: Span, what: &str) -> Diag {
     Diag::error(
         Code::SyntaxParse,
-        format!("internal error: unexpected syntax tree ({what})"),
+        format!("内部错误：语法树的形状不符合预期（{what}）"),
     )
-    .label(span, "here")
-    .help("this is a bug in fazhi; please report it with this file")
+    .label(span, "此处")
+    .help("这是 fazhi 的缺陷，请连同此文件一并报告")
 }
 
 /// The significant children of a pair: keywords are dropped, they are recognised by text.
@@ -107,12 +107,9 @@ pub const MAX_NESTING: usize = 12;
 pub const MAX_OPERANDS: usize = 32;
 
 fn too_complex(span: Span, what: String) -> Diag {
-    Diag::error(
-        Code::SyntaxTooComplex,
-        format!("expression too complex: {what}"),
-    )
-    .label(span, "here")
-    .help("split the condition into several rules, or name parts of it as facts")
+    Diag::error(Code::SyntaxTooComplex, format!("表达式过于复杂：{what}"))
+        .label(span, "此处")
+        .help("把条件拆成几条规则，或把其中一部分定义为事实")
 }
 
 impl Walker<'_> {
@@ -597,10 +594,7 @@ impl Walker<'_> {
                 let mut args = Vec::new();
                 while let Some(arg) = inner.next() {
                     if args.len() >= MAX_OPERANDS {
-                        return Err(too_complex(
-                            span,
-                            format!("more than {MAX_OPERANDS} arguments"),
-                        ));
+                        return Err(too_complex(span, format!("参数超过 {MAX_OPERANDS} 个")));
                     }
                     args.push(self.nested(span, |w| w.expr(arg))?);
                 }
@@ -618,10 +612,7 @@ impl Walker<'_> {
     /// Walks a nested expression, refusing nesting past [`MAX_NESTING`].
     fn nested<T>(&mut self, span: Span, walk: impl FnOnce(&mut Self) -> Walk<T>) -> Walk<T> {
         if self.depth >= MAX_NESTING {
-            return Err(too_complex(
-                span,
-                format!("nested more than {MAX_NESTING} levels deep"),
-            ));
+            return Err(too_complex(span, format!("嵌套超过 {MAX_NESTING} 层")));
         }
         self.depth += 1;
         let result = walk(self);
@@ -652,7 +643,7 @@ impl Walker<'_> {
                     if operands > MAX_OPERANDS {
                         return Err(too_complex(
                             span,
-                            format!("more than {MAX_OPERANDS} operands in a row"),
+                            format!("连续的操作数超过 {MAX_OPERANDS} 个"),
                         ));
                     }
                     let rhs = self.expr(part)?;
@@ -706,10 +697,10 @@ impl Walker<'_> {
                 self.diags.push(
                     Diag::error(
                         Code::SyntaxBadLiteral,
-                        format!("`{digits}` is too large for a rule file"),
+                        format!("`{digits}` 太大，规则文件中写不下"),
                     )
-                    .label(span, "too large")
-                    .help(format!("numbers in rules are at most {MAX_LITERAL}")),
+                    .label(span, "太大")
+                    .help(format!("规则中的数字最大为 {MAX_LITERAL}")),
                 );
                 Decimal::ZERO
             }
@@ -722,10 +713,10 @@ impl Walker<'_> {
             self.diags.push(
                 Diag::error(
                     Code::SyntaxBadLiteral,
-                    format!("`{}` is not a calendar date", pair.as_str()),
+                    format!("`{}` 不是有效的日期", pair.as_str()),
                 )
-                .label(span, "no such day")
-                .help("write dates as YYYY-MM-DD with a real month and day, e.g. `2025-04-01`"),
+                .label(span, "没有这一天")
+                .help("日期写成 YYYY-MM-DD，月、日须真实存在，如 `2025-04-01`"),
             );
             Date {
                 year: 1970,
