@@ -50,7 +50,7 @@ impl ExampleRun {
             None => (Vec::new(), Vec::new()),
         };
         crate::testing::TestResult {
-            name: format!("{kind} `{}`:「{}」", self.fact, self.sentence),
+            name: format!("{kind} `{}`：「{}」", self.fact, self.sentence),
             failures,
             details,
             file: self.file,
@@ -66,24 +66,24 @@ pub fn static_problem(decl: &FactDecl, example: &PatternExample) -> Option<(Span
         ExampleValue::Stated if decl.ty != FactType::Flag => Some((
             example.span,
             format!(
-                "example of `{}` has no value: a {} fact's example says what it must read",
+                "`{}` 的例句没有写值：`{}` 类事实的例句要写明应读出的值",
                 decl.id.name, decl.ty
             ),
             format!(
-                "add the value after `=>`, such as `example \"…\" => {}`",
+                "在 `=>` 后写上值，如 `example \"…\" => {}`",
                 sample(decl.ty)
             ),
         )),
         ExampleValue::Literal(literal) => match literal_value(literal.value, decl.ty) {
             None => Some((
                 literal.span,
-                format!("example of `{}` expects a value that is not a {}", decl.id.name, decl.ty),
-                format!("write a {} value such as `{}`", decl.ty, sample(decl.ty)),
+                format!("`{}` 的例句期望的值不是 `{}` 类", decl.id.name, decl.ty),
+                format!("写一个 `{}` 类的值，如 `{}`", decl.ty, sample(decl.ty)),
             )),
             Some(Value::Flag(false)) => Some((
                 literal.span,
-                format!("example of `{}` expects `false`, which extraction never reads", decl.id.name),
-                "silence is no evidence and a flag is only ever read as stated: write the sentence as `counterexample \"…\"`".into(),
+                format!("`{}` 的例句期望 `false`，而提取从不读出 `false`", decl.id.name),
+                "未提及不是证据，标志类事实只会读成“写明了”：把这句写成 `counterexample \"…\"`".into(),
             )),
             Some(_) => None,
         },
@@ -132,31 +132,31 @@ fn run_one(ruleset: &RuleSet, decl: &FactDecl, example: &PatternExample) -> Exam
     let quote = |f: &FactValue| {
         f.evidence
             .as_ref()
-            .map_or(String::new(), |e| format!(" from `{}`", e.quote))
+            .map_or(String::new(), |e| format!("（读自「{}」）", e.quote))
     };
     let matched_but_rejected = |patterns: &[usize]| {
         match patterns.first().and_then(|i| decl.patterns.get(*i)) {
         Some(p) => format!(
-            "pattern `{}` matches the sentence, but its value was set aside (an ordinal, last year's value, a shortfall, a negation, or a figure of a part)",
+            "模式 `{}` 与这句相符，但读出的值被舍弃了（序数、上年的值、未达到的差额、否定，或只是一部分的数字）",
             p.text
         ),
-        None => "no pattern of the fact matches the sentence; `fazhi extract --text \"…\"` shows what is read from it".into(),
+        None => "这个事实的模式都不与这句相符；`fazhi extract --text \"…\"` 可显示从这句读出什么".into(),
     }
     };
     let problem = match (&expected, &found) {
         (Some(want), Some(got)) if got.value == *want => None,
         (Some(want), Some(got)) => Some(Problem {
-            message: format!("example of `{id}` reads `{}`, not `{want}`", got.value),
-            help: format!("the patterns read `{}`{}", got.value, quote(got)),
+            message: format!("`{id}` 的例句读出 `{}`，而不是 `{want}`", got.value),
+            help: format!("模式读出 `{}`{}", got.value, quote(got)),
         }),
         (Some(want), None) => Some(Problem {
-            message: format!("example of `{id}` reads nothing, expected `{want}`"),
+            message: format!("`{id}` 的例句什么也没有读出，期望 `{want}`"),
             help: matched_but_rejected(&patterns),
         }),
         (None, Some(got)) => Some(Problem {
-            message: format!("counterexample of `{id}` reads `{}`", got.value),
+            message: format!("`{id}` 的反例读出了 `{}`", got.value),
             help: format!(
-                "the patterns read `{}`{}: make the pattern that matches stricter, so that it leaves this sentence alone",
+                "模式读出 `{}`{}：把相符的模式写得更严，让它不再读这句",
                 got.value,
                 quote(got)
             ),
@@ -182,7 +182,7 @@ pub fn diagnostics(ruleset: &RuleSet, runs: &[ExampleRun]) -> Vec<Diag> {
         .filter_map(|run| {
             let problem = run.problem.as_ref()?;
             let diag = Diag::error(Code::CheckExample, problem.message.clone())
-                .label(run.sentence_span, "this sentence")
+                .label(run.sentence_span, "这句")
                 .help(problem.help.clone());
             Some(match ruleset.source(run.file) {
                 Some(source) => diag.in_source(source),

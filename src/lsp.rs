@@ -503,13 +503,13 @@ impl Analysis {
             Kind::Fact => {
                 let fact = parsed.facts.iter().find(|f| f.id.name == symbol.name)?;
                 out.push_str(&format!(
-                    "{}  {}\n类型:{}\n",
+                    "{}  {}\n类型：{}\n",
                     fact.id.name,
                     fact.label.text,
                     fact.ty.keyword()
                 ));
                 for pattern in &fact.patterns {
-                    out.push_str(&format!("查找的表述:`{}`\n", pattern.text));
+                    out.push_str(&format!("查找的表述：`{}`\n", pattern.text));
                 }
             }
             Kind::Rule => {
@@ -521,17 +521,17 @@ impl Analysis {
                 out.push_str(&format!("{}  {}\n", rule.id.name, rule.title.text));
                 if let Some(cite) = &rule.cite {
                     out.push_str(&format!(
-                        "依据:{}({})\n",
+                        "依据：{}（{}）\n",
                         cite.text.text,
                         cite.standing.describe()
                     ));
                 }
                 if let Some(explain) = &rule.explain {
-                    out.push_str(&format!("说明:{}\n", explain.text));
+                    out.push_str(&format!("说明：{}\n", explain.text));
                 }
             }
         }
-        out.push_str("(规则集有错误,改正后显示完整说明)");
+        out.push_str("（规则集有错误，改正后显示完整说明）");
         Some(out)
     }
 }

@@ -88,7 +88,7 @@ pub fn shortfalls(ruleset: &RuleSet, card: &Scorecard) -> Vec<String> {
         .take(SHORTFALLS_SHOWN)
         .map(|r| {
             format!(
-                "`{}`:满分 {},实得 {}({})",
+                "`{}`：满分 {}，实得 {}（{}）",
                 id(r),
                 points_text(r.points),
                 points_text(r.earned),
@@ -156,7 +156,7 @@ pub fn run_one(ruleset: &RuleSet, test: &Test, card: &Scorecard) -> TestResult {
                         points_text(value.value),
                         points_text(card.total)
                     ));
-                    details.push("未得满分的规则(满分与实得):".to_string());
+                    details.push("未得满分的规则（满分与实得）：".to_string());
                     details.extend(
                         shortfalls(ruleset, card)
                             .into_iter()
@@ -172,7 +172,7 @@ pub fn run_one(ruleset: &RuleSet, test: &Test, card: &Scorecard) -> TestResult {
                         card.grade,
                         points_text(card.total)
                     ));
-                    details.push("未得满分的规则(满分与实得):".to_string());
+                    details.push("未得满分的规则（满分与实得）：".to_string());
                     details.extend(
                         shortfalls(ruleset, card)
                             .into_iter()

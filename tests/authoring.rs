@@ -98,13 +98,13 @@ fn a_failing_example_is_a_check_error_on_its_sentence_with_what_was_read() {
     );
     assert!(
         ran.stderr
-            .contains("example of `court_appearance_rate` reads `98%`, not `85%`"),
+            .contains("`court_appearance_rate` 的例句读出 `98%`，而不是 `85%`"),
         "{}",
         ran.stderr
     );
     assert!(
         ran.stderr
-            .contains("the patterns read `98%` from `出庭应诉率由2023年的85%提升至98%`"),
+            .contains("模式读出 `98%`（读自「出庭应诉率由2023年的85%提升至98%」）"),
         "{}",
         ran.stderr
     );
@@ -123,10 +123,10 @@ fn examples_are_tests_with_their_location() {
     let (_dir, path) = rules_dir(&RULES.replace("=> 85%", "=> 98%"));
     let ran = fazhi(&["test", arg(&path)]);
     assert!(ran.stdout.contains(
-        "测试 例句 `court_appearance_rate`:「全年行政机关负责人出庭应诉率100%。」 … 通过"
+        "测试 例句 `court_appearance_rate`：「全年行政机关负责人出庭应诉率100%。」 … 通过"
     ));
     assert!(ran.stdout.contains(
-        "测试 反例 `court_appearance_rate`:「主要负责人出庭应诉率较去年同期提升15%。」 … 通过"
+        "测试 反例 `court_appearance_rate`：「主要负责人出庭应诉率较去年同期提升15%。」 … 通过"
     ));
     // Each example's test is located at its clause.
     let ruleset = fazhi::check::load(vec![fazhi::diagnostic::Source::new(
@@ -169,7 +169,7 @@ fn a_failed_total_names_its_location_and_the_rules_that_fell_short() {
     let ran = fazhi(&["test", arg(&path)]);
     let line = line_of(&fixed, "test \"总分写错了\"");
     let expected = format!(
-        "测试 总分写错了 … 失败\n    位置：{}:{line}:6\n    expected total 10.00, got 9.00\n      未得满分的规则(满分与实得):\n        `court`:满分 4.00,实得 3.00(部分达标)\n",
+        "测试 总分写错了 … 失败\n    位置：{}:{line}:6\n    期望总分 10.00，实际为 9.00\n      未得满分的规则（满分与实得）：\n        `court`：满分 4.00，实得 3.00（部分达标）\n",
         path.display()
     );
     assert!(ran.stdout.contains(&expected), "{}", ran.stdout);
@@ -312,7 +312,7 @@ fn a_bare_alternation_is_flagged_with_how_to_write_a_or_b() {
         ran.stderr
     );
     assert!(
-        ran.stderr.contains("`(a|b)` is \"a or b\""),
+        ran.stderr.contains("`(a|b)` 表示“a 或 b”"),
         "{}",
         ran.stderr
     );

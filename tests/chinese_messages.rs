@@ -81,6 +81,9 @@ const ALLOWED: &[&str] = &[
     "verify",
     "serve",
     "compare",
+    "fmt",
+    "lsp",
+    "LSP",
     "completions",
 ];
 
@@ -394,6 +397,8 @@ fn every_command_help_is_in_chinese() {
         "verify",
         "serve",
         "compare",
+        "fmt",
+        "lsp",
         "completions",
     ];
     let root = run(&["--help"]);

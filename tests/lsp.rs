@@ -152,7 +152,7 @@ fn a_client_session_checks_hovers_jumps_completes_and_formats() {
     let hover = client.request("textDocument/hover", at(5, 55, &uri));
     let shown = hover["contents"]["value"].as_str().unwrap();
     assert!(shown.contains("local_rate  本地比率"), "{shown}");
-    assert!(shown.contains("类型:percent"), "{shown}");
+    assert!(shown.contains("类型：percent"), "{shown}");
     assert!(shown.contains("本地比率{verb}{percent}"), "{shown}");
 
     // Go to the local fact's declaration, in the document itself.
@@ -238,7 +238,7 @@ fn a_client_session_checks_hovers_jumps_completes_and_formats() {
     let hover = client.request("textDocument/hover", at(1, 7, &uri));
     let shown = hover["contents"]["value"].as_str().unwrap();
     assert!(
-        shown.contains("local_rate  本地比率\n类型:percent"),
+        shown.contains("local_rate  本地比率\n类型：percent"),
         "{shown}"
     );
     assert!(!shown.contains("规则集有错误"), "{shown}");
@@ -380,7 +380,7 @@ fn a_default_rule_file_opened_alone_is_clean_and_its_templates_lead_to_facts() {
     let hover = client.request("textDocument/hover", at(line, column, &uri));
     let shown = hover["contents"]["value"].as_str().unwrap();
     assert!(
-        shown.contains("court_appearance_rate  行政机关负责人出庭应诉率\n类型:percent"),
+        shown.contains("court_appearance_rate  行政机关负责人出庭应诉率\n类型：percent"),
         "{shown}"
     );
     assert!(shown.contains("读取它的规则"), "{shown}");

@@ -435,7 +435,7 @@ impl Checker<'_> {
             for example in &decl.examples {
                 if let Some((span, message, help)) = crate::examples::static_problem(decl, example)
                 {
-                    self.error(decl.file, Code::CheckExample, message, span, "here", help);
+                    self.error(decl.file, Code::CheckExample, message, span, "此处", help);
                 }
             }
         }

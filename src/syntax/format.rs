@@ -110,7 +110,7 @@ pub fn format(source: &Source) -> Result<String, Vec<Diag>> {
     let file = FazhiParser::parse(Rule::file, text)
         .ok()
         .and_then(|mut pairs| pairs.next())
-        .ok_or_else(|| vec![internal(source, "the file parsed once but not twice")])?;
+        .ok_or_else(|| vec![internal(source, "文件第一次能解析，第二次不能")])?;
     let mut formatter = Formatter {
         text,
         pos: 0,
@@ -123,11 +123,11 @@ pub fn format(source: &Source) -> Result<String, Vec<Diag>> {
     // The guard that formatting never changes meaning: the tree of the result, spans aside, is
     // the tree of the original.
     let again = parsed(&Source::new(source.name.clone(), formatted.as_str()))
-        .map_err(|_| vec![internal(source, "the formatted text does not parse")])?;
+        .map_err(|_| vec![internal(source, "格式化后的文本无法解析")])?;
     if without_spans(&again) != without_spans(&original) {
         return Err(vec![internal(
             source,
-            "the formatted text means something else",
+            "格式化后的文本含义变了",
         )]);
     }
     Ok(formatted)
