@@ -287,7 +287,11 @@ fn numbers_in_percent(numbers: Option<&crate::eval::Numbers>) -> Vec<Option<Deci
 }
 
 /// The scoring model's numbers in the order a row holds them.
-const NUMBERS: [Combined; 3] = [Combined::Statutory, Combined::Coverage, Combined::Performance];
+const NUMBERS: [Combined; 3] = [
+    Combined::Statutory,
+    Combined::Coverage,
+    Combined::Performance,
+];
 
 /// Column headers of the three numbers, or none for a rule set without `combine`.
 fn number_headers(ruleset: &RuleSet, ids: bool) -> Vec<String> {

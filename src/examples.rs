@@ -82,8 +82,12 @@ pub fn static_problem(decl: &FactDecl, example: &PatternExample) -> Option<(Span
             )),
             Some(Value::Flag(false)) => Some((
                 literal.span,
-                format!("`{}` 的例句期望 `false`，而提取从不读出 `false`", decl.id.name),
-                "未提及不是证据，标志类事实只会读成“写明了”：把这句写成 `counterexample \"…\"`".into(),
+                format!(
+                    "`{}` 的例句期望 `false`，而提取从不读出 `false`",
+                    decl.id.name
+                ),
+                "未提及不是证据，标志类事实只会读成“写明了”：把这句写成 `counterexample \"…\"`"
+                    .into(),
             )),
             Some(_) => None,
         },

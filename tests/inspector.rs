@@ -212,10 +212,19 @@ fn every_batch_summary_shows_the_three_numbers_of_each_report() {
     let single: serde_json::Value = serde_json::from_str(&single.stdout).unwrap();
     let expected: Vec<String> = ["statutory", "coverage", "performance"]
         .iter()
-        .map(|k| single["numbers"][k]["percent"].as_str().unwrap().to_string())
+        .map(|k| {
+            single["numbers"][k]["percent"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
         .collect();
     assert_eq!(expected, ["81.25", "54.76", "88.59"]);
-    let labels = ["法定内容与公开（%）", "披露覆盖度（%）", "已披露事项实绩（%）"];
+    let labels = [
+        "法定内容与公开（%）",
+        "披露覆盖度（%）",
+        "已披露事项实绩（%）",
+    ];
 
     let dir = tempfile::tempdir().unwrap();
     let csv_path = dir.path().join("汇总.csv");
@@ -224,7 +233,11 @@ fn every_batch_summary_shows_the_three_numbers_of_each_report() {
     let mut lines = csv.lines();
     let header: Vec<&str> = lines.next().unwrap().split(',').collect();
     assert_eq!(header[5..8], labels);
-    let wuhan: Vec<&str> = lines.find(|l| l.contains("wuhan")).unwrap().split(',').collect();
+    let wuhan: Vec<&str> = lines
+        .find(|l| l.contains("wuhan"))
+        .unwrap()
+        .split(',')
+        .collect();
     assert_eq!(wuhan[5..8], expected);
 
     let xlsx_path = dir.path().join("汇总.xlsx");
@@ -235,7 +248,10 @@ fn every_batch_summary_shows_the_three_numbers_of_each_report() {
         .find(|&r| matches!(reports.get((r, 0)), Some(Data::String(f)) if f.contains("wuhan")))
         .unwrap();
     for (c, (label, value)) in labels.iter().zip(&expected).enumerate() {
-        assert_eq!(reports.get((0, 5 + c)), Some(&Data::String((*label).into())));
+        assert_eq!(
+            reports.get((0, 5 + c)),
+            Some(&Data::String((*label).into()))
+        );
         assert_eq!(
             reports.get((row, 5 + c)),
             Some(&Data::Float(value.parse().unwrap()))
@@ -260,10 +276,16 @@ fn every_batch_summary_shows_the_three_numbers_of_each_report() {
     assert_eq!(report["numbers"], serde_json::json!(expected));
 
     let memo = run(&["score", "reports-fixtures", "--format", "markdown"]).stdout;
-    assert!(memo.contains("| 法定内容与公开（%） | 披露覆盖度（%） | 已披露事项实绩（%） |"), "{memo}");
+    assert!(
+        memo.contains("| 法定内容与公开（%） | 披露覆盖度（%） | 已披露事项实绩（%） |"),
+        "{memo}"
+    );
     assert!(memo.contains("| 合格 | 81.25 | 54.76 | 88.59 |"), "{memo}");
     let page = run(&["score", "reports-fixtures", "--format", "html"]).stdout;
-    assert!(page.contains("披露覆盖度<br>（%）"), "the HTML summary has the columns");
+    assert!(
+        page.contains("披露覆盖度<br>（%）"),
+        "the HTML summary has the columns"
+    );
     assert!(page.contains("<td>54.76</td>"), "and the values");
 }
 

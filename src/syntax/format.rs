@@ -125,10 +125,7 @@ pub fn format(source: &Source) -> Result<String, Vec<Diag>> {
     let again = parsed(&Source::new(source.name.clone(), formatted.as_str()))
         .map_err(|_| vec![internal(source, "格式化后的文本无法解析")])?;
     if without_spans(&again) != without_spans(&original) {
-        return Err(vec![internal(
-            source,
-            "格式化后的文本含义变了",
-        )]);
+        return Err(vec![internal(source, "格式化后的文本含义变了")]);
     }
     Ok(formatted)
 }
