@@ -144,22 +144,22 @@ enum Command {
     Extract {
         /// 报告文件（.txt、.html、.docx）。
         report: PathBuf,
-        /// 规则文件（.fz）或其目录；不给则用内置规则集。
+        /// 规则文件（.fz）或其目录，可重复，按给出的顺序；没有 ruleset 头的是本地规则集，叠加在内置规则集之上。
         #[arg(long)]
-        rules: Option<PathBuf>,
+        rules: Vec<PathBuf>,
         /// 输出格式。
         #[arg(long, value_enum, default_value_t = ExtractFormat::Json)]
         format: ExtractFormat,
     },
     /// 检查规则文件并列出全部问题。
     Check {
-        /// 规则文件（.fz）或其目录；不给则检查内置规则集。单个没有 ruleset 头的文件按内置规则集检查。
-        path: Option<PathBuf>,
+        /// 规则文件（.fz）或其目录，可多个；不给则检查内置规则集。没有 ruleset 头的文件作为本地规则集，与内置规则集一起检查。
+        paths: Vec<PathBuf>,
     },
     /// 运行规则文件中写的测试。
     Test {
-        /// 规则文件（.fz）或其目录；不给则用内置规则集。
-        path: Option<PathBuf>,
+        /// 规则文件（.fz）或其目录，可多个；不给则用内置规则集。没有 ruleset 头的文件作为本地规则集，叠加在内置规则集之上。
+        paths: Vec<PathBuf>,
         /// 另外提示测试少于两个的规则。
         #[arg(long)]
         coverage: bool,
@@ -178,9 +178,12 @@ enum Command {
         /// 输出格式；markdown 只用于 --all。
         #[arg(long, value_enum, default_value_t = ExplainFormat::Text)]
         format: ExplainFormat,
-        /// 规则文件（.fz）或其目录；不给则用内置规则集。
+        /// 规则文件（.fz）或其目录，可重复，按给出的顺序；没有 ruleset 头的是本地规则集，叠加在内置规则集之上。
         #[arg(long)]
-        rules: Option<PathBuf>,
+        rules: Vec<PathBuf>,
+        /// 一份报告或事实文件：同时给出事实在其中的值（派生事实为算出的值）。
+        #[arg(long)]
+        facts: Option<PathBuf>,
     },
     /// 重新评分，核对保存的 `--format json` 输出是否仍然一致。
     Verify {
@@ -188,9 +191,9 @@ enum Command {
         output: PathBuf,
         /// 当初评分的报告。
         report: PathBuf,
-        /// 规则文件（.fz）或其目录；不给则用内置规则集。
+        /// 规则文件（.fz）或其目录，可重复，按给出的顺序；没有 ruleset 头的是本地规则集，叠加在内置规则集之上。
         #[arg(long)]
-        rules: Option<PathBuf>,
+        rules: Vec<PathBuf>,
         /// 当初使用的人工事实文件。
         #[arg(long)]
         facts: Option<PathBuf>,
@@ -206,7 +209,7 @@ enum Command {
         #[arg(long)]
         open: bool,
         #[arg(long)]
-        rules: Option<PathBuf>,
+        rules: Vec<PathBuf>,
     },
     /// 对比同一单位两个年度的报告（或事实文件）：逐条规则说明变化及原因，以及各分项、三项数字和总分的变化。
     Compare {
@@ -216,9 +219,9 @@ enum Command {
         /// 本年度的报告或事实文件。
         #[arg(value_name = "本年度")]
         new: PathBuf,
-        /// 规则文件（.fz）或其目录；不给则用内置规则集。
+        /// 规则文件（.fz）或其目录，可重复，按给出的顺序；没有 ruleset 头的是本地规则集，叠加在内置规则集之上。
         #[arg(long)]
-        rules: Option<PathBuf>,
+        rules: Vec<PathBuf>,
         /// 输出格式。
         #[arg(long, value_enum, default_value_t = CompareFormat::Human)]
         format: CompareFormat,
@@ -318,31 +321,32 @@ where
             report,
             rules,
             format,
-        } => session.extract(&report, rules.as_deref(), format),
-        Command::Check { path } => session.check(path.as_deref()),
+        } => session.extract(&report, &rules, format),
+        Command::Check { paths } => session.check(&paths),
         Command::Test {
-            path,
+            paths,
             coverage,
             filter,
-        } => session.test(path.as_deref(), coverage, filter.as_deref()),
+        } => session.test(&paths, coverage, filter.as_deref()),
         Command::Explain {
             rule,
             all,
             format,
             rules,
-        } => session.explain(rule.as_deref(), all, format, rules.as_deref()),
+            facts,
+        } => session.explain(rule.as_deref(), all, format, &rules, facts.as_deref()),
         Command::Verify {
             output,
             report,
             rules,
             facts,
-        } => session.verify(&output, &report, rules.as_deref(), facts.as_deref()),
+        } => session.verify(&output, &report, &rules, facts.as_deref()),
         Command::Serve {
             port,
             bind,
             open,
             rules,
-        } => session.serve(port, bind, open, rules.as_deref()),
+        } => session.serve(port, bind, open, &rules),
         Command::Compare {
             old,
             new,
@@ -350,7 +354,7 @@ where
             format,
             output,
         } => {
-            let produced = session.compare(&old, &new, rules.as_deref(), format);
+            let produced = session.compare(&old, &new, &rules, format);
             session.deliver(produced, output.as_deref(), &[old, new])
         }
         Command::Completions { shell } => {
@@ -554,9 +558,9 @@ impl Produced {
 /// The options of `fazhi score`.
 #[derive(Debug, clap::Args)]
 struct ScoreJob {
-    /// 规则文件（.fz）或其目录；不给则用内置规则集。
+    /// 规则文件（.fz）或其目录，可重复，按给出的顺序；没有 ruleset 头的是本地规则集，叠加在内置规则集之上。
     #[arg(long)]
-    rules: Option<PathBuf>,
+    rules: Vec<PathBuf>,
     /// 人工录入的事实文件，覆盖从报告中提取的事实。
     #[arg(long)]
     facts: Option<PathBuf>,
@@ -667,30 +671,26 @@ impl Session {
     }
 
     /// Loads and checks a rule set, reporting its diagnostics; `None` when it has errors.
-    fn ruleset(&mut self, path: Option<&Path>) -> Option<RuleSet> {
-        let sources = match path {
-            None => rules::embedded(),
-            Some(path) => match rules::from_path(path) {
-                Ok(sources) => sources,
-                Err(diag) => {
-                    self.fail(&diag);
-                    return None;
-                }
-            },
+    fn ruleset(&mut self, paths: &[PathBuf]) -> Option<RuleSet> {
+        let (sources, base_files) = match rules::layered(paths) {
+            Ok(layered) => layered,
+            Err(diag) => {
+                self.fail(&diag);
+                return None;
+            }
         };
-        let (ruleset, diags) = check::load(sources);
+        let (ruleset, diags) = check::load_layered(sources, base_files);
         self.report(&diags);
         ruleset
     }
 
-    fn check(&mut self, path: Option<&Path>) -> u8 {
-        let sources = match path.map(rules::from_path) {
-            None => rules::embedded(),
-            Some(Ok(sources)) => with_embedded_header(sources),
-            Some(Err(diag)) => return self.fail(&diag),
+    fn check(&mut self, paths: &[PathBuf]) -> u8 {
+        let (sources, base_files) = match rules::layered(paths) {
+            Ok(layered) => layered,
+            Err(diag) => return self.fail(&diag),
         };
         let files = sources.len();
-        let (ruleset, diags) = check::load(sources);
+        let (ruleset, diags) = check::load_layered(sources, base_files);
         self.report(&diags);
         let errors = diags.iter().filter(|d| d.is_error()).count();
         let warnings = diags.len() - errors;
@@ -713,8 +713,8 @@ impl Session {
         }
     }
 
-    fn test(&mut self, path: Option<&Path>, coverage: bool, filter: Option<&str>) -> u8 {
-        let Some(ruleset) = self.ruleset(path) else {
+    fn test(&mut self, paths: &[PathBuf], coverage: bool, filter: Option<&str>) -> u8 {
+        let Some(ruleset) = self.ruleset(paths) else {
             return EXIT_INPUT;
         };
         let mut results = testing::run(&ruleset);
@@ -757,7 +757,8 @@ impl Session {
         rule_id: Option<&str>,
         all: bool,
         format: ExplainFormat,
-        path: Option<&Path>,
+        rules: &[PathBuf],
+        facts: Option<&Path>,
     ) -> u8 {
         if !all && format == ExplainFormat::Markdown {
             return self.fail(&usage(
@@ -771,8 +772,16 @@ impl Session {
                 "说明一条规则：`fazhi explain 规则标识`；说明全部：`fazhi explain --all`",
             ));
         }
-        let Some(ruleset) = self.ruleset(path) else {
+        let Some(ruleset) = self.ruleset(rules) else {
             return EXIT_INPUT;
+        };
+        let scored = match facts.map(|path| score::score_path(&ruleset, path, None)) {
+            None => None,
+            Some(Ok(scored)) => Some(scored),
+            Some(Err(diags)) => {
+                self.report(&diags);
+                return EXIT_INPUT;
+            }
         };
         if all {
             self.stdout.push_str(&match format {
@@ -786,7 +795,14 @@ impl Session {
             return EXIT_OK;
         }
         let id = rule_id.unwrap_or_default();
-        match crate::explain::rule(&ruleset, id).or_else(|| crate::explain::fact(&ruleset, id)) {
+        let explained = crate::explain::rule(&ruleset, id).or_else(|| {
+            let fact = crate::explain::fact_with(&ruleset, id, scored.as_ref().map(|s| &s.facts));
+            match (crate::explain::disabled(&ruleset, id), fact) {
+                (Some(off), Some(fact)) => Some(format!("{off}\n{fact}")),
+                (off, fact) => off.or(fact),
+            }
+        });
+        match explained {
             Some(text) => {
                 self.stdout.push_str(&text);
                 EXIT_OK
@@ -823,7 +839,7 @@ impl Session {
         Some((source, extraction.facts, extraction.diags))
     }
 
-    fn extract(&mut self, path: &Path, rules: Option<&Path>, format: ExtractFormat) -> u8 {
+    fn extract(&mut self, path: &Path, rules: &[PathBuf], format: ExtractFormat) -> u8 {
         let Some(ruleset) = self.ruleset(rules) else {
             return EXIT_INPUT;
         };
@@ -893,7 +909,7 @@ impl Session {
         if let Some(diag) = refused {
             return self.fail(&diag);
         }
-        let Some(ruleset) = self.ruleset(job.rules.as_deref()) else {
+        let Some(ruleset) = self.ruleset(&job.rules) else {
             return EXIT_INPUT;
         };
         if let Some(limit) = job.fail_under {
@@ -1169,7 +1185,7 @@ impl Session {
         port: u16,
         bind: Option<std::net::IpAddr>,
         open: bool,
-        rules: Option<&Path>,
+        rules: &[PathBuf],
     ) -> u8 {
         let Some(ruleset) = self.ruleset(rules) else {
             return EXIT_INPUT;
@@ -1206,7 +1222,7 @@ impl Session {
         &mut self,
         old: &Path,
         new: &Path,
-        rules: Option<&Path>,
+        rules: &[PathBuf],
         format: CompareFormat,
     ) -> Option<Produced> {
         let ruleset = self.ruleset(rules)?;
@@ -1241,7 +1257,7 @@ impl Session {
         &mut self,
         output: &Path,
         report: &Path,
-        rules: Option<&Path>,
+        rules: &[PathBuf],
         corrections: Option<&Path>,
     ) -> u8 {
         let Some(ruleset) = self.ruleset(rules) else {
@@ -1351,31 +1367,6 @@ fn batch_format(format: Option<Format>, summary: Option<Summary>) -> Result<Summ
         )),
         (f, s) => Ok(s.or(f).unwrap_or(Summary::Csv)),
     }
-}
-
-/// A single `.fz` file without a `ruleset` header is checked as part of the embedded rule set:
-/// it replaces the embedded file of the same name, or joins them.
-fn with_embedded_header(sources: Vec<Source>) -> Vec<Source> {
-    let has_header = |s: &Source| {
-        s.text.lines().any(|l| {
-            l.trim_start().starts_with("ruleset ") || l.trim_start().starts_with("ruleset\t")
-        })
-    };
-    if sources.len() != 1 || sources.iter().any(has_header) {
-        return sources;
-    }
-    let file_name = |s: &Source| {
-        Path::new(&s.name)
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-    };
-    let mine: Vec<Option<String>> = sources.iter().map(file_name).collect();
-    let mut all: Vec<Source> = rules::embedded()
-        .into_iter()
-        .filter(|s| !mine.contains(&file_name(s)))
-        .collect();
-    all.extend(sources);
-    all
 }
 
 pub(crate) fn json_text(value: &serde_json::Value) -> String {
