@@ -158,6 +158,7 @@ pub fn load_layered(sources: Vec<Source>, base_files: usize) -> (Option<RuleSet>
         sources: &sources,
         diags: Vec::new(),
         base_files,
+        overlaid: Vec::new(),
     };
     let ruleset = checker.check(files);
     diags.extend(checker.diags);
@@ -169,6 +170,8 @@ struct Checker<'s> {
     sources: &'s [Source],
     diags: Vec<Diag>,
     base_files: usize,
+    /// The overlays' changes by target id, for pointing at them in later diagnostics.
+    overlaid: Vec<(FileId, String, Span)>,
 }
 
 /// Rules read these when evaluating; the checker validates calls against them.
@@ -223,6 +226,10 @@ impl Checker<'_> {
 
         let header = self.header(headers)?;
         let changes = self.apply_overlays(overlays, extensions, &mut sections);
+        self.overlaid = changes
+            .iter()
+            .map(|a| (a.file, a.change.target.name.clone(), a.change.span))
+            .collect();
         if self.base_files > 0 {
             let base = self.base_files;
             tests.retain(|t: &Test| t.file.0 >= base);
@@ -702,7 +709,29 @@ impl Checker<'_> {
                 self.rule(rule.file, rule, facts);
             }
             if points_sum > section.weight.value {
-                self.error(section.file, Code::CheckPointsExceedSection, format!("rules in `{}` have {points_sum} points but the section weighs {}", section.id.name, section.weight.value), section.weight.span, "section weight", "a section's rule points must fit in its weight: lower the points or raise the weight".into());
+                let mut diag = Diag::error(Code::CheckPointsExceedSection, format!("rules in `{}` have {points_sum} points but the section weighs {}", section.id.name, section.weight.value)).label(section.weight.span, "section weight").help("a section's rule points must fit in its weight: lower the points or raise the weight");
+                let touched = |name: &str| {
+                    name == section.id.name || section.rules.iter().any(|r| r.id.name == name)
+                };
+                for (file, span) in self
+                    .overlaid
+                    .iter()
+                    .filter(|(_, name, _)| touched(name))
+                    .map(|(f, _, s)| (*f, *s))
+                    .collect::<Vec<_>>()
+                {
+                    if let Some(source) = self.sources.get(file.0) {
+                        diag = diag.related(
+                            Diag::advice(
+                                Code::CheckPointsExceedSection,
+                                "本地规则集在此修改了该分项的分值或权重",
+                            )
+                            .in_source(source)
+                            .label(span, "修改"),
+                        );
+                    }
+                }
+                self.push(section.file, diag);
             }
         }
         if weight_sum != total && !sections.is_empty() {
