@@ -669,27 +669,36 @@ fn silent_or(silent: &[String], what: &str) -> String {
 /// The labels of the facts a rule reads that the report does not state (through a derived fact,
 /// the inputs it lacks), and the derived facts that cannot be computed, with why.
 fn silence(ruleset: &RuleSet, facts: &Facts, read: &[String]) -> (Vec<String>, Vec<String>) {
-    let mut silent = Vec::new();
-    let mut undefined = Vec::new();
-    let mut pending: Vec<&str> = read.iter().map(String::as_str).collect();
-    let mut seen = std::collections::HashSet::new();
-    while let Some(id) = pending.pop() {
+    fn visit<'r>(
+        ruleset: &'r RuleSet,
+        facts: &Facts,
+        id: &'r str,
+        seen: &mut std::collections::HashSet<&'r str>,
+        out: &mut (Vec<String>, Vec<String>),
+    ) {
         if !seen.insert(id) || facts.get(id).is_some() {
-            continue;
+            return;
         }
         let decl = ruleset.facts.get(id);
         let label = decl.map_or(id.to_string(), |d| d.label.text.clone());
         if let Some(reason) = facts.undefined.get(id) {
-            undefined.push(format!("{label}无法计算:{reason}"));
+            out.1.push(format!("{label}无法计算:{reason}"));
         } else if let Some(expr) = decl.and_then(|d| d.derived.as_ref()) {
             let mut inputs = Vec::new();
             expr.facts(&mut inputs);
-            pending.extend(inputs.into_iter().rev());
+            for input in inputs {
+                visit(ruleset, facts, input, seen, out);
+            }
         } else {
-            silent.push(label);
+            out.0.push(label);
         }
     }
-    (silent, undefined)
+    let mut out = (Vec::new(), Vec::new());
+    let mut seen = std::collections::HashSet::new();
+    for id in read {
+        visit(ruleset, facts, id, &mut seen, &mut out);
+    }
+    out
 }
 
 /// `报告未提及A、B`, `C无法计算:…`, or both: why a rule has no evidence.

@@ -44,7 +44,7 @@ fn the_example_overlay_checks_and_its_tests_pass() {
     assert_eq!(tested.code, 0, "{}{}", tested.stdout, tested.stderr);
     // The overlay's own tests only: the default set's tests describe the default set.
     assert!(
-        tested.stdout.contains("8 个通过，0 个失败"),
+        tested.stdout.contains("9 个通过，0 个失败"),
         "{}",
         tested.stdout
     );
