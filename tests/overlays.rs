@@ -242,3 +242,18 @@ fn position(ruleset: &fazhi::check::RuleSet, id: &str) -> (usize, usize) {
         })
         .unwrap()
 }
+
+#[test]
+fn detail_shows_each_rule_in_its_own_file() {
+    let out = run(&[
+        "score",
+        "reports-fixtures/wuhan-jiangxia-2024.txt",
+        "--rules",
+        "examples/overlay",
+        "--detail",
+    ]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let text = format!("{}{}", out.stdout, out.stderr);
+    assert!(text.contains("[examples/overlay/rules.fz:"), "{text}");
+    assert!(text.contains("[rules/17-disputes.fz:"), "{text}");
+}
