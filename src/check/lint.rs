@@ -155,6 +155,27 @@ impl Checker<'_> {
                 check(condition, "tier");
             }
         }
+        // Full points on a straight line past 100% are out of reach when nothing else gives them.
+        if let (None, Some(Partial::Linear { expr, to, .. })) = (&rule.require, &rule.partial) {
+            let percent = matches!(&expr.kind, ExprKind::Fact(name)
+                if facts.get(name).is_some_and(|d| d.ty == FactType::Percent));
+            if let (true, LiteralValue::Percent(top)) = (percent, to.value) {
+                if top > Decimal::ONE_HUNDRED {
+                    self.warn(
+                        rule.file,
+                        Code::CheckConstantCondition,
+                        format!(
+                            "规则 `{}` 不可能得满分:满分在 {}%,百分比最高 100%",
+                            rule.id.name,
+                            top.normalize()
+                        ),
+                        to.span,
+                        "达不到",
+                        "把 `to` 改为不超过 100%,或加 `require` 写明满分的条件",
+                    );
+                }
+            }
+        }
     }
 
     /// Facts declared in the local files that nothing reads.
