@@ -161,17 +161,17 @@ enum Command {
         /// 只从这一句话中提取，逐个列出读到的事实、值和相符的原文（每个事实按其查找范围读这句话）。
         #[arg(long, value_name = "句子")]
         text: Option<String>,
-        /// 规则文件（.fz）或其目录；不给则用内置规则集。
+        /// 规则文件（.fz）或其目录，可重复，按给出的顺序；没有 ruleset 头的是本地规则集，叠加在内置规则集之上。
         #[arg(long)]
-        rules: Option<PathBuf>,
+        rules: Vec<PathBuf>,
         /// 输出格式（默认：报告为 json，--text 为逐个事实的文字）。
         #[arg(long, value_enum)]
         format: Option<ExtractFormat>,
     },
     /// 检查规则文件并列出全部问题。
     Check {
-        /// 规则文件（.fz）或其目录；不给则检查内置规则集。单个没有 `ruleset` 头部的文件按内置规则集检查。
-        path: Option<PathBuf>,
+        /// 规则文件（.fz）或其目录，可多个；不给则检查内置规则集。没有 ruleset 头的文件作为本地规则集，与内置规则集一起检查。
+        paths: Vec<PathBuf>,
     },
     /// 把规则文件（.fz）排成统一格式（保留全部注释，不改变含义）；--check 只检查不改写。
     Fmt {
@@ -186,8 +186,8 @@ enum Command {
     Lsp,
     /// 运行规则文件中写的测试。
     Test {
-        /// 规则文件（.fz）或其目录；不给则用内置规则集。
-        path: Option<PathBuf>,
+        /// 规则文件（.fz）或其目录，可多个；不给则用内置规则集。没有 ruleset 头的文件作为本地规则集，叠加在内置规则集之上。
+        paths: Vec<PathBuf>,
         /// 另外提示测试少于两个的规则。
         #[arg(long)]
         coverage: bool,
@@ -212,11 +212,11 @@ enum Command {
         /// 输出格式；markdown 只用于 --all。
         #[arg(long, value_enum, default_value_t = ExplainFormat::Text)]
         format: ExplainFormat,
-        /// 规则文件（.fz）或其目录；不给则用内置规则集。
+        /// 规则文件（.fz）或其目录，可重复，按给出的顺序；没有 ruleset 头的是本地规则集，叠加在内置规则集之上。
         #[arg(long)]
-        rules: Option<PathBuf>,
-        /// 事实文件（.toml、.json）：逐步显示这条规则按这些事实如何得出结果。
-        #[arg(long, value_name = "事实文件")]
+        rules: Vec<PathBuf>,
+        /// 一份报告或事实文件：说明规则时逐步显示它按这些事实如何得出结果；说明事实时给出它的值（派生事实为算出的值）。
+        #[arg(long, value_name = "报告或事实文件")]
         facts: Option<PathBuf>,
     },
     /// 重新评分，核对保存的 `--format json` 输出是否仍然一致。
@@ -225,9 +225,9 @@ enum Command {
         output: PathBuf,
         /// 当初评分的报告。
         report: PathBuf,
-        /// 规则文件（.fz）或其目录；不给则用内置规则集。
+        /// 规则文件（.fz）或其目录，可重复，按给出的顺序；没有 ruleset 头的是本地规则集，叠加在内置规则集之上。
         #[arg(long)]
-        rules: Option<PathBuf>,
+        rules: Vec<PathBuf>,
         /// 当初使用的人工事实文件。
         #[arg(long)]
         facts: Option<PathBuf>,
@@ -245,7 +245,7 @@ enum Command {
         open: bool,
         /// 规则文件（.fz）或其目录；不给则用内置规则集。
         #[arg(long)]
-        rules: Option<PathBuf>,
+        rules: Vec<PathBuf>,
     },
     /// 对比同一单位两个年度的报告（或事实文件）：逐条规则说明变化及原因，以及各分项、三项数字和总分的变化。
     Compare {
@@ -255,9 +255,9 @@ enum Command {
         /// 本年度的报告或事实文件。
         #[arg(value_name = "本年度")]
         new: PathBuf,
-        /// 规则文件（.fz）或其目录；不给则用内置规则集。
+        /// 规则文件（.fz）或其目录，可重复，按给出的顺序；没有 ruleset 头的是本地规则集，叠加在内置规则集之上。
         #[arg(long)]
-        rules: Option<PathBuf>,
+        rules: Vec<PathBuf>,
         /// 输出格式。
         #[arg(long, value_enum, default_value_t = CompareFormat::Human)]
         format: CompareFormat,
@@ -359,28 +359,26 @@ where
             rules,
             format,
         } => match (report, text) {
-            (_, Some(text)) => session.extract_text(&text, rules.as_deref(), format),
-            (Some(report), None) => session.extract(
-                &report,
-                rules.as_deref(),
-                format.unwrap_or(ExtractFormat::Json),
-            ),
+            (_, Some(text)) => session.extract_text(&text, &rules, format),
+            (Some(report), None) => {
+                session.extract(&report, &rules, format.unwrap_or(ExtractFormat::Json))
+            }
             (None, None) => EXIT_INPUT,
         },
-        Command::Check { path } => session.check(path.as_deref()),
+        Command::Check { paths } => session.check(&paths),
         Command::Fmt { paths, check } => session.fmt(&paths, check),
         Command::Lsp => match crate::lsp::run_stdio() {
             Ok(()) => EXIT_OK,
             Err(diag) => session.fail(&diag),
         },
         Command::Test {
-            path,
+            paths,
             coverage,
             filter,
             trace,
             format,
         } => session.test(
-            path.as_deref(),
+            &paths,
             &TestOptions {
                 coverage,
                 filter: filter.as_deref(),
@@ -398,22 +396,23 @@ where
             Some(facts) if !all => session.explain_with_facts(
                 rule.as_deref().unwrap_or_default(),
                 &facts,
-                rules.as_deref(),
+                &rules,
+                format,
             ),
-            _ => session.explain(rule.as_deref(), all, format, rules.as_deref()),
+            _ => session.explain(rule.as_deref(), all, format, &rules, None),
         },
         Command::Verify {
             output,
             report,
             rules,
             facts,
-        } => session.verify(&output, &report, rules.as_deref(), facts.as_deref()),
+        } => session.verify(&output, &report, &rules, facts.as_deref()),
         Command::Serve {
             port,
             bind,
             open,
             rules,
-        } => session.serve(port, bind, open, rules.as_deref()),
+        } => session.serve(port, bind, open, &rules),
         Command::Compare {
             old,
             new,
@@ -421,7 +420,7 @@ where
             format,
             output,
         } => {
-            let produced = session.compare(&old, &new, rules.as_deref(), format);
+            let produced = session.compare(&old, &new, &rules, format);
             session.deliver(produced, output.as_deref(), &[old, new])
         }
         Command::Completions { shell } => {
@@ -657,9 +656,9 @@ impl Produced {
 /// The options of `fazhi score`.
 #[derive(Debug, clap::Args)]
 struct ScoreJob {
-    /// 规则文件（.fz）或其目录；不给则用内置规则集。
+    /// 规则文件（.fz）或其目录，可重复，按给出的顺序；没有 ruleset 头的是本地规则集，叠加在内置规则集之上。
     #[arg(long)]
-    rules: Option<PathBuf>,
+    rules: Vec<PathBuf>,
     /// 人工录入的事实文件，覆盖从报告中提取的事实。
     #[arg(long)]
     facts: Option<PathBuf>,
@@ -778,30 +777,26 @@ impl Session {
     }
 
     /// Loads and checks a rule set, reporting its diagnostics; `None` when it has errors.
-    fn ruleset(&mut self, path: Option<&Path>) -> Option<RuleSet> {
-        let sources = match path {
-            None => rules::embedded(),
-            Some(path) => match rules::from_path(path) {
-                Ok(sources) => sources,
-                Err(diag) => {
-                    self.fail(&diag);
-                    return None;
-                }
-            },
+    fn ruleset(&mut self, paths: &[PathBuf]) -> Option<RuleSet> {
+        let (sources, base_files) = match rules::layered(paths) {
+            Ok(layered) => layered,
+            Err(diag) => {
+                self.fail(&diag);
+                return None;
+            }
         };
-        let (ruleset, diags) = check::load(sources);
+        let (ruleset, diags) = check::load_layered(sources, base_files);
         self.report(&diags);
         ruleset
     }
 
-    fn check(&mut self, path: Option<&Path>) -> u8 {
-        let sources = match path.map(rules::from_path) {
-            None => rules::embedded(),
-            Some(Ok(sources)) => rules::with_embedded_header(sources),
-            Some(Err(diag)) => return self.fail(&diag),
+    fn check(&mut self, paths: &[PathBuf]) -> u8 {
+        let (sources, base_files) = match rules::layered(paths) {
+            Ok(layered) => layered,
+            Err(diag) => return self.fail(&diag),
         };
         let files = sources.len();
-        let (ruleset, diags) = check::load(sources);
+        let (ruleset, diags) = check::load_layered(sources, base_files);
         self.report(&diags);
         let errors = diags.iter().filter(|d| d.is_error()).count();
         let warnings = diags.len() - errors;
@@ -902,8 +897,8 @@ impl Session {
         }
     }
 
-    fn test(&mut self, path: Option<&Path>, options: &TestOptions) -> u8 {
-        let Some(ruleset) = self.ruleset(path) else {
+    fn test(&mut self, paths: &[PathBuf], options: &TestOptions) -> u8 {
+        let Some(ruleset) = self.ruleset(paths) else {
             return EXIT_INPUT;
         };
         let mut results = testing::run(&ruleset);
@@ -1045,7 +1040,8 @@ impl Session {
         rule_id: Option<&str>,
         all: bool,
         format: ExplainFormat,
-        path: Option<&Path>,
+        rules: &[PathBuf],
+        facts: Option<&Path>,
     ) -> u8 {
         if !all && format == ExplainFormat::Markdown {
             return self.fail(&usage(
@@ -1059,8 +1055,16 @@ impl Session {
                 "说明一条规则：`fazhi explain 规则标识`；说明全部：`fazhi explain --all`",
             ));
         }
-        let Some(ruleset) = self.ruleset(path) else {
+        let Some(ruleset) = self.ruleset(rules) else {
             return EXIT_INPUT;
+        };
+        let scored = match facts.map(|path| score::score_path(&ruleset, path, None)) {
+            None => None,
+            Some(Ok(scored)) => Some(scored),
+            Some(Err(diags)) => {
+                self.report(&diags);
+                return EXIT_INPUT;
+            }
         };
         if all {
             self.stdout.push_str(&match format {
@@ -1074,7 +1078,14 @@ impl Session {
             return EXIT_OK;
         }
         let id = rule_id.unwrap_or_default();
-        match crate::explain::rule(&ruleset, id).or_else(|| crate::explain::fact(&ruleset, id)) {
+        let explained = crate::explain::rule(&ruleset, id).or_else(|| {
+            let fact = crate::explain::fact_with(&ruleset, id, scored.as_ref().map(|s| &s.facts));
+            match (crate::explain::disabled(&ruleset, id), fact) {
+                (Some(off), Some(fact)) => Some(format!("{off}\n{fact}")),
+                (off, fact) => off.or(fact),
+            }
+        });
+        match explained {
             Some(text) => {
                 self.stdout.push_str(&text);
                 EXIT_OK
@@ -1094,11 +1105,20 @@ impl Session {
     }
 
     /// `fazhi explain RULE --facts FILE`: the rule in words, then each step of its evaluation
-    /// on the facts of FILE.
-    fn explain_with_facts(&mut self, id: &str, path: &Path, rules: Option<&Path>) -> u8 {
+    /// on the facts of FILE; for a fact, its value in FILE (a report or a facts file).
+    fn explain_with_facts(
+        &mut self,
+        id: &str,
+        path: &Path,
+        rules: &[PathBuf],
+        format: ExplainFormat,
+    ) -> u8 {
         let Some(ruleset) = self.ruleset(rules) else {
             return EXIT_INPUT;
         };
+        if ruleset.facts.contains_key(id) {
+            return self.explain(Some(id), false, format, rules, Some(path));
+        }
         if ruleset.rule(id).is_none() {
             let names = ruleset.rules().map(|(_, r)| r.id.name.as_str());
             let help = match crate::diagnostic::suggest(id, names) {
@@ -1139,7 +1159,7 @@ impl Session {
     fn extract_text(
         &mut self,
         text: &str,
-        rules: Option<&Path>,
+        rules: &[PathBuf],
         format: Option<ExtractFormat>,
     ) -> u8 {
         let Some(ruleset) = self.ruleset(rules) else {
@@ -1209,7 +1229,7 @@ impl Session {
         Some((source, extraction.facts, extraction.diags))
     }
 
-    fn extract(&mut self, path: &Path, rules: Option<&Path>, format: ExtractFormat) -> u8 {
+    fn extract(&mut self, path: &Path, rules: &[PathBuf], format: ExtractFormat) -> u8 {
         let Some(ruleset) = self.ruleset(rules) else {
             return EXIT_INPUT;
         };
@@ -1279,7 +1299,7 @@ impl Session {
         if let Some(diag) = refused {
             return self.fail(&diag);
         }
-        let Some(ruleset) = self.ruleset(job.rules.as_deref()) else {
+        let Some(ruleset) = self.ruleset(&job.rules) else {
             return EXIT_INPUT;
         };
         if let Some(limit) = job.fail_under {
@@ -1558,7 +1578,7 @@ impl Session {
         port: u16,
         bind: Option<std::net::IpAddr>,
         open: bool,
-        rules: Option<&Path>,
+        rules: &[PathBuf],
     ) -> u8 {
         let Some(ruleset) = self.ruleset(rules) else {
             return EXIT_INPUT;
@@ -1595,7 +1615,7 @@ impl Session {
         &mut self,
         old: &Path,
         new: &Path,
-        rules: Option<&Path>,
+        rules: &[PathBuf],
         format: CompareFormat,
     ) -> Option<Produced> {
         let ruleset = self.ruleset(rules)?;
@@ -1630,7 +1650,7 @@ impl Session {
         &mut self,
         output: &Path,
         report: &Path,
-        rules: Option<&Path>,
+        rules: &[PathBuf],
         corrections: Option<&Path>,
     ) -> u8 {
         let Some(ruleset) = self.ruleset(rules) else {

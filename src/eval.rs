@@ -5,9 +5,10 @@ use rust_decimal::{Decimal, RoundingStrategy};
 
 use crate::check::RuleSet;
 use crate::diagnostic::Span;
-use crate::facts::{Evidence, Facts};
+use crate::facts::{Evidence, FactValue, Facts, Origin};
 use crate::syntax::ast::*;
 use crate::value::{Date, FactType, Value};
+use rust_decimal::prelude::ToPrimitive;
 
 /// The result of one rule for one report.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -222,12 +223,103 @@ pub fn points_text(value: Decimal) -> String {
     format!("{:.2}", round2(value))
 }
 
+/// Fills in the derived facts a report does not state itself, each after those it reads. One
+/// that cannot be computed because a denominator is zero is recorded in `facts.undefined` with
+/// that reason (rules then say so rather than "报告未提及"); one with a silent input stays silent.
+/// Derived percents and amounts are rounded to 2 decimals, as reports write them.
+pub fn derive(ruleset: &RuleSet, facts: &mut Facts) {
+    for id in &ruleset.derived {
+        let Some(decl) = ruleset.facts.get(id) else {
+            continue;
+        };
+        let Some(expr) = &decl.derived else { continue };
+        if facts.get(id).is_some() {
+            continue;
+        }
+        let value = match eval(expr, facts) {
+            Some(Rt::Num(n)) => {
+                let n = round2(n);
+                match decl.ty {
+                    FactType::Percent => Some(Value::Percent(n)),
+                    FactType::Count => Some(Value::Count(n)),
+                    FactType::Amount => Some(Value::Amount(n)),
+                    FactType::Year => n.trunc().to_i32().map(Value::Year),
+                    _ => None,
+                }
+            }
+            Some(Rt::Date(d)) => Some(Value::Date(d)),
+            Some(Rt::Bool(b)) => Some(Value::Flag(b)),
+            None => {
+                let source = ruleset.source(decl.file).map_or("", |s| &*s.text);
+                if let Some(reason) = zero_denominator(ruleset, expr, facts, source) {
+                    facts.undefined.insert(id.clone(), reason);
+                }
+                None
+            }
+        };
+        if let Some(value) = value {
+            facts.undefined.shift_remove(id);
+            facts.insert(
+                id.clone(),
+                FactValue {
+                    value,
+                    qualifier: None,
+                    evidence: None,
+                    origin: Origin::Derived,
+                },
+            );
+        }
+    }
+}
+
+/// Why an expression has no value although its inputs are stated: a denominator that is zero
+/// (`行政复议审结件数为 0,不能作分母`), or an input that itself cannot be computed.
+fn zero_denominator(ruleset: &RuleSet, expr: &Expr, facts: &Facts, source: &str) -> Option<String> {
+    match &expr.kind {
+        ExprKind::Fact(name) => facts.undefined.get(name).cloned(),
+        ExprKind::Not(inner) => zero_denominator(ruleset, inner, facts, source),
+        ExprKind::Call { args, .. } => args
+            .iter()
+            .find_map(|a| zero_denominator(ruleset, a, facts, source)),
+        ExprKind::Binary { op, lhs, rhs } => {
+            let inner = zero_denominator(ruleset, lhs, facts, source)
+                .or_else(|| zero_denominator(ruleset, rhs, facts, source));
+            if inner.is_some() || *op != BinaryOp::Div {
+                return inner;
+            }
+            if eval(lhs, facts).is_none() || eval(rhs, facts) != Some(Rt::Num(Decimal::ZERO)) {
+                return None;
+            }
+            let denominator = match &rhs.kind {
+                ExprKind::Fact(name) => ruleset
+                    .facts
+                    .get(name)
+                    .map_or(name.clone(), |d| d.label.text.clone()),
+                _ => format!(
+                    "「{}」",
+                    source.get(rhs.span.start..rhs.span.end).unwrap_or("")
+                ),
+            };
+            Some(format!("分母为零({denominator}为 0)"))
+        }
+        ExprKind::Literal(_) => None,
+    }
+}
+
 pub fn evaluate(ruleset: &RuleSet, facts: &Facts) -> Scorecard {
+    let with_derived;
+    let facts = if ruleset.derived.is_empty() {
+        facts
+    } else {
+        let mut all = facts.clone();
+        derive(ruleset, &mut all);
+        with_derived = all;
+        &with_derived
+    };
     let mut rules = Vec::new();
     for (si, section) in ruleset.sections.iter().enumerate() {
-        let source = ruleset.source(section.file).map(|s| s.text.clone());
-        let source_text = source.as_deref().unwrap_or("");
-        for ri in 0..section.rules.len() {
+        for (ri, rule) in section.rules.iter().enumerate() {
+            let source_text = ruleset.source(rule.file).map_or("", |s| &*s.text);
             rules.push(evaluate_rule(ruleset, facts, source_text, si, ri));
         }
     }
@@ -405,17 +497,13 @@ fn evaluate_rule(
             .get(f)
             .map_or(f.clone(), |d| d.label.text.clone())
     };
-    let silent: Vec<String> = facts_read
-        .iter()
-        .filter(|f| facts.get(f).is_none())
-        .map(label)
-        .collect();
+    let (silent, undefined) = silence(ruleset, facts, &facts_read);
     let recorder = Recorder::default();
     for id in &facts_read {
         let value = facts
             .get(id)
             .map_or("未提及".to_string(), |f| f.value.to_string());
-        recorder.step(format!("读取事实 `{id}`({})", label(id)), value);
+        recorder.step(format!("读取事实 `{id}`（{}）", label(id)), value);
     }
     let result = |outcome, earned, reasoning, level, words| RuleResult {
         section: section_index,
@@ -455,7 +543,7 @@ fn evaluate_rule(
     }
 
     let (outcome, earned, reasoning, from_silence) =
-        score_rule(rule, facts, points, &snippet, &silent, &recorder);
+        score_rule(rule, facts, points, &snippet, &silent, &undefined, &recorder);
     let of = |earned: Decimal| format!("得 {} / {} 分", points_text(earned), points_text(points));
     let credit = |level| ruleset.credit(section, rule, level);
     // The reason for a share is written once, in the rule-set header; a result names the level.
@@ -608,6 +696,9 @@ fn evaluate_rule(
     };
     out.message = match &rule.explain {
         // A template over missing facts reads badly ("…率为未提及"); say what is missing instead.
+        _ if from_silence && out.level == Some(Level::Silent) && !undefined.is_empty() => {
+            said(&silent, &undefined, "")
+        }
         _ if from_silence && !silent.is_empty() => match out.level {
             Some(Level::Described) => format!("报告写到了相关举措，但未写明{}", silent.join("、")),
             Some(Level::Admitted) => format!("报告承认存在不足，未写明{}", silent.join("、")),
@@ -649,12 +740,58 @@ fn silent_or(silent: &[String], what: &str) -> String {
     }
 }
 
+/// The labels of the facts a rule reads that the report does not state (through a derived fact,
+/// the inputs it lacks), and the derived facts that cannot be computed, with why.
+fn silence(ruleset: &RuleSet, facts: &Facts, read: &[String]) -> (Vec<String>, Vec<String>) {
+    fn visit<'r>(
+        ruleset: &'r RuleSet,
+        facts: &Facts,
+        id: &'r str,
+        seen: &mut std::collections::HashSet<&'r str>,
+        out: &mut (Vec<String>, Vec<String>),
+    ) {
+        if !seen.insert(id) || facts.get(id).is_some() {
+            return;
+        }
+        let decl = ruleset.facts.get(id);
+        let label = decl.map_or(id.to_string(), |d| d.label.text.clone());
+        if let Some(reason) = facts.undefined.get(id) {
+            out.1.push(format!("{label}无法计算:{reason}"));
+        } else if let Some(expr) = decl.and_then(|d| d.derived.as_ref()) {
+            let mut inputs = Vec::new();
+            expr.facts(&mut inputs);
+            for input in inputs {
+                visit(ruleset, facts, input, seen, out);
+            }
+        } else {
+            out.0.push(label);
+        }
+    }
+    let mut out = (Vec::new(), Vec::new());
+    let mut seen = std::collections::HashSet::new();
+    for id in read {
+        visit(ruleset, facts, id, &mut seen, &mut out);
+    }
+    out
+}
+
+/// `报告未提及A、B`, `C无法计算:…`, or both: why a rule has no evidence.
+fn said(silent: &[String], undefined: &[String], what: &str) -> String {
+    let silent_on = format!("报告未提及{}", silent_or(silent, what));
+    match (silent.is_empty(), undefined.is_empty()) {
+        (_, true) => silent_on,
+        (true, false) => undefined.join("；"),
+        (false, false) => format!("{silent_on}；{}", undefined.join("；")),
+    }
+}
+
 fn score_rule(
     rule: &Rule,
     facts: &Facts,
     points: Decimal,
     snippet: &dyn Fn(Span) -> String,
     silent: &[String],
+    undefined: &[String],
     recorder: &Recorder,
 ) -> (Outcome, Decimal, String, bool) {
     let from_silence = std::cell::Cell::new(false);
@@ -664,6 +801,7 @@ fn score_rule(
         points,
         snippet,
         silent,
+        undefined,
         &from_silence,
         recorder,
     );
@@ -678,37 +816,34 @@ fn decide(
     points: Decimal,
     snippet: &dyn Fn(Span) -> String,
     silent: &[String],
+    undefined: &[String],
     from_silence: &std::cell::Cell<bool>,
     recorder: &Recorder,
 ) -> (Outcome, Decimal, String) {
     let of = |earned: Decimal| format!("得 {} / {} 分", points_text(earned), points_text(points));
     let missing = |what: &str| {
         from_silence.set(true);
-        let silent_on = if silent.is_empty() {
-            what.to_string()
-        } else {
-            silent.join("、")
-        };
+        let silent_on = said(silent, undefined, what);
         let mode = rule.missing.map_or(Missing::Unknown, |(m, _)| m);
         recorder.step(
-            format!("未能判断,适用 `missing {}`", missing_keyword(mode)),
-            format!("报告未提及{silent_on}"),
+            format!("未能判断，适用 `missing {}`", missing_keyword(mode)),
+            silent_on.clone(),
         );
         match mode {
             Missing::Unknown => (
                 Outcome::Unknown,
                 Decimal::ZERO,
-                format!("报告未提及{silent_on}，无证据，{}", of(Decimal::ZERO)),
+                format!("{silent_on}，无证据，{}", of(Decimal::ZERO)),
             ),
             Missing::Fail => (
                 Outcome::Fail,
                 Decimal::ZERO,
-                format!("报告未提及{silent_on}，按未达标计，{}", of(Decimal::ZERO)),
+                format!("{silent_on}，按未达标计，{}", of(Decimal::ZERO)),
             ),
             Missing::NotApplicable => (
                 Outcome::NotApplicable,
                 Decimal::ZERO,
-                format!("报告未提及{silent_on}，本项不适用"),
+                format!("{silent_on}，本项不适用"),
             ),
         }
     };
@@ -1073,5 +1208,13 @@ fn qualifier_suffix(q: crate::value::Qualifier) -> &'static str {
         crate::value::Qualifier::AtLeast => "以上",
         crate::value::Qualifier::MoreThan => "余",
         crate::value::Qualifier::About => "（约）",
+    }
+}
+
+/// The value of a condition that reads no facts (`1 > 2`), for the checker's lints.
+pub fn constant(expr: &Expr) -> Option<bool> {
+    match eval(expr, &Facts::default())? {
+        Rt::Bool(b) => Some(b),
+        _ => None,
     }
 }

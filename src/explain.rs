@@ -4,17 +4,56 @@
 use std::fmt::Write as _;
 
 use crate::check::RuleSet;
+use crate::facts::Facts;
 use crate::syntax::ast::{CreditedLevel, Missing, Partial, Rule, Section};
 
 /// The explanation of one rule, or `None` when no rule has that id.
 pub fn rule(ruleset: &RuleSet, id: &str) -> Option<String> {
     let (section, rule) = ruleset.rule(id)?;
-    Some(describe(ruleset, section, rule))
+    let mut out = describe(ruleset, section, rule);
+    let _ = writeln!(out, "来源：{}", location(ruleset, rule));
+    for applied in ruleset.changes_to(id) {
+        let _ = writeln!(
+            out,
+            "本地修改：{}（overlay {}，{}）",
+            applied.describe(),
+            applied.overlay,
+            ruleset.file_name(applied.file)
+        );
+    }
+    Some(out)
+}
+
+/// `rules/17-disputes.fz:42`: where a rule is written.
+pub fn location(ruleset: &RuleSet, rule: &Rule) -> String {
+    match ruleset.source(rule.file) {
+        Some(source) => {
+            let line = source
+                .text
+                .get(..rule.id.span.start)
+                .map_or(1, |before| before.matches('\n').count() + 1);
+            format!("{}:{line}", source.name)
+        }
+        None => String::new(),
+    }
+}
+
+/// A rule switched off by an overlay, in words; `None` when no overlay disabled `id`.
+pub fn disabled(ruleset: &RuleSet, id: &str) -> Option<String> {
+    let applied = ruleset
+        .changes_to(id)
+        .find(|a| a.change.kind == crate::syntax::ast::ChangeKind::Disable)?;
+    Some(format!(
+        "{id}  {}\n(overlay {},{})\n",
+        applied.describe(),
+        applied.overlay,
+        ruleset.file_name(applied.file)
+    ))
 }
 
 fn describe(ruleset: &RuleSet, section: &Section, rule: &Rule) -> String {
     let source = ruleset
-        .source(section.file)
+        .source(rule.file)
         .map(|s| s.text.clone())
         .unwrap_or_default();
     let code =
@@ -166,10 +205,45 @@ pub fn trace(ruleset: &RuleSet, result: &crate::eval::RuleResult) -> String {
 /// A fact in words: its type and label, where in a report and by which phrases it is found, and
 /// the rules that read it; `None` when no fact has that id.
 pub fn fact(ruleset: &RuleSet, id: &str) -> Option<String> {
+    fact_with(ruleset, id, None)
+}
+
+/// [`fact`], with the value the fact has in one report's facts (derived facts computed).
+pub fn fact_with(ruleset: &RuleSet, id: &str, facts: Option<&Facts>) -> Option<String> {
     let decl = ruleset.facts.get(id)?;
     let mut out = String::new();
     let _ = writeln!(out, "{id}  {}", decl.label.text);
     let _ = writeln!(out, "类型：{}", decl.ty);
+    let value = facts.map(|facts| match (facts.get(id), facts.undefined.get(id)) {
+        (Some(fact), _) => format!("{}", fact.value),
+        (None, Some(reason)) => format!("无法计算：{reason}"),
+        (None, None) => "未提及".to_string(),
+    });
+    if let Some(expr) = &decl.derived {
+        let source = ruleset.source(decl.file).map_or("", |s| &*s.text);
+        let text = source.get(expr.span.start..expr.span.end).unwrap_or("");
+        let _ = writeln!(out, "派生事实：{id} = {text}（由其他事实算出，不在报告中查找）");
+        let _ = writeln!(
+            out,
+            "无法计算时：任一输入未提及则未知；分母为零则未知，并说明“分母为零”"
+        );
+        if let Some(value) = value {
+            let _ = writeln!(out, "本报告中的值：{value}");
+            let mut inputs = Vec::new();
+            expr.facts(&mut inputs);
+            for input in inputs {
+                let shown = facts
+                    .and_then(|f| f.get(input))
+                    .map_or("未提及".to_string(), |f| f.value.to_string());
+                let _ = writeln!(out, "  `{input}` = {shown}");
+            }
+        }
+        append_readers(ruleset, id, &mut out);
+        return Some(crate::render::zh::punct(&out));
+    }
+    if let Some(value) = value {
+        let _ = writeln!(out, "本报告中的值：{value}");
+    }
     let scope = match crate::extract::default_scope(decl) {
         crate::syntax::ast::Scope::Work => "报告中记述本年度工作的部分（含开头段落）",
         crate::syntax::ast::Scope::Shortcomings => "存在的不足部分",
@@ -186,6 +260,27 @@ pub fn fact(ruleset: &RuleSet, id: &str) -> Option<String> {
             let _ = writeln!(out, "  `{}`", pattern.text);
         }
     }
+    append_readers(ruleset, id, &mut out);
+    Some(crate::render::zh::punct(&out))
+}
+
+/// `读取它的规则:…`: the rules and derived facts that read a fact.
+fn append_readers(ruleset: &RuleSet, id: &str, out: &mut String) {
+    let derived: Vec<String> = ruleset
+        .facts
+        .values()
+        .filter(|d| {
+            d.derived.as_ref().is_some_and(|e| {
+                let mut read = Vec::new();
+                e.facts(&mut read);
+                read.contains(&id)
+            })
+        })
+        .map(|d| format!("  {}  {}", d.id.name, d.label.text))
+        .collect();
+    if !derived.is_empty() {
+        let _ = writeln!(out, "由它算出的派生事实：\n{}", derived.join("\n"));
+    }
     let readers: Vec<String> = ruleset
         .rules()
         .filter(|(_, rule)| rule.facts_read().contains(&id))
@@ -196,7 +291,6 @@ pub fn fact(ruleset: &RuleSet, id: &str) -> Option<String> {
     } else {
         let _ = writeln!(out, "读取它的规则：\n{}", readers.join("\n"));
     }
-    Some(crate::render::zh::punct(&out))
 }
 
 /// docs/rules.md: every rule by section, for inspectors — id, title, citation and its standing,

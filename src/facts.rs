@@ -53,6 +53,8 @@ pub enum Origin {
     Manual,
     /// Given in a DSL test.
     Given,
+    /// Computed by a `derived fact` from other facts.
+    Derived,
 }
 
 /// The quoted report text a value was read from: `span` is a byte range of the report's source
@@ -98,6 +100,9 @@ pub struct Facts {
     /// Rates stated for part of the government's scope (`241个涉企服务事项100%全程网办`), by fact
     /// id, with the words naming the part: at most the credit of a description.
     pub partial_scope: IndexMap<String, String>,
+    /// Derived facts that cannot be computed although their inputs are stated, with why
+    /// (`分母为零(行政复议审结件数为 0)`).
+    pub undefined: IndexMap<String, String>,
 }
 
 /// A rule's subject named in words, with the sentence that names it.
@@ -110,6 +115,15 @@ pub struct Mention {
 impl Facts {
     pub fn get(&self, id: &str) -> Option<&FactValue> {
         self.values.get(id)
+    }
+
+    /// Why a fact has no value, in the reader's words: `报告未提及「label」`, or for a derived
+    /// fact whose inputs are stated but cannot be combined, `「label」无法计算:分母为零(…)`.
+    pub fn absent_text(&self, id: &str, label: &str) -> String {
+        match self.undefined.get(id) {
+            Some(reason) => format!("「{label}」无法计算:{reason}"),
+            None => format!("报告未提及「{label}」"),
+        }
     }
 
     pub fn insert(&mut self, id: impl Into<String>, value: FactValue) {

@@ -65,27 +65,60 @@ pub fn from_path(path: &Path) -> Result<Vec<Source>, Diag> {
         .collect()
 }
 
+/// The sources of `--rules PATH…` (or `fazhi check PATH…`), in the order given, and how many
+/// of the first sources are the set they extend. No path: the embedded set alone. Paths of which
+/// no file holds a `ruleset` header are a local rule set over the embedded default, which comes
+/// first (a given file with the name of an embedded one replaces it, so an edited copy of a
+/// default file is checked in place); with a header the files stand alone.
+pub fn layered(paths: &[std::path::PathBuf]) -> Result<(Vec<Source>, usize), Diag> {
+    if paths.is_empty() {
+        return Ok((embedded(), 0));
+    }
+    let mut given = Vec::new();
+    for path in paths {
+        given.extend(from_path(path)?);
+    }
+    if given.iter().any(has_header) {
+        return Ok((given, 0));
+    }
+    Ok(over_default(given))
+}
+
 /// A single `.fz` file without a `ruleset` header is checked as part of the embedded rule set:
-/// it replaces the embedded file of the same name, or joins them.
+/// it replaces the embedded file of the same name, or joins them (the language server's view of
+/// a file opened on its own).
 pub fn with_embedded_header(sources: Vec<Source>) -> Vec<Source> {
-    let has_header = |s: &Source| {
-        s.text.lines().any(|l| {
-            l.trim_start().starts_with("ruleset ") || l.trim_start().starts_with("ruleset\t")
-        })
-    };
     if sources.len() != 1 || sources.iter().any(has_header) {
         return sources;
     }
+    over_default(sources).0
+}
+
+/// The embedded default set with `given` over it, and how many of the first sources are the
+/// default set that `given` extends (0 when `given` replaces one of its files).
+fn over_default(given: Vec<Source>) -> (Vec<Source>, usize) {
     let file_name = |s: &Source| {
         Path::new(&s.name)
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
     };
-    let mine: Vec<Option<String>> = sources.iter().map(file_name).collect();
-    let mut all: Vec<Source> = embedded()
+    let mine: Vec<Option<String>> = given.iter().map(file_name).collect();
+    let default = embedded();
+    let replaces = default.iter().any(|s| mine.contains(&file_name(s)));
+    let mut all: Vec<Source> = default
         .into_iter()
         .filter(|s| !mine.contains(&file_name(s)))
         .collect();
-    all.extend(sources);
-    all
+    // An edited default file is the default set still: its other files' tests apply.
+    let base = if replaces { 0 } else { all.len() };
+    all.extend(given);
+    (all, base)
+}
+
+/// Whether a source declares a `ruleset` header (a line starting with the keyword).
+fn has_header(source: &Source) -> bool {
+    source.text.lines().any(|l| {
+        let l = l.trim_start();
+        l.starts_with("ruleset ") || l.starts_with("ruleset\t")
+    })
 }

@@ -225,6 +225,7 @@ pub fn score_bytes(
     facts.issuer_kind = issuer_kind
         .or(facts.issuer_kind)
         .or_else(|| meta.issuer.as_deref().map(extract::issuer::kind));
+    crate::eval::derive(ruleset, &mut facts);
     let card = evaluate(ruleset, &facts);
     let info = ReportInfo {
         name: report.as_ref().map_or(name.clone(), |r| r.name.clone()),

@@ -308,6 +308,9 @@ proptest! {
 
 #[test]
 fn the_unmutated_rule_file_is_clean() {
-    let (ruleset, diags) = fazhi::check::load(with_disputes(&disputes()));
+    let (ruleset, mut diags) = fazhi::check::load(with_disputes(&disputes()));
+    // The whole catalogue of facts is declared while only the disputes section reads them: the
+    // other facts are unused here by construction.
+    diags.retain(|d| d.code != fazhi::diagnostic::Code::CheckUnusedFact);
     assert!(ruleset.is_some() && diags.is_empty(), "{diags:#?}");
 }

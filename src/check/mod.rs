@@ -1,6 +1,8 @@
 //! Checking a parsed rule set: names, types, weights, thresholds and tests, every problem at once.
 //! A [`RuleSet`] exists only when its files check without errors.
 
+mod layers;
+mod lint;
 mod types;
 
 use std::collections::{HashMap, HashSet};
@@ -13,6 +15,7 @@ use crate::extract::{pattern, Extractor};
 use crate::syntax::ast::*;
 use crate::syntax::parse;
 use crate::value::{Date, FactType};
+pub use layers::Applied;
 pub use types::Ty;
 
 /// A checked rule set: everything the evaluator and extractor need, plus the sources for
@@ -40,6 +43,13 @@ pub struct RuleSet {
     pub extractor: Extractor,
     /// The rule files' hashes for audit records, computed once.
     pub digest: crate::audit::RulesDigest,
+    /// The derived facts, each after the derived facts it reads.
+    pub derived: Vec<String>,
+    /// The overlays' changes to the extended set, in the order applied.
+    pub changes: Vec<Applied>,
+    /// How many of `sources` (the first ones) are the extended set under an overlay; 0 when the
+    /// rule set stands alone.
+    pub base_files: usize,
 }
 
 /// The header's `combine` weights and the section that holds the statutory duties.
@@ -101,6 +111,18 @@ impl RuleSet {
         self.rules().find(|(_, r)| r.id.name == id)
     }
 
+    /// The overlay changes to a rule or section, by id.
+    pub fn changes_to<'a>(&'a self, id: &'a str) -> impl Iterator<Item = &'a Applied> {
+        self.changes
+            .iter()
+            .filter(move |a| a.change.target.name == id)
+    }
+
+    /// The name of the file a declaration comes from, as given (`rules/15-enforcement.fz`).
+    pub fn file_name(&self, file: FileId) -> &str {
+        self.source(file).map_or("", |s| s.name.as_str())
+    }
+
     /// The grade for a (rounded) total.
     pub fn grade(&self, total: Decimal) -> &str {
         self.grades
@@ -113,6 +135,13 @@ impl RuleSet {
 /// Parses and checks a rule set's sources. Returns the rule set when there are no errors, and all
 /// diagnostics (errors and warnings) either way.
 pub fn load(sources: Vec<Source>) -> (Option<RuleSet>, Vec<Diag>) {
+    load_layered(sources, 0)
+}
+
+/// Like [`load`], for a local rule set over the first `base_files` sources (the set it extends):
+/// those files' tests describe the extended set as it stands alone and are left out, and lints
+/// on declarations only look at the local files.
+pub fn load_layered(sources: Vec<Source>, base_files: usize) -> (Option<RuleSet>, Vec<Diag>) {
     let mut diags = Vec::new();
     let mut files = Vec::new();
     for (i, source) in sources.iter().enumerate() {
@@ -128,6 +157,8 @@ pub fn load(sources: Vec<Source>) -> (Option<RuleSet>, Vec<Diag>) {
     let mut checker = Checker {
         sources: &sources,
         diags: Vec::new(),
+        base_files,
+        overlaid: Vec::new(),
     };
     let ruleset = checker.check(files);
     diags.extend(checker.diags);
@@ -147,6 +178,9 @@ pub fn load(sources: Vec<Source>) -> (Option<RuleSet>, Vec<Diag>) {
 struct Checker<'s> {
     sources: &'s [Source],
     diags: Vec<Diag>,
+    base_files: usize,
+    /// The overlays' changes by target id, for pointing at them in later diagnostics.
+    overlaid: Vec<(FileId, String, Span)>,
 }
 
 /// Rules read these when evaluating; the checker validates calls against them.
@@ -181,8 +215,12 @@ impl Checker<'_> {
         let mut facts: IndexMap<String, FactDecl> = IndexMap::new();
         let mut sections = Vec::new();
         let mut tests = Vec::new();
+        let mut overlays = Vec::new();
+        let mut extensions = Vec::new();
         for file in files {
             headers.extend(file.rulesets);
+            overlays.extend(file.overlays);
+            extensions.extend(file.extensions);
             for fact in file.facts {
                 if let Some(first) = facts.get(&fact.id.name) {
                     let first = (first.file, first.id.span);
@@ -196,12 +234,25 @@ impl Checker<'_> {
         }
 
         let header = self.header(headers)?;
+        let changes = self.apply_overlays(overlays, extensions, &mut sections);
+        self.overlaid = changes
+            .iter()
+            .map(|a| (a.file, a.change.target.name.clone(), a.change.span))
+            .collect();
+        if self.base_files > 0 {
+            let base = self.base_files;
+            tests.retain(|t: &Test| t.file.0 >= base);
+        }
+        let derived = self.derived_facts(&facts);
         let extractor = self.patterns(&facts, &sections);
         self.examples(&facts);
         self.sections(&header, &sections, &facts);
         let combination = self.scoring_model(&header, &sections);
         self.shared_deductions(&sections);
         self.tests(&header, &tests, &sections, &facts);
+        if !self.diags.iter().any(Diag::is_error) {
+            self.lints(&sections, &facts, &tests);
+        }
 
         Some(RuleSet {
             id: header.id.name.clone(),
@@ -242,6 +293,9 @@ impl Checker<'_> {
             sources: self.sources.to_vec(),
             digest: crate::audit::RulesDigest::of(self.sources),
             extractor,
+            derived,
+            changes,
+            base_files: self.base_files,
         })
     }
 
@@ -375,10 +429,10 @@ impl Checker<'_> {
                 .map(move |text| (fact.file, &fact.id.name, fact.ty, text, false))
         });
         let mention_patterns = sections.iter().flat_map(|section| {
-            section.rules.iter().flat_map(move |rule| {
+            section.rules.iter().flat_map(|rule| {
                 rule.mentions
                     .iter()
-                    .map(move |text| (section.file, &rule.id.name, FactType::Flag, text, true))
+                    .map(move |text| (rule.file, &rule.id.name, FactType::Flag, text, true))
             })
         });
         for (file, owner, ty, text, mention) in fact_patterns.chain(mention_patterns) {
@@ -642,7 +696,7 @@ impl Checker<'_> {
                             )
                             .label(deduct.expr.span, "再次按同一事实扣分")
                             .help("同一个数字只应扣一次分：合并两条规则，或让其中一条改读别的事实");
-                            self.push(section.file, diag);
+                            self.push(rule.file, diag);
                         }
                         None => {
                             first.insert(fact.to_string(), (section.file, rule));
@@ -674,26 +728,46 @@ impl Checker<'_> {
             let mut points_sum = Decimal::ZERO;
             for rule in &section.rules {
                 match rule_ids.get(rule.id.name.as_str()) {
-                    Some(first) => self.duplicate("规则", section.file, &rule.id, *first),
+                    Some(first) => self.duplicate("规则", rule.file, &rule.id, *first),
                     None => {
-                        rule_ids.insert(&rule.id.name, (section.file, rule.id.span));
+                        rule_ids.insert(&rule.id.name, (rule.file, rule.id.span));
                     }
                 }
                 points_sum += rule.points.map_or(Decimal::ZERO, |p| p.value);
-                self.rule(section.file, rule, facts);
+                self.rule(rule.file, rule, facts);
             }
             if points_sum > section.weight.value {
-                self.error(
-                    section.file,
+                let mut diag = Diag::error(
                     Code::CheckPointsExceedSection,
                     format!(
                         "部分 `{}` 中各规则合计 {points_sum} 分，超过该部分的权重 {}",
                         section.id.name, section.weight.value
                     ),
-                    section.weight.span,
-                    "部分权重",
-                    "一个部分中各规则的分值之和不能超过其权重：降低规则分值或提高权重".into(),
-                );
+                )
+                .label(section.weight.span, "部分权重")
+                .help("一个部分中各规则的分值之和不能超过其权重：降低规则分值或提高权重");
+                let touched = |name: &str| {
+                    name == section.id.name || section.rules.iter().any(|r| r.id.name == name)
+                };
+                for (file, span) in self
+                    .overlaid
+                    .iter()
+                    .filter(|(_, name, _)| touched(name))
+                    .map(|(f, _, s)| (*f, *s))
+                    .collect::<Vec<_>>()
+                {
+                    if let Some(source) = self.sources.get(file.0) {
+                        diag = diag.related(
+                            Diag::advice(
+                                Code::CheckPointsExceedSection,
+                                "本地规则集在此修改了该分项的分值或权重",
+                            )
+                            .in_source(source)
+                            .label(span, "修改"),
+                        );
+                    }
+                }
+                self.push(section.file, diag);
             }
         }
         if weight_sum != total && !sections.is_empty() {
@@ -1367,7 +1441,7 @@ pub fn coverage(ruleset: &RuleSet) -> Vec<Diag> {
         }
     }
     let mut diags = Vec::new();
-    for (section, rule) in ruleset.rules() {
+    for (_, rule) in ruleset.rules() {
         let n = counts.get(rule.id.name.as_str()).copied().unwrap_or(0);
         if n < 2 {
             let mut diag = Diag::warning(
@@ -1376,7 +1450,7 @@ pub fn coverage(ruleset: &RuleSet) -> Vec<Diag> {
             )
             .label(rule.id.span, "测试少于两个")
             .help("为达标、不达标或部分得分以及报告未提及的情形各加测试");
-            if let Some(source) = ruleset.source(section.file) {
+            if let Some(source) = ruleset.source(rule.file) {
                 diag = diag.in_source(source);
             }
             diags.push(diag);

@@ -180,7 +180,7 @@ pub fn rule_diagnostic(
         ),
     )
     .help(help);
-    if let Some(source) = ruleset.source(section.file) {
+    if let Some(source) = ruleset.source(rule.file) {
         diag = diag.in_source(source);
     }
     for fact_id in &result.facts_read {
@@ -216,7 +216,7 @@ pub fn rule_diagnostic(
                     .get(fact_id)
                     .map(crate::extract::searched)
                     .unwrap_or_default();
-                let mut message = format!("报告未提及「{label}」（{fact_id}）");
+                let mut message = format!("{}（{fact_id}）", facts.absent_text(fact_id, label));
                 if facts.is_silent(fact_id) {
                     message.push_str("（人工录入）");
                     diag = diag.related(Diag::advice(code, message));

@@ -188,7 +188,8 @@ pub fn score(ctx: &Context<'_>) -> String {
                 }
                 None if result.reasoning.contains(&format!("报告未提及{label}")) => {}
                 None => {
-                    let _ = writeln!(out, "- 证据：报告未提及「{}」", text(label));
+                    let absent = ctx.facts.absent_text(fact_id, label);
+                    let _ = writeln!(out, "- 证据：{}", text(&absent));
                 }
             }
         }

@@ -121,8 +121,14 @@ impl<'a> Context<'a> {
     pub fn missing_materials(&self) -> Vec<MissingGroup<'a>> {
         let mut groups: Vec<MissingGroup<'a>> = Vec::new();
         for result in &self.card.rules {
+            // A derived fact that cannot be computed (a zero denominator) is stated, not missing.
+            let undefined = result
+                .facts_read
+                .iter()
+                .any(|f| self.facts.undefined.contains_key(f));
             if result.level != Some(crate::eval::Level::Silent)
                 || result.outcome == crate::syntax::ast::Outcome::NotApplicable
+                || undefined
             {
                 continue;
             }

@@ -106,7 +106,7 @@ pub fn score(ctx: &Context<'_>) -> J {
                     }));
                 }
             }
-            if let Some(source) = ruleset.source(section.file) {
+            if let Some(source) = ruleset.source(rule.file) {
                 locations.push(json!({
                     "id": locations.len(),
                     "physicalLocation": {

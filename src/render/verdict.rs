@@ -202,6 +202,21 @@ pub fn evidence_line(ctx: &Context<'_>, result: &RuleResult) -> String {
         None => Some(format!("原文（人工录入）：「{}」", evidence.quote)),
     });
     found.unwrap_or_else(|| {
+        let undefined: Vec<String> = result
+            .facts_read
+            .iter()
+            .filter(|id| ctx.facts.get(id).is_none())
+            .filter_map(|id| {
+                let label = ctx.ruleset.facts.get(id)?.label.text.as_str();
+                ctx.facts
+                    .undefined
+                    .contains_key(id.as_str())
+                    .then(|| ctx.facts.absent_text(id, label))
+            })
+            .collect();
+        if !undefined.is_empty() {
+            return format!("原文：{}", undefined.join("；"));
+        }
         let labels: Vec<&str> = result
             .facts_read
             .iter()

@@ -38,6 +38,54 @@ pub struct File {
     pub facts: Vec<FactDecl>,
     pub sections: Vec<Section>,
     pub tests: Vec<Test>,
+    /// `overlay` headers: changes to the rule set this file extends.
+    pub overlays: Vec<Overlay>,
+    /// `extend section ID { … }`: rules added to a section declared elsewhere.
+    pub extensions: Vec<Extension>,
+}
+
+/// `overlay ID { … }`: a local rule set's changes to the set it extends, each with its reason.
+#[derive(Debug, Clone)]
+pub struct Overlay {
+    pub file: FileId,
+    pub id: Ident,
+    pub title: Option<Text>,
+    pub changes: Vec<Change>,
+}
+
+/// One change an overlay makes to a rule or section of the set it extends.
+#[derive(Debug, Clone)]
+pub struct Change {
+    pub kind: ChangeKind,
+    /// The rule or section changed, by id.
+    pub target: Ident,
+    pub reason: Text,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChangeKind {
+    /// `points RULE N`: the rule's full points.
+    Points(Decimal),
+    /// `weight SECTION N`: the section's weight.
+    Weight(Decimal),
+    /// `disable RULE`: the rule is switched off (not scored, not shown).
+    Disable,
+}
+
+impl ChangeKind {
+    /// Whether the change names a section (else a rule).
+    pub fn targets_section(self) -> bool {
+        matches!(self, ChangeKind::Weight(_))
+    }
+}
+
+/// `extend section ID { rule … }`.
+#[derive(Debug, Clone)]
+pub struct Extension {
+    pub file: FileId,
+    pub section: Ident,
+    pub rules: Vec<Rule>,
 }
 
 #[derive(Debug, Clone)]
@@ -188,6 +236,8 @@ pub struct FactDecl {
     pub label: Text,
     pub patterns: Vec<Text>,
     pub scope: Option<(Scope, Span)>,
+    /// `derived fact … = EXPR`: computed from other facts rather than found in a report.
+    pub derived: Option<Expr>,
     /// Sentences the patterns must read (with the value) or must not read.
     pub examples: Vec<PatternExample>,
 }
@@ -240,6 +290,9 @@ pub struct Section {
 
 #[derive(Debug, Clone)]
 pub struct Rule {
+    /// The file the rule is written in (an `extend section` puts it in another file than its
+    /// section).
+    pub file: FileId,
     pub id: Ident,
     pub title: Text,
     pub span: Span,

@@ -46,7 +46,13 @@ enum Layout {
 /// when it starts a line of its own; rules not listed flow onto the line of their clause.
 fn layout(rule: Rule) -> Layout {
     match rule {
-        Rule::ruleset | Rule::fact_decl | Rule::section | Rule::test_block => Layout::Item,
+        Rule::ruleset
+        | Rule::overlay
+        | Rule::fact_decl
+        | Rule::derived_decl
+        | Rule::section
+        | Rule::extension
+        | Rule::test_block => Layout::Item,
         Rule::rule_decl => Layout::Clause { blank: true },
         Rule::given => Layout::ShortClause { up_to: 5 },
         Rule::title_entry
@@ -63,6 +69,9 @@ fn layout(rule: Rule) -> Layout {
         | Rule::scope_entry
         | Rule::example_entry
         | Rule::counterexample_entry
+        | Rule::set_points
+        | Rule::set_weight
+        | Rule::disable_entry
         | Rule::note_entry
         | Rule::mention_entry
         | Rule::issuers_entry
@@ -433,7 +442,8 @@ mod tests {
             .iter()
             .filter(|rule| {
                 let name = format!("{rule:?}");
-                name.ends_with("_entry") && !silent(&name)
+                let clause = name.ends_with("_entry") || name.starts_with("set_");
+                clause && !silent(&name)
             })
             .filter(|rule| matches!(layout(**rule), Layout::Flow))
             .map(|rule| format!("{rule:?}"))

@@ -79,6 +79,9 @@ pub fn walk_file(file: FileId, pair: Pair<'_, Rule>, diags: &mut Vec<Diag>) -> W
         match item.as_rule() {
             Rule::ruleset => out.rulesets.push(walker.ruleset(item)?),
             Rule::fact_decl => out.facts.push(walker.fact(item)?),
+            Rule::derived_decl => out.facts.push(walker.derived(item)?),
+            Rule::overlay => out.overlays.push(walker.overlay(item)?),
+            Rule::extension => out.extensions.push(walker.extension(item)?),
             Rule::section => out.sections.push(walker.section(item)?),
             Rule::test_block => out.tests.push(walker.test(item)?),
             Rule::EOI => {}
@@ -249,6 +252,7 @@ impl Walker<'_> {
             patterns: Vec::new(),
             scope: None,
             examples: Vec::new(),
+            derived: None,
         };
         if let Some(body) = children.next() {
             for entry in Children::of(body)
@@ -299,6 +303,81 @@ impl Walker<'_> {
         Ok(decl)
     }
 
+    fn derived(&mut self, pair: Pair<'_, Rule>) -> Walk<FactDecl> {
+        let mut children = Children::of(pair);
+        let id = ident(children.expect(Rule::ident)?);
+        let ty_pair = children.expect(Rule::fact_type)?;
+        let ty_span = Span::from(ty_pair.as_span());
+        let ty = FactType::from_keyword(ty_pair.as_str())
+            .ok_or_else(|| internal(ty_span, "fact type"))?;
+        let label = text(children.expect(Rule::string)?);
+        let expr = self.expr(children.expect(Rule::expr)?)?;
+        Ok(FactDecl {
+            file: self.file,
+            id,
+            ty,
+            ty_span,
+            label,
+            patterns: Vec::new(),
+            scope: None,
+            derived: Some(expr),
+            examples: Vec::new(),
+        })
+    }
+
+    fn overlay(&mut self, pair: Pair<'_, Rule>) -> Walk<Overlay> {
+        let mut children = Children::of(pair);
+        let id = ident(children.expect(Rule::ident)?);
+        let mut overlay = Overlay {
+            file: self.file,
+            id,
+            title: None,
+            changes: Vec::new(),
+        };
+        while let Some(entry) = children.next() {
+            let span = Span::from(entry.as_span());
+            let kind_rule = entry.as_rule();
+            let mut inner = Children::of(entry);
+            if kind_rule == Rule::title_entry {
+                overlay.title = Some(text(inner.expect(Rule::string)?));
+                continue;
+            }
+            let target = ident(inner.expect(Rule::ident)?);
+            let kind = match kind_rule {
+                Rule::set_points => {
+                    ChangeKind::Points(self.number(inner.expect(Rule::number_lit)?).value)
+                }
+                Rule::set_weight => {
+                    ChangeKind::Weight(self.number(inner.expect(Rule::number_lit)?).value)
+                }
+                Rule::disable_entry => ChangeKind::Disable,
+                other => return Err(internal(span, &format!("{other:?} in overlay"))),
+            };
+            let reason = text(inner.expect(Rule::string)?);
+            overlay.changes.push(Change {
+                kind,
+                target,
+                reason,
+                span,
+            });
+        }
+        Ok(overlay)
+    }
+
+    fn extension(&mut self, pair: Pair<'_, Rule>) -> Walk<Extension> {
+        let mut children = Children::of(pair);
+        let section = ident(children.expect(Rule::ident)?);
+        let mut rules = Vec::new();
+        while let Some(entry) = children.next() {
+            rules.push(self.rule(entry)?);
+        }
+        Ok(Extension {
+            file: self.file,
+            section,
+            rules,
+        })
+    }
+
     fn section(&mut self, pair: Pair<'_, Rule>) -> Walk<Section> {
         let mut children = Children::of(pair);
         let id = ident(children.expect(Rule::ident)?);
@@ -341,6 +420,7 @@ impl Walker<'_> {
         let id = ident(children.expect(Rule::ident)?);
         let title = text(children.expect(Rule::string)?);
         let mut rule = Rule_ {
+            file: self.file,
             id,
             title,
             span,
