@@ -161,7 +161,7 @@ enum Command {
         /// 只从这一句话中提取，逐个列出读到的事实、值和相符的原文（每个事实按其查找范围读这句话）。
         #[arg(long, value_name = "句子")]
         text: Option<String>,
-        /// 规则文件（.fz）或其目录，可重复，按给出的顺序；没有 ruleset 头的是本地规则集，叠加在内置规则集之上。
+        /// 规则文件（.fz）或其目录，可重复，按给出的顺序；没有 `ruleset` 头的是本地规则集，叠加在内置规则集之上。
         #[arg(long)]
         rules: Vec<PathBuf>,
         /// 输出格式（默认：报告为 json，--text 为逐个事实的文字）。
@@ -170,7 +170,8 @@ enum Command {
     },
     /// 检查规则文件并列出全部问题。
     Check {
-        /// 规则文件（.fz）或其目录，可多个；不给则检查内置规则集。没有 ruleset 头的文件作为本地规则集，与内置规则集一起检查。
+        /// 规则文件（.fz）或其目录，可多个；不给则检查内置规则集。没有 `ruleset` 头的文件作为本地规则集，与内置规则集一起检查。
+        #[arg(value_name = "路径")]
         paths: Vec<PathBuf>,
     },
     /// 把规则文件（.fz）排成统一格式（保留全部注释，不改变含义）；--check 只检查不改写。
@@ -186,7 +187,8 @@ enum Command {
     Lsp,
     /// 运行规则文件中写的测试。
     Test {
-        /// 规则文件（.fz）或其目录，可多个；不给则用内置规则集。没有 ruleset 头的文件作为本地规则集，叠加在内置规则集之上。
+        /// 规则文件（.fz）或其目录，可多个；不给则用内置规则集。没有 `ruleset` 头的文件作为本地规则集，叠加在内置规则集之上。
+        #[arg(value_name = "路径")]
         paths: Vec<PathBuf>,
         /// 另外提示测试少于两个的规则。
         #[arg(long)]
@@ -212,7 +214,7 @@ enum Command {
         /// 输出格式；markdown 只用于 --all。
         #[arg(long, value_enum, default_value_t = ExplainFormat::Text)]
         format: ExplainFormat,
-        /// 规则文件（.fz）或其目录，可重复，按给出的顺序；没有 ruleset 头的是本地规则集，叠加在内置规则集之上。
+        /// 规则文件（.fz）或其目录，可重复，按给出的顺序；没有 `ruleset` 头的是本地规则集，叠加在内置规则集之上。
         #[arg(long)]
         rules: Vec<PathBuf>,
         /// 一份报告或事实文件：说明规则时逐步显示它按这些事实如何得出结果；说明事实时给出它的值（派生事实为算出的值）。
@@ -225,7 +227,7 @@ enum Command {
         output: PathBuf,
         /// 当初评分的报告。
         report: PathBuf,
-        /// 规则文件（.fz）或其目录，可重复，按给出的顺序；没有 ruleset 头的是本地规则集，叠加在内置规则集之上。
+        /// 规则文件（.fz）或其目录，可重复，按给出的顺序；没有 `ruleset` 头的是本地规则集，叠加在内置规则集之上。
         #[arg(long)]
         rules: Vec<PathBuf>,
         /// 当初使用的人工事实文件。
@@ -255,7 +257,7 @@ enum Command {
         /// 本年度的报告或事实文件。
         #[arg(value_name = "本年度")]
         new: PathBuf,
-        /// 规则文件（.fz）或其目录，可重复，按给出的顺序；没有 ruleset 头的是本地规则集，叠加在内置规则集之上。
+        /// 规则文件（.fz）或其目录，可重复，按给出的顺序；没有 `ruleset` 头的是本地规则集，叠加在内置规则集之上。
         #[arg(long)]
         rules: Vec<PathBuf>,
         /// 输出格式。
@@ -656,7 +658,7 @@ impl Produced {
 /// The options of `fazhi score`.
 #[derive(Debug, clap::Args)]
 struct ScoreJob {
-    /// 规则文件（.fz）或其目录，可重复，按给出的顺序；没有 ruleset 头的是本地规则集，叠加在内置规则集之上。
+    /// 规则文件（.fz）或其目录，可重复，按给出的顺序；没有 `ruleset` 头的是本地规则集，叠加在内置规则集之上。
     #[arg(long)]
     rules: Vec<PathBuf>,
     /// 人工录入的事实文件，覆盖从报告中提取的事实。
@@ -1156,12 +1158,7 @@ impl Session {
     }
 
     /// `fazhi extract --text "…"`: the facts one sentence states, with the matched words.
-    fn extract_text(
-        &mut self,
-        text: &str,
-        rules: &[PathBuf],
-        format: Option<ExtractFormat>,
-    ) -> u8 {
+    fn extract_text(&mut self, text: &str, rules: &[PathBuf], format: Option<ExtractFormat>) -> u8 {
         let Some(ruleset) = self.ruleset(rules) else {
             return EXIT_INPUT;
         };

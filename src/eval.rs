@@ -300,7 +300,7 @@ fn zero_denominator(ruleset: &RuleSet, expr: &Expr, facts: &Facts, source: &str)
                     source.get(rhs.span.start..rhs.span.end).unwrap_or("")
                 ),
             };
-            Some(format!("分母为零({denominator}为 0)"))
+            Some(format!("分母为零（{denominator}为 0）"))
         }
         ExprKind::Literal(_) => None,
     }
@@ -542,8 +542,9 @@ fn evaluate_rule(
         }
     }
 
-    let (outcome, earned, reasoning, from_silence) =
-        score_rule(rule, facts, points, &snippet, &silent, &undefined, &recorder);
+    let (outcome, earned, reasoning, from_silence) = score_rule(
+        rule, facts, points, &snippet, &silent, &undefined, &recorder,
+    );
     let of = |earned: Decimal| format!("得 {} / {} 分", points_text(earned), points_text(points));
     let credit = |level| ruleset.credit(section, rule, level);
     // The reason for a share is written once, in the rule-set header; a result names the level.
@@ -756,7 +757,7 @@ fn silence(ruleset: &RuleSet, facts: &Facts, read: &[String]) -> (Vec<String>, V
         let decl = ruleset.facts.get(id);
         let label = decl.map_or(id.to_string(), |d| d.label.text.clone());
         if let Some(reason) = facts.undefined.get(id) {
-            out.1.push(format!("{label}无法计算:{reason}"));
+            out.1.push(format!("{label}无法计算：{reason}"));
         } else if let Some(expr) = decl.and_then(|d| d.derived.as_ref()) {
             let mut inputs = Vec::new();
             expr.facts(&mut inputs);
@@ -775,7 +776,7 @@ fn silence(ruleset: &RuleSet, facts: &Facts, read: &[String]) -> (Vec<String>, V
     out
 }
 
-/// `报告未提及A、B`, `C无法计算:…`, or both: why a rule has no evidence.
+/// `报告未提及A、B`, `C无法计算：…`, or both: why a rule has no evidence.
 fn said(silent: &[String], undefined: &[String], what: &str) -> String {
     let silent_on = format!("报告未提及{}", silent_or(silent, what));
     match (silent.is_empty(), undefined.is_empty()) {
@@ -795,13 +796,13 @@ fn score_rule(
     recorder: &Recorder,
 ) -> (Outcome, Decimal, String, bool) {
     let from_silence = std::cell::Cell::new(false);
+    let unsaid = |what: &str| said(silent, undefined, what);
     let (outcome, earned, reasoning) = decide(
         rule,
         facts,
         points,
         snippet,
-        silent,
-        undefined,
+        &unsaid,
         &from_silence,
         recorder,
     );
@@ -810,20 +811,20 @@ fn score_rule(
 }
 
 /// The outcome from the facts alone; `from_silence` is set when the report's silence decided it.
+/// `unsaid` words what the report leaves out (or what cannot be computed) for the `missing` case.
 fn decide(
     rule: &Rule,
     facts: &Facts,
     points: Decimal,
     snippet: &dyn Fn(Span) -> String,
-    silent: &[String],
-    undefined: &[String],
+    unsaid: &dyn Fn(&str) -> String,
     from_silence: &std::cell::Cell<bool>,
     recorder: &Recorder,
 ) -> (Outcome, Decimal, String) {
     let of = |earned: Decimal| format!("得 {} / {} 分", points_text(earned), points_text(points));
     let missing = |what: &str| {
         from_silence.set(true);
-        let silent_on = said(silent, undefined, what);
+        let silent_on = unsaid(what);
         let mode = rule.missing.map_or(Missing::Unknown, |(m, _)| m);
         recorder.step(
             format!("未能判断，适用 `missing {}`", missing_keyword(mode)),

@@ -222,7 +222,10 @@ pub fn fact_with(ruleset: &RuleSet, id: &str, facts: Option<&Facts>) -> Option<S
     if let Some(expr) = &decl.derived {
         let source = ruleset.source(decl.file).map_or("", |s| &*s.text);
         let text = source.get(expr.span.start..expr.span.end).unwrap_or("");
-        let _ = writeln!(out, "派生事实：{id} = {text}（由其他事实算出，不在报告中查找）");
+        let _ = writeln!(
+            out,
+            "派生事实：{id} = {text}（由其他事实算出，不在报告中查找）"
+        );
         let _ = writeln!(
             out,
             "无法计算时：任一输入未提及则未知；分母为零则未知，并说明“分母为零”"

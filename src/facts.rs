@@ -101,7 +101,7 @@ pub struct Facts {
     /// id, with the words naming the part: at most the credit of a description.
     pub partial_scope: IndexMap<String, String>,
     /// Derived facts that cannot be computed although their inputs are stated, with why
-    /// (`分母为零(行政复议审结件数为 0)`).
+    /// （`分母为零（行政复议审结件数为 0）`）.
     pub undefined: IndexMap<String, String>,
 }
 
@@ -118,10 +118,10 @@ impl Facts {
     }
 
     /// Why a fact has no value, in the reader's words: `报告未提及「label」`, or for a derived
-    /// fact whose inputs are stated but cannot be combined, `「label」无法计算:分母为零(…)`.
+    /// fact whose inputs are stated but cannot be combined, `「label」无法计算：分母为零（…）`.
     pub fn absent_text(&self, id: &str, label: &str) -> String {
         match self.undefined.get(id) {
-            Some(reason) => format!("「{label}」无法计算:{reason}"),
+            Some(reason) => format!("「{label}」无法计算：{reason}"),
             None => format!("报告未提及「{label}」"),
         }
     }

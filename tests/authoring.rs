@@ -184,7 +184,7 @@ fn trace_shows_each_step_with_its_values() {
     let ran = fazhi(&["test", "-q", arg(&path), "--trace", "出庭应诉率95%得3分"]);
     let line = line_of(&fixed, "rule court ");
     let expected = format!(
-        "规则 court（{}:{line}:10）\n  1. 读取事实 `court_appearance_rate`(行政机关负责人出庭应诉率) → 95%\n  2. 要求 `court_appearance_rate >= 100%` → 不成立\n  3. 第 1 档(3 分) `court_appearance_rate >= 90%` → 成立\n",
+        "规则 court（{}:{line}:10）\n  1. 读取事实 `court_appearance_rate`（行政机关负责人出庭应诉率） → 95%\n  2. 要求 `court_appearance_rate >= 100%` → 不成立\n  3. 第 1 档(3 分) `court_appearance_rate >= 90%` → 成立\n",
         path.display()
     );
     assert!(ran.stdout.contains(&expected), "{}", ran.stdout);
@@ -220,7 +220,7 @@ fn explain_with_facts_traces_the_rule_on_a_facts_file() {
     );
     assert!(
         ran.stdout
-            .contains("读取事实 `court_appearance_rate`(行政机关负责人出庭应诉率) → 85%"),
+            .contains("读取事实 `court_appearance_rate`（行政机关负责人出庭应诉率） → 85%"),
         "{}",
         ran.stdout
     );

@@ -42,9 +42,10 @@ fn the_example_overlay_checks_and_its_tests_pass() {
     assert!(checked.stdout.contains("0 个警告"), "{}", checked.stdout);
     let tested = run(&["test", "examples/overlay"]);
     assert_eq!(tested.code, 0, "{}{}", tested.stdout, tested.stderr);
-    // The overlay's own tests only: the default set's tests describe the default set.
+    // The overlay's own tests and its facts' examples only (9 + 3): the default set's tests
+    // describe the default set.
     assert!(
-        tested.stdout.contains("9 个通过，0 个失败"),
+        tested.stdout.contains("12 个通过，0 个失败"),
         "{}",
         tested.stdout
     );
@@ -73,13 +74,13 @@ fn explain_names_the_file_and_the_change_with_its_reason() {
     let out = run(&["explain", "legal_aid", "--rules", "examples/overlay"]);
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert!(
-        out.stdout.contains("来源:rules/17-disputes.fz:"),
+        out.stdout.contains("来源：rules/17-disputes.fz:"),
         "{}",
         out.stdout
     );
     assert!(
         out.stdout
-            .contains("本地修改:分值 1 → 0.5（本县法律援助另有专项考核,本规则集中减半计分）"),
+            .contains("本地修改：分值 1 → 0.5（本县法律援助另有专项考核,本规则集中减半计分）"),
         "{}",
         out.stdout
     );
@@ -90,7 +91,7 @@ fn explain_names_the_file_and_the_change_with_its_reason() {
         "examples/overlay",
     ]);
     assert!(
-        added.stdout.contains("来源:examples/overlay/rules.fz:12"),
+        added.stdout.contains("来源：examples/overlay/rules.fz:12"),
         "{}",
         added.stdout
     );
@@ -145,7 +146,7 @@ fn a_zero_denominator_is_explained_not_reported_as_silence() {
     assert_eq!(result.outcome, fazhi::syntax::ast::Outcome::Unknown);
     assert_eq!(
         result.reasoning,
-        "调解成功率(按件数计算)无法计算:分母为零(调解化解矛盾纠纷件数为 0),无证据,得 0.00 / 0.50 分"
+        "调解成功率(按件数计算)无法计算：分母为零（调解化解矛盾纠纷件数为 0），无证据，得 0.00 / 0.50 分"
     );
     assert!(!result.message.contains("报告未提及"), "{}", result.message);
     // With one input silent, the rule names the silent input, not the derived fact.
@@ -186,12 +187,12 @@ fn explain_shows_a_derived_fact_with_its_value_in_a_report() {
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert!(
         out.stdout.contains(
-            "派生事实:mediation_success_by_count = mediation_succeeded / mediation_cases * 100%"
+            "派生事实：mediation_success_by_count = mediation_succeeded / mediation_cases * 100%"
         ),
         "{}",
         out.stdout
     );
-    assert!(out.stdout.contains("本报告中的值:95%"), "{}", out.stdout);
+    assert!(out.stdout.contains("本报告中的值：95%"), "{}", out.stdout);
 }
 
 #[test]

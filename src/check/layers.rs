@@ -56,19 +56,19 @@ impl Checker<'_> {
                 };
             if !fits {
                 let help = if declared == Ty::Percent && ty == Ty::Number {
-                    "两个数之比乘以 100% 才是百分比:写 `a / b * 100%`".to_string()
+                    "两个数之比乘以 100% 才是百分比：写 `a / b * 100%`".to_string()
                 } else {
-                    format!("把声明的类型改为与表达式一致,或改写表达式使其为{declared}")
+                    format!("把声明的类型改为与表达式一致，或改写表达式使其为{declared}")
                 };
                 self.error(
                     decl.file,
                     Code::CheckDerived,
                     format!(
-                        "派生事实 `{}` 声明为 {declared},但表达式是 {ty}",
+                        "派生事实 `{}` 声明为{declared}，但表达式是{ty}",
                         decl.id.name
                     ),
                     expr.span,
-                    &format!("这是 {ty}"),
+                    &format!("这是{ty}"),
                     help,
                 );
             }
@@ -101,10 +101,17 @@ impl Checker<'_> {
                 self.error(
                     decl.file,
                     Code::CheckDerived,
-                    format!("派生事实 `{name}` 依赖自身:{}", cycle.join(" → ")),
+                    format!(
+                        "派生事实 `{name}` 依赖自身：{}",
+                        cycle
+                            .iter()
+                            .map(|id| format!("`{id}`"))
+                            .collect::<Vec<_>>()
+                            .join(" → ")
+                    ),
                     decl.id.span,
                     "循环依赖",
-                    "派生事实只能由报告中的事实或其他不依赖它的派生事实算出;去掉环中的一个引用"
+                    "派生事实只能由报告中的事实或其他不依赖它的派生事实算出；去掉环中的一个引用"
                         .into(),
                 );
                 return;
@@ -190,10 +197,10 @@ impl Checker<'_> {
                                 self.error(
                                     file,
                                     Code::CheckOverlay,
-                                    format!("规则 `{}` 已被停用,不能再修改", change.target.name),
+                                    format!("规则 `{}` 已被停用，不能再修改", change.target.name),
                                     change.target.span,
                                     "已停用的规则",
-                                    "删去这一修改,或不停用该规则".into(),
+                                    "删去这一修改，或不停用该规则".into(),
                                 );
                             } else {
                                 self.unknown_target(file, &change.target, "规则", &ids);
@@ -235,7 +242,7 @@ impl Checker<'_> {
                         format!("对 `{}` 的修改没有写理由", change.target.name),
                         change.reason.span,
                         "空的理由",
-                        "每项修改都要写明理由,说明中会显示".into(),
+                        "每项修改都要写明理由，说明中会显示".into(),
                     );
                 }
                 applied.push(Applied {
@@ -252,7 +259,9 @@ impl Checker<'_> {
     fn unknown_target(&mut self, file: FileId, target: &Ident, what: &str, ids: &[String]) {
         let help = match suggest(&target.name, ids.iter().map(String::as_str)) {
             Some(near) => format!("是不是 `{near}`?默认规则集更新后标识可能已改名"),
-            None => format!("写被扩展规则集中已有的{what}标识(`fazhi explain --all` 列出全部规则)"),
+            None => {
+                format!("写被扩展规则集中已有的{what}标识（`fazhi explain --all` 列出全部规则）")
+            }
         };
         self.push(
             file,

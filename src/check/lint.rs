@@ -71,7 +71,7 @@ impl Checker<'_> {
                     condition.span,
                     "这一档不可达",
                     &format!(
-                        "它成立时{shadow}也成立,后者先生效;按从高到低排列档次(`>=` 的门槛从大到小)"
+                        "它成立时{shadow}也成立，后者先生效；按从高到低排列档次（`>=` 的门槛从大到小）"
                     ),
                 );
             }
@@ -108,11 +108,11 @@ impl Checker<'_> {
             self.warn(
                 rule.file,
                 Code::CheckUnguardedDivision,
-                format!("规则 `{}` 除以 `{}`,它可能为 0", rule.id.name, canonical(denominator)),
+                format!("规则 `{}` 除以 `{}`，它可能为 0", rule.id.name, canonical(denominator)),
                 division.span,
                 "分母可能为零",
                 &format!(
-                    "分母为 0 时结果未知,本项会被说成“报告未提及”;把比值声明为 `derived fact`(分母为零时会说明),或加 `applies {} >= 1`",
+                    "分母为 0 时结果未知，本项会被说成“报告未提及”；把比值声明为 `derived fact`（分母为零时会说明），或加 `applies {} >= 1`",
                     canonical(denominator)
                 ),
             );
@@ -128,8 +128,8 @@ impl Checker<'_> {
             };
             let consequence = match (role, value) {
                 ("require", true) => "本项不可能不达标",
-                ("require", false) => "本项不可能达标,得不到满分",
-                ("applies", true) => "适用条件恒成立,可以删去",
+                ("require", false) => "本项不可能达标，得不到满分",
+                ("applies", true) => "适用条件恒成立，可以删去",
                 ("applies", false) => "本项永远不适用",
                 (_, true) => "这一档总是成立",
                 (_, false) => "这一档永远不会计分",
@@ -138,10 +138,10 @@ impl Checker<'_> {
             self.warn(
                 rule.file,
                 Code::CheckConstantCondition,
-                format!("规则 `{}` 的条件{verdict}:{consequence}", rule.id.name),
+                format!("规则 `{}` 的条件{verdict}：{consequence}", rule.id.name),
                 expr.span,
                 verdict,
-                "条件应随报告的事实变化:检查比较的方向和门槛(百分比在 0% 到 100% 之间,件数不小于 0)",
+                "条件应随报告的事实变化：检查比较的方向和门槛（百分比在 0% 到 100% 之间，件数不小于 0）",
             );
         };
         if let Some(applies) = &rule.applies {
@@ -165,13 +165,13 @@ impl Checker<'_> {
                         rule.file,
                         Code::CheckConstantCondition,
                         format!(
-                            "规则 `{}` 不可能得满分:满分在 {}%,百分比最高 100%",
+                            "规则 `{}` 不可能得满分：满分在 {}%，百分比最高 100%",
                             rule.id.name,
                             top.normalize()
                         ),
                         to.span,
                         "达不到",
-                        "把 `to` 改为不超过 100%,或加 `require` 写明满分的条件",
+                        "把 `to` 改为不超过 100%，或加 `require` 写明满分的条件",
                     );
                 }
             }
@@ -203,7 +203,7 @@ impl Checker<'_> {
                 format!("事实 `{}` 没有被任何规则、派生事实或说明读取", decl.id.name),
                 decl.id.span,
                 "未被读取",
-                "删去这一声明,或在规则中使用它;为以后备用的事实可留作注释",
+                "删去这一声明，或在规则中使用它；为以后备用的事实可留作注释",
             );
         }
     }
@@ -231,7 +231,7 @@ impl Checker<'_> {
                         format!("测试“{}”与“{}”完全相同", test.name.text, first.name.text),
                     )
                     .label(test.name.span, "与前一测试的已知事实和预期都相同")
-                    .help("删去其中一个,或改变已知事实以测试另一种情形");
+                    .help("删去其中一个，或改变已知事实以测试另一种情形");
                     if first.file == test.file {
                         diag = diag.label(first.name.span, "前一测试");
                     }
