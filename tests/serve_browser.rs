@@ -95,6 +95,13 @@ impl Browser {
     }
 
     fn send(&mut self, method: &str, params: Value, session: Option<String>) -> Value {
+        let reply = self.try_send(method, params, session);
+        assert!(reply.get("error").is_none(), "{method}: {reply}");
+        reply["result"].clone()
+    }
+
+    /// The whole reply to one command, its error included.
+    fn try_send(&mut self, method: &str, params: Value, session: Option<String>) -> Value {
         self.next_id += 1;
         let id = self.next_id;
         let mut message = json!({ "id": id, "method": method, "params": params });
@@ -107,8 +114,7 @@ impl Browser {
             let Message::Text(text) = reply else { continue };
             let reply: Value = serde_json::from_str(text.as_str()).unwrap();
             if reply["id"] == json!(id) {
-                assert!(reply.get("error").is_none(), "{method}: {reply}");
-                return reply["result"].clone();
+                return reply;
             }
         }
     }
@@ -135,10 +141,22 @@ impl Browser {
         result["result"]["value"].clone()
     }
 
+    /// Whether `expression` is true in the page; false while the page is being replaced (an
+    /// evaluation that meets a navigation fails with "Inspected target navigated or closed").
+    fn holds(&mut self, expression: &str) -> bool {
+        let session = self.session.clone();
+        let reply = self.try_send(
+            "Runtime.evaluate",
+            json!({ "expression": format!("Boolean({expression})"), "returnByValue": true }),
+            Some(session),
+        );
+        reply["result"]["result"]["value"] == json!(true)
+    }
+
     /// Waits until `expression` is true in the page.
     fn wait_for(&mut self, expression: &str) {
         let started = Instant::now();
-        while self.eval(&format!("Boolean({expression})")) != json!(true) {
+        while !self.holds(expression) {
             assert!(
                 started.elapsed() < Duration::from_secs(60),
                 "timed out waiting for {expression}; page: {}",
