@@ -27,52 +27,10 @@ fn arg(path: &Path) -> &str {
 
 /// Words that are not English prose: names of formats, encodings, products and units.
 const ALLOWED: &[&str] = &[
-    "URL",
-    "JSON",
-    "CSV",
-    "HTML",
-    "TOML",
-    "UTF",
-    "GB18030",
-    "docx",
-    "txt",
-    "htm",
-    "html",
-    "xlsx",
-    "toml",
-    "json",
-    "csv",
-    "md",
-    "SARIF",
-    "Excel",
-    "Markdown",
-    "MiB",
-    "KiB",
-    "YYYY",
-    "MM",
-    "DD",
-    "SHA",
-    "NO_COLOR",
-    "TERM",
-    "dumb",
-    "Ctrl",
-    "Word",
-    "WPS",
-    "PDF",
-    "doc",
-    "zip",
-    "XML",
-    "BOM",
-    "fazhi",
-    "shell",
-    "sha256",
-    "id",
-    "ASCII",
-    "true",
-    "false",
-    "null",
-    "Patterns",
-    "LSP",
+    "URL", "JSON", "CSV", "HTML", "TOML", "UTF", "GB18030", "docx", "txt", "htm", "html", "xlsx",
+    "toml", "json", "csv", "md", "SARIF", "Excel", "Markdown", "MiB", "KiB", "YYYY", "MM", "DD",
+    "SHA", "NO_COLOR", "TERM", "dumb", "Ctrl", "Word", "WPS", "PDF", "doc", "zip", "XML", "BOM",
+    "fazhi", "shell", "sha256", "id", "ASCII", "true", "false", "null", "Patterns", "LSP",
 ];
 
 /// The commands, named in usage lines and the command list: allowed in messages, and each one's
@@ -136,7 +94,10 @@ fn english_words(text: &str, also_allowed: &[String]) -> Vec<String> {
                 .collect::<Vec<_>>()
         })
         .filter(|w| {
-            !ALLOWED.iter().chain(COMMANDS).any(|a| a.eq_ignore_ascii_case(w))
+            !ALLOWED
+                .iter()
+                .chain(COMMANDS)
+                .any(|a| a.eq_ignore_ascii_case(w))
                 && !also_allowed.iter().any(|a| a == w)
                 && !w.chars().any(|c| c.is_ascii_digit())
         })
@@ -391,7 +352,9 @@ fn hostile_and_malformed_inputs_are_reported_in_chinese() {
 
 #[test]
 fn every_command_help_is_in_chinese() {
-    let commands: Vec<&str> = std::iter::once("").chain(COMMANDS.iter().copied()).collect();
+    let commands: Vec<&str> = std::iter::once("")
+        .chain(COMMANDS.iter().copied())
+        .collect();
     let root = run(&["--help"]);
     for listed in root
         .stdout
