@@ -157,11 +157,11 @@ fn labels(outcomes: &[(Outcome, bool)], reached: bool) -> String {
 
 /// The coverage in words, one line per rule and per fact, then what is never reached.
 pub fn to_text(coverage: &Coverage) -> String {
-    let mut out = String::from("行为覆盖(规则):测试达到的结果与档次\n");
+    let mut out = String::from("行为覆盖（规则）：测试达到的结果与档次\n");
     for rule in &coverage.rules {
         let missed = labels(&rule.outcomes, false);
         let mut line = format!(
-            "  {}:{} 个测试;达到 {}",
+            "  {}：{} 个测试；达到 {}",
             rule.rule,
             rule.tests,
             match labels(&rule.outcomes, true) {
@@ -170,11 +170,11 @@ pub fn to_text(coverage: &Coverage) -> String {
             }
         );
         if !missed.is_empty() {
-            let _ = write!(line, ";未达到 {missed}");
+            let _ = write!(line, "；未达到 {missed}");
         }
         if !rule.tiers.is_empty() {
             let reached = rule.tiers.iter().filter(|(_, r)| *r).count();
-            let _ = write!(line, ";档次 {reached}/{}", rule.tiers.len());
+            let _ = write!(line, "；档次 {reached}/{}", rule.tiers.len());
             let never: Vec<String> = rule
                 .tiers
                 .iter()
@@ -182,24 +182,24 @@ pub fn to_text(coverage: &Coverage) -> String {
                 .map(|(t, _)| format!("`{t}`"))
                 .collect();
             if !never.is_empty() {
-                let _ = write!(line, ",未达到 {}", never.join(" "));
+                let _ = write!(line, "，未达到 {}", never.join(" "));
             }
         }
         if !rule.levels.is_empty() {
             let levels: Vec<&str> = rule.levels.iter().map(|l| l.label()).collect();
-            let _ = write!(line, ";证据等级 {}", levels.join("、"));
+            let _ = write!(line, "；证据等级 {}", levels.join("、"));
         }
         out.push_str(&line);
         out.push('\n');
     }
-    out.push_str("行为覆盖(事实):例句用到的模式\n");
+    out.push_str("行为覆盖（事实）：例句用到的模式\n");
     for fact in &coverage.facts {
         if fact.patterns.is_empty() {
             continue;
         }
         let used = fact.patterns.iter().filter(|(_, u)| *u).count();
         let mut line = format!(
-            "  {}:例句 {} 个,反例 {} 个;模式 {used}/{} 被例句用到",
+            "  {}：例句 {} 个，反例 {} 个；模式 {used}/{} 被例句用到",
             fact.fact,
             fact.examples,
             fact.counterexamples,
@@ -212,7 +212,7 @@ pub fn to_text(coverage: &Coverage) -> String {
             .map(|(p, _)| format!("`{p}`"))
             .collect();
         if !never.is_empty() {
-            let _ = write!(line, ",未用到 {}", never.join(" "));
+            let _ = write!(line, "，未用到 {}", never.join(" "));
         }
         out.push_str(&line);
         out.push('\n');
@@ -220,7 +220,7 @@ pub fn to_text(coverage: &Coverage) -> String {
     let (outcomes, tiers, patterns, bare) = totals(coverage);
     let _ = writeln!(
         out,
-        "未达到:{outcomes} 个规则结果,{tiers} 个档次;{patterns} 个模式没有例句用到,{bare} 个有模式的事实没有例句"
+        "未达到：{outcomes} 个规则结果，{tiers} 个档次；{patterns} 个模式没有例句用到，{bare} 个有模式的事实没有例句"
     );
     out
 }

@@ -64,7 +64,7 @@ impl Recorder {
         let result = match value {
             Some(Rt::Bool(true)) => "成立",
             Some(Rt::Bool(false)) => "不成立",
-            _ => "无法判断(所需事实未提及或无法计算)",
+            _ => "无法判断（所需事实未提及或无法计算）",
         };
         self.step(format!("{what} `{code}`"), result);
         value
@@ -76,7 +76,7 @@ fn rt_text(value: Option<Rt>) -> String {
         Some(Rt::Num(n)) => n.normalize().to_string(),
         Some(Rt::Date(d)) => d.to_string(),
         Some(Rt::Bool(b)) => if b { "是" } else { "否" }.to_string(),
-        None => "无法计算(所需事实未提及,或除数为 0)".to_string(),
+        None => "无法计算（所需事实未提及，或除数为 0）".to_string(),
     }
 }
 
@@ -1030,7 +1030,11 @@ fn partial_credit(
         Partial::Tiers { tiers, .. } => {
             let mut unknown = false;
             for (index, (condition, tier_points)) in tiers.iter().enumerate() {
-                let what = format!("第 {} 档({} 分)", index + 1, tier_points.value.normalize());
+                let what = format!(
+                    "第 {} 档（{} 分）",
+                    index + 1,
+                    tier_points.value.normalize()
+                );
                 match recorder.condition(&what, snippet(condition.span), eval(condition, facts)) {
                     Some(Rt::Bool(true)) => {
                         recorder.tier.set(Some(index));

@@ -184,7 +184,7 @@ fn trace_shows_each_step_with_its_values() {
     let ran = fazhi(&["test", "-q", arg(&path), "--trace", "出庭应诉率95%得3分"]);
     let line = line_of(&fixed, "rule court ");
     let expected = format!(
-        "规则 court（{}:{line}:10）\n  1. 读取事实 `court_appearance_rate`（行政机关负责人出庭应诉率） → 95%\n  2. 要求 `court_appearance_rate >= 100%` → 不成立\n  3. 第 1 档(3 分) `court_appearance_rate >= 90%` → 成立\n",
+        "规则 court（{}:{line}:10）\n  1. 读取事实 `court_appearance_rate`（行政机关负责人出庭应诉率） → 95%\n  2. 要求 `court_appearance_rate >= 100%` → 不成立\n  3. 第 1 档（3 分） `court_appearance_rate >= 90%` → 成立\n",
         path.display()
     );
     assert!(ran.stdout.contains(&expected), "{}", ran.stdout);
@@ -240,21 +240,22 @@ fn coverage_lists_outcomes_tiers_and_patterns_never_reached() {
     let ran = fazhi(&["test", "--coverage", arg(&path)]);
     assert!(
         ran.stdout.contains(
-            "  court:2 个测试;达到 部分达标;未达到 达标、未达标、无证据;档次 1/2,未达到 `court_appearance_rate >= 80% => 2`"
+            "  court：2 个测试；达到 部分达标；未达到 达标、未达标、无证据；档次 1/2，未达到 `court_appearance_rate >= 80% => 2`"
         ),
         "{}",
         ran.stdout
     );
     assert!(
         ran.stdout.contains(
-            "  court_appearance_rate:例句 2 个,反例 1 个;模式 1/2 被例句用到,未用到 `{percent}的?负责人出庭应诉`"
+            "  court_appearance_rate：例句 2 个，反例 1 个；模式 1/2 被例句用到，未用到 `{percent}的?负责人出庭应诉`"
         ),
         "{}",
         ran.stdout
     );
     assert!(
-        ran.stdout
-            .contains("未达到:5 个规则结果,1 个档次;1 个模式没有例句用到,0 个有模式的事实没有例句"),
+        ran.stdout.contains(
+            "未达到：5 个规则结果，1 个档次；1 个模式没有例句用到，0 个有模式的事实没有例句"
+        ),
         "{}",
         ran.stdout
     );
