@@ -674,7 +674,8 @@ pub fn to_markdown(ruleset: &RuleSet, batch: &Batch) -> String {
     if batch.compared {
         out.push_str(" 上年总分 | 总分变化 |");
     }
-    for header in number_headers(ruleset, false) {
+    let numbers = number_headers(ruleset, false);
+    for header in &numbers {
         let _ = write!(out, " {header} |");
     }
     for section in &ruleset.sections {
@@ -689,7 +690,7 @@ pub fn to_markdown(ruleset: &RuleSet, batch: &Batch) -> String {
     if batch.compared {
         out.push_str("---:|---:|");
     }
-    out.push_str(&"---:|".repeat(number_headers(ruleset, false).len() + ruleset.sections.len()));
+    out.push_str(&"---:|".repeat(numbers.len() + ruleset.sections.len()));
     out.push('\n');
     for row in &batch.rows {
         let year = row.year.map(|y| y.to_string()).unwrap_or_default();

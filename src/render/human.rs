@@ -50,12 +50,8 @@ pub fn numbers(ctx: &Context<'_>) -> String {
     }
     let mut out = String::from("\n总分的构成：\n");
     for line in lines {
-        let percent = line
-            .percent
-            .map_or("不适用".to_string(), |p| format!("{}%", points_text(p)));
-        let scaled = line.scaled.map_or(String::new(), |f| {
-            format!("，覆盖度不足按 {} 折算", points_text(f))
-        });
+        let percent = line.percent_text();
+        let scaled = line.scaled_text();
         let _ = writeln!(
             out,
             "  {} {}  → {} / {} 分{scaled}",

@@ -45,12 +45,8 @@ pub fn score(ctx: &Context<'_>) -> String {
     );
     let _ = writeln!(out, "- {}", card.counts_text());
     for line in ctx.number_lines() {
-        let percent = line
-            .percent
-            .map_or("不适用".to_string(), |p| format!("{}%", points_text(p)));
-        let scaled = line.scaled.map_or(String::new(), |f| {
-            format!("，覆盖度不足按 {} 折算", points_text(f))
-        });
+        let percent = line.percent_text();
+        let scaled = line.scaled_text();
         let _ = writeln!(
             out,
             "- {}：{percent}，计 {} / {} 分{scaled}",

@@ -82,6 +82,22 @@ pub struct NumberLine {
     pub scaled: Option<rust_decimal::Decimal>,
 }
 
+impl NumberLine {
+    /// `88.59%`, or `不适用` when nothing it is measured on applies.
+    pub fn percent_text(&self) -> String {
+        self.percent.map_or("不适用".to_string(), |p| {
+            format!("{}%", crate::eval::points_text(p))
+        })
+    }
+
+    /// `，覆盖度不足按 0.91 折算` when performance was scaled down, else empty.
+    pub fn scaled_text(&self) -> String {
+        self.scaled.map_or(String::new(), |f| {
+            format!("，覆盖度不足按 {} 折算", crate::eval::points_text(f))
+        })
+    }
+}
+
 /// Requirements the report leaves out (待补充材料), by section.
 pub struct MissingGroup<'a> {
     pub section: &'a crate::syntax::ast::Section,

@@ -51,9 +51,7 @@ pub fn page(ctx: &Context<'_>) -> String {
         out.push_str("\n总分的构成\n");
         let width = numbers.iter().map(|n| n.label.width()).max().unwrap_or(0);
         for line in &numbers {
-            let percent = line
-                .percent
-                .map_or("不适用".to_string(), |p| format!("{}%", points_text(p)));
+            let percent = line.percent_text();
             let scaled = line.scaled.map_or(String::new(), |f| {
                 format!("（覆盖度不足，按 {} 折算）", points_text(f))
             });

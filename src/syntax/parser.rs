@@ -235,7 +235,9 @@ impl Walker<'_> {
         })
     }
 
-    fn fact(&mut self, pair: Pair<'_, Rule>) -> Walk<FactDecl> {
+    /// `fact ID TYPE "label"` (also after `derived`): a declaration without patterns yet, and the
+    /// children after its label.
+    fn fact_head<'i>(&self, pair: Pair<'i, Rule>) -> Walk<(FactDecl, Children<'i>)> {
         let mut children = Children::of(pair);
         let id = ident(children.expect(Rule::ident)?);
         let ty_pair = children.expect(Rule::fact_type)?;
@@ -243,7 +245,7 @@ impl Walker<'_> {
         let ty = FactType::from_keyword(ty_pair.as_str())
             .ok_or_else(|| internal(ty_span, "fact type"))?;
         let label = text(children.expect(Rule::string)?);
-        let mut decl = FactDecl {
+        let decl = FactDecl {
             file: self.file,
             id,
             ty,
@@ -254,6 +256,11 @@ impl Walker<'_> {
             examples: Vec::new(),
             derived: None,
         };
+        Ok((decl, children))
+    }
+
+    fn fact(&mut self, pair: Pair<'_, Rule>) -> Walk<FactDecl> {
+        let (mut decl, mut children) = self.fact_head(pair)?;
         if let Some(body) = children.next() {
             for entry in Children::of(body)
                 .pairs
@@ -304,25 +311,9 @@ impl Walker<'_> {
     }
 
     fn derived(&mut self, pair: Pair<'_, Rule>) -> Walk<FactDecl> {
-        let mut children = Children::of(pair);
-        let id = ident(children.expect(Rule::ident)?);
-        let ty_pair = children.expect(Rule::fact_type)?;
-        let ty_span = Span::from(ty_pair.as_span());
-        let ty = FactType::from_keyword(ty_pair.as_str())
-            .ok_or_else(|| internal(ty_span, "fact type"))?;
-        let label = text(children.expect(Rule::string)?);
-        let expr = self.expr(children.expect(Rule::expr)?)?;
-        Ok(FactDecl {
-            file: self.file,
-            id,
-            ty,
-            ty_span,
-            label,
-            patterns: Vec::new(),
-            scope: None,
-            derived: Some(expr),
-            examples: Vec::new(),
-        })
+        let (mut decl, mut children) = self.fact_head(pair)?;
+        decl.derived = Some(self.expr(children.expect(Rule::expr)?)?);
+        Ok(decl)
     }
 
     fn overlay(&mut self, pair: Pair<'_, Rule>) -> Walk<Overlay> {
