@@ -787,7 +787,7 @@ impl Session {
                 return None;
             }
         };
-        let (ruleset, diags) = check::load_layered(sources, base_files);
+        let (ruleset, diags) = check::load_for_use(sources, base_files);
         self.report(&diags);
         ruleset
     }

@@ -142,6 +142,22 @@ pub fn load(sources: Vec<Source>) -> (Option<RuleSet>, Vec<Diag>) {
 /// those files' tests describe the extended set as it stands alone and are left out, and lints
 /// on declarations only look at the local files.
 pub fn load_layered(sources: Vec<Source>, base_files: usize) -> (Option<RuleSet>, Vec<Diag>) {
+    load_checked(sources, base_files, true)
+}
+
+/// Like [`load_layered`], for commands that use the rule set rather than check it (`score`,
+/// `extract`, `serve`…): the pattern examples are not run and patterns are compiled when a
+/// report first needs them, which is most of the time to load a rule set. A pattern too large to
+/// compile is then reported by extraction, and by `fazhi check` as always.
+pub fn load_for_use(sources: Vec<Source>, base_files: usize) -> (Option<RuleSet>, Vec<Diag>) {
+    load_checked(sources, base_files, false)
+}
+
+fn load_checked(
+    sources: Vec<Source>,
+    base_files: usize,
+    thorough: bool,
+) -> (Option<RuleSet>, Vec<Diag>) {
     let mut diags = Vec::new();
     let mut files = Vec::new();
     for (i, source) in sources.iter().enumerate() {
@@ -159,6 +175,7 @@ pub fn load_layered(sources: Vec<Source>, base_files: usize) -> (Option<RuleSet>
         diags: Vec::new(),
         base_files,
         overlaid: Vec::new(),
+        thorough,
     };
     let ruleset = checker.check(files);
     diags.extend(checker.diags);
@@ -166,7 +183,7 @@ pub fn load_layered(sources: Vec<Source>, base_files: usize) -> (Option<RuleSet>
     // them all, so a pattern error is not echoed by its examples.
     if let Some(ruleset) = ruleset
         .as_ref()
-        .filter(|_| !diags.iter().any(Diag::is_error))
+        .filter(|_| thorough && !diags.iter().any(Diag::is_error))
     {
         let runs = crate::examples::run(ruleset);
         diags.extend(crate::examples::diagnostics(ruleset, &runs));
@@ -181,6 +198,8 @@ struct Checker<'s> {
     base_files: usize,
     /// The overlays' changes by target id, for pointing at them in later diagnostics.
     overlaid: Vec<(FileId, String, Span)>,
+    /// Compiles every pattern (and the caller runs the examples): see [`load_for_use`].
+    thorough: bool,
 }
 
 /// Rules read these when evaluating; the checker validates calls against them.
@@ -436,13 +455,17 @@ impl Checker<'_> {
             })
         });
         for (file, owner, ty, text, mention) in fact_patterns.chain(mention_patterns) {
-            match pattern::compile(&text.text, ty) {
-                Ok(regex) => compiled.push(pattern::Compiled {
-                    fact: owner.clone(),
-                    mention,
-                    literals: pattern::required_literals(&text.text),
-                    regex,
-                }),
+            let translated = pattern::Compiled::new(owner.clone(), mention, &text.text, ty);
+            // Compiling is what takes time, and only a pattern past the size cap fails it: a
+            // thorough check compiles every pattern, loading for use leaves it to extraction.
+            let built = translated.and_then(|p| {
+                if self.thorough {
+                    p.regex().map_err(Clone::clone)?;
+                }
+                Ok(p)
+            });
+            match built {
+                Ok(pattern) => compiled.push(pattern),
                 Err(problem) => {
                     let span = self.span_in_string(file, text, problem.at.clone());
                     let (whose, kind) = if mention {

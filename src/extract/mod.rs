@@ -26,35 +26,53 @@ use crate::syntax::ast::{CreditedLevel, FactDecl, Scope};
 use crate::value::{rate_in_range, FactType, Qualifier, Value};
 use structure::{Fixed, Part, Structure};
 
-/// The compiled patterns of a rule set, with one Aho-Corasick automaton over the literals that
-/// every match of a pattern must contain: a pattern's regex runs only on the lines where one of
-/// its literals occurs.
+/// The patterns of a rule set, with one Aho-Corasick automaton over the literals their matches
+/// must contain: a pattern's regex is compiled and run only on the sentences holding one
+/// literal of each of its literal sets.
 #[derive(Debug, Clone)]
 pub struct Extractor {
     /// `None` only in the empty extractor of a rule set whose patterns failed to index.
     literals: Option<AhoCorasick>,
-    /// For each literal of `literals`, the patterns it admits.
-    admits: Vec<Vec<usize>>,
-    /// Patterns with no certain literal, which run on every line.
+    /// For each literal of `literals`, the literal sets it belongs to: (pattern, set number).
+    admits: Vec<Vec<(usize, u32)>>,
+    /// For each pattern, one bit per literal set; 0 for a pattern with no certain literal,
+    /// which runs on every sentence.
+    required: Vec<u64>,
+    /// Patterns with no certain literal.
     always: Vec<usize>,
     patterns: Vec<pattern::Compiled>,
 }
 
+/// Scratch space for [`Extractor::admitted`]: the literal sets found per pattern.
+#[derive(Default)]
+struct Admission {
+    found: Vec<u64>,
+    touched: Vec<usize>,
+}
+
 impl Extractor {
-    /// Builds the extractor from the patterns the checker compiled.
+    /// Builds the extractor from the patterns the checker translated.
     pub fn new(patterns: Vec<pattern::Compiled>) -> Result<Extractor, aho_corasick::BuildError> {
-        let mut index: IndexMap<&str, Vec<usize>> = IndexMap::new();
+        let mut index: IndexMap<&str, Vec<(usize, u32)>> = IndexMap::new();
+        let mut required = Vec::with_capacity(patterns.len());
         let mut always = Vec::new();
         for (i, compiled) in patterns.iter().enumerate() {
-            match &compiled.literals {
-                Some(literals) => literals.iter().for_each(|l| {
-                    let admits = index.entry(literal_prefix(l)).or_default();
-                    if admits.last() != Some(&i) {
-                        admits.push(i);
+            // One bit per set: past 64 sets the rest are not required, which only admits more.
+            let sets = compiled.literal_sets.iter().take(64).zip(0u32..);
+            let mut bits = 0u64;
+            for (set, bit) in sets {
+                bits |= 1 << bit;
+                for literal in set {
+                    let admits = index.entry(literal_prefix(literal)).or_default();
+                    if admits.last() != Some(&(i, bit)) {
+                        admits.push((i, bit));
                     }
-                }),
-                None => always.push(i),
+                }
             }
+            if bits == 0 {
+                always.push(i);
+            }
+            required.push(bits);
         }
         let literals = AhoCorasick::builder()
             .match_kind(MatchKind::Standard)
@@ -64,6 +82,7 @@ impl Extractor {
         Ok(Extractor {
             literals: Some(literals),
             admits,
+            required,
             always,
             patterns,
         })
@@ -72,43 +91,56 @@ impl Extractor {
     /// The compiled regular expressions, in declaration order (for tools such as a comparison
     /// with `rg -f`).
     pub fn pattern_sources(&self) -> Vec<&str> {
-        self.patterns.iter().map(|p| p.regex.as_str()).collect()
+        self.patterns
+            .iter()
+            .map(pattern::Compiled::source)
+            .collect()
+    }
+
+    /// How many patterns have been compiled so far: a rule set loaded for use compiles a
+    /// pattern only when a sentence holds its literals.
+    pub fn compiled(&self) -> usize {
+        self.patterns.iter().filter(|p| p.is_compiled()).count()
     }
 
     pub fn empty() -> Extractor {
         Extractor {
             literals: None,
             admits: Vec::new(),
+            required: Vec::new(),
             always: Vec::new(),
             patterns: Vec::new(),
         }
     }
 
-    /// The patterns that may match `line`, in declaration order; `admitted` is scratch space.
-    fn admitted<'a>(
-        &self,
-        line: &str,
-        admitted: &'a mut Vec<bool>,
-    ) -> impl Iterator<Item = usize> + 'a {
-        admitted.clear();
-        admitted.resize(self.patterns.len(), false);
-        for i in &self.always {
-            admitted[*i] = true;
-        }
+    /// The patterns that may match `line`, in declaration order. Linear in the literals found,
+    /// not in the number of patterns.
+    fn admitted(&self, line: &str, scratch: &mut Admission) -> Vec<usize> {
+        scratch.found.resize(self.patterns.len(), 0);
         for found in self
             .literals
             .iter()
             .flat_map(|ac| ac.find_overlapping_iter(line))
         {
-            for i in &self.admits[found.pattern().as_usize()] {
-                admitted[*i] = true;
+            for &(pattern, bit) in &self.admits[found.pattern().as_usize()] {
+                if scratch.found[pattern] == 0 {
+                    scratch.touched.push(pattern);
+                }
+                scratch.found[pattern] |= 1 << bit;
             }
         }
-        admitted
+        let mut admitted: Vec<usize> = scratch
+            .touched
             .iter()
-            .enumerate()
-            .filter(|(_, yes)| **yes)
-            .map(|(i, _)| i)
+            .copied()
+            .filter(|&p| scratch.found[p] == self.required[p])
+            .chain(self.always.iter().copied())
+            .collect();
+        for p in scratch.touched.drain(..) {
+            scratch.found[p] = 0;
+        }
+        admitted.sort_unstable();
+        admitted
     }
 }
 
@@ -282,7 +314,11 @@ pub fn patterns_matching(ruleset: &RuleSet, fact: &str, document: &Document) -> 
         .iter()
         .filter(|p| !p.mention && p.fact == fact)
         .enumerate()
-        .filter(|(_, p)| p.regex.is_match(&document.text))
+        .filter(|(_, p)| {
+            p.regex().is_ok_and(|r| {
+                pattern::sentences(&document.text).any(|(_, sentence)| r.is_match(sentence))
+            })
+        })
         .map(|(i, _)| i)
         .collect()
 }
@@ -295,7 +331,7 @@ fn extract_in(ruleset: &RuleSet, document: &Document, structure: &Structure) -> 
     // refuses a `。` in a pattern), so the literal prefilter runs once per sentence and a pattern's
     // regex only over the sentences holding one of its literals: a small fraction of running it
     // over whole paragraphs, which in reports are often 500–2000 characters on one line.
-    let mut admitted = Vec::new();
+    let mut admission = Admission::default();
     // (fact, quote start) of every candidate kept: one statement counts once per fact.
     let mut seen: HashSet<(&str, usize)> = HashSet::new();
     // Rules' subjects named in words, and flags stated in the negative, in text order.
@@ -303,10 +339,10 @@ fn extract_in(ruleset: &RuleSet, document: &Document, structure: &Structure) -> 
     let mut negated_flags: Vec<(&str, Range<usize>)> = Vec::new();
     // Rules whose subject the shortcomings part names, with the first clause naming each.
     let mut named_in_shortcomings: Vec<(&str, Range<usize>)> = Vec::new();
-    let mut line_start = 0;
-    for line in text.split_inclusive(['\n', '。']) {
-        let offset = line_start;
-        line_start += line.len();
+    // Patterns that failed to compile (only past the size cap), each reported once.
+    let mut uncompiled: Vec<usize> = Vec::new();
+    let mut diags = Vec::new();
+    for (offset, line) in pattern::sentences(text) {
         if line.trim().is_empty() {
             continue;
         }
@@ -316,13 +352,23 @@ fn extract_in(ruleset: &RuleSet, document: &Document, structure: &Structure) -> 
         }
         // Parts start at sentence starts, so the whole sentence is in one part.
         let part = structure.part_at(offset);
-        let indices: Vec<usize> = extractor.admitted(line, &mut admitted).collect();
+        let indices = extractor.admitted(line, &mut admission);
         for index in indices {
             let Some(compiled) = extractor.patterns.get(index) else {
                 continue;
             };
+            let regex = match compiled.regex() {
+                Ok(regex) => regex,
+                Err(problem) => {
+                    if !uncompiled.contains(&index) {
+                        uncompiled.push(index);
+                        diags.push(pattern_too_large(compiled, problem));
+                    }
+                    continue;
+                }
+            };
             if compiled.mention {
-                if let Some((level, quote)) = mention_in(text, part, compiled, line, offset) {
+                if let Some((level, quote)) = mention_in(text, part, regex, line, offset) {
                     if part == Part::Shortcomings
                         && !named_in_shortcomings
                             .iter()
@@ -349,7 +395,7 @@ fn extract_in(ruleset: &RuleSet, document: &Document, structure: &Structure) -> 
             let mut retries = 0;
             loop {
                 let haystack = masked.as_deref().unwrap_or(line);
-                let Some(captures) = compiled.regex.captures_at(haystack, at) else {
+                let Some(captures) = regex.captures_at(haystack, at) else {
                     break;
                 };
                 let Some(whole) = captures.get(0).map(|m| m.range()) else {
@@ -424,7 +470,6 @@ fn extract_in(ruleset: &RuleSet, document: &Document, structure: &Structure) -> 
     }
 
     let mut facts = Facts::default();
-    let mut diags = Vec::new();
     let source = Source::new(document.name.clone(), document.source.clone());
     for (id, decl) in &ruleset.facts {
         let Some(list) = candidates.get_mut(id.as_str()) else {
@@ -514,12 +559,26 @@ fn extract_in(ruleset: &RuleSet, document: &Document, structure: &Structure) -> 
     Extraction { facts, diags }
 }
 
+/// A pattern a report needed that could not be compiled: loading for use does not compile
+/// patterns ahead, so a pattern past the size cap is first noticed here.
+fn pattern_too_large(compiled: &pattern::Compiled, problem: &pattern::PatternError) -> Diag {
+    let whose = if compiled.mention { "规则" } else { "事实" };
+    Diag::error(
+        Code::CheckPattern,
+        format!(
+            "{whose} `{}` 的一个提取模式{problem}，本次提取没有使用它",
+            compiled.fact
+        ),
+    )
+    .help("运行 `fazhi check` 找到这个模式，拆分或简化它")
+}
+
 /// A rule's `mention` in this line: in the account of the work it describes the subject, unless
 /// the clause is negative; in the shortcomings it admits a shortfall. The quote is the clause.
 fn mention_in(
     text: &str,
     part: Part,
-    compiled: &pattern::Compiled,
+    regex: &Regex,
     line: &str,
     offset: usize,
 ) -> Option<(CreditedLevel, Range<usize>)> {
@@ -527,7 +586,7 @@ fn mention_in(
     if is_heading(line) {
         return None;
     }
-    let found = compiled.regex.find(line)?;
+    let found = regex.find(line)?;
     let range = offset + found.start()..offset + found.end();
     let clause = clause_around(text, range.clone());
     if HEADING_START.is_match(&text[clause.clone()]) && text[clause].chars().count() <= 24 {
@@ -687,7 +746,11 @@ fn read_value(
 ) -> Option<Candidate> {
     let raw = &text[value.clone()];
     let (typed, mut qualifier) = match ty {
+        // Patterns match the shape of a value (`quantity::COUNT_SHAPE`): the checks decide.
         FactType::Percent => {
+            if !quantity::is_percent(raw) {
+                return None;
+            }
             let q = quantity::parse_percent(raw).filter(|q| rate_in_range(q.value))?;
             (Value::Percent(q.value), q.qualifier)
         }
@@ -695,6 +758,7 @@ fn read_value(
             if quantity::is_ordinal_context(text, value.end)
                 || quantity::is_word_context(text, value.start, value.end)
                 || inside_number_or_date(text, value.clone())
+                || !quantity::is_count(raw)
             {
                 return None;
             }

@@ -15,7 +15,7 @@ use std::ops::Range;
 
 use regex::Regex;
 
-use super::quantity::{COUNT_PATTERN, DATE_PATTERN, PERCENT_PATTERN, YEAR_PATTERN};
+use super::quantity::{COUNT_SHAPE, DATE_PATTERN, PERCENT_SHAPE, YEAR_PATTERN};
 use crate::value::FactType;
 
 /// The name of the capture group that holds the value.
@@ -28,12 +28,27 @@ const SIZE_LIMIT: usize = 4 << 20;
 /// as one character: a training course or a campaign named between two words does not part them
 /// (`执法人员参加“…能力建设”培训班`). Titles in 《》 do not: a document's title often ends one clause
 /// and a different act follows.
-const GAP: &str = "(?:[^。;!?\\n]|“[^”。;!?\\n]*”){0,20}?";
+///
+/// Patterns run over one sentence at a time ([`sentences`]), so the classes need not exclude
+/// `。` and line breaks: each excluded multi-byte character makes every one of the twenty
+/// copies of the class larger to compile.
+const GAP: &str = "(?:[^;!?]|“[^”;!?]*”){0,20}?";
 
 /// A linking verb, optionally after the rest of a list (`审查率、备案率、公开率均为100%` states
 /// all three): the list tail, then a change from last year (`由2023年的85%提升至`: the old value
 /// is skipped), then 均/全部/都, then the verb, each optional.
-const VERB: &str = "(?:(?:、|和|及|与)[^,。;、:\\n]{1,12}?)*(?:(?:由|从)[^,。;:\\n]{1,16}?(?:提升|提高|上升|增长|增加|增|下降|降低|减少|降)(?:至|到))?(?:均|全部|都|分别)?(?:仅为|仅|只有|只)?(?:达到了|达到|达|为|是|实现|保持|提升至|提高到|提升到|提高至|上升至|上升到|增至|共计|共|累计|合计)?(?:首次)?(?:达到)?(?:[0-9一二三四五六七八九]个)?";
+const VERB: &str = "(?:(?:、|和|及|与)[^,;、:]{1,12}?)*(?:(?:由|从)[^,;:]{1,16}?(?:提升|提高|上升|增长|增加|增|下降|降低|减少|降)(?:至|到))?(?:均|全部|都|分别)?(?:仅为|仅|只有|只)?(?:达到了|达到|达|为|是|实现|保持|提升至|提高到|提升到|提高至|上升至|上升到|增至|共计|共|累计|合计)?(?:首次)?(?:达到)?(?:[0-9一二三四五六七八九]个)?";
+
+/// The sentences of `text` that patterns run over, each with its byte offset: split after `。`
+/// and line breaks, which a pattern never crosses (the checker refuses a `。` in a pattern).
+pub fn sentences(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    text.split_inclusive(['\n', '。'])
+        .scan(0, |start, sentence| {
+            let offset = *start;
+            *start += sentence.len();
+            Some((offset, sentence))
+        })
+}
 
 /// What is wrong with a pattern, and where in its text (a byte range) when one place is to blame.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -200,8 +215,8 @@ pub fn translate(pattern: &str, ty: FactType) -> Result<String, PatternError> {
                         last_open_empty = false;
                         continue;
                     }
-                    "percent" => PERCENT_PATTERN,
-                    "count" | "amount" => COUNT_PATTERN,
+                    "percent" => PERCENT_SHAPE,
+                    "count" | "amount" => COUNT_SHAPE,
                     "date" => DATE_PATTERN,
                     "year" => YEAR_PATTERN,
                     other => {
@@ -255,38 +270,87 @@ pub fn translate(pattern: &str, ty: FactType) -> Result<String, PatternError> {
 /// cache that is too small makes the regex crate fall back to its slow NFA simulation.
 pub(crate) const DFA_SIZE_LIMIT: usize = 8 << 20;
 
-/// Translates and compiles a pattern.
-pub fn compile(pattern: &str, ty: FactType) -> Result<Regex, PatternError> {
-    let source = translate(pattern, ty)?;
-    regex::RegexBuilder::new(&source)
+/// Compiles a translated pattern.
+fn build(source: &str) -> Result<Regex, PatternError> {
+    regex::RegexBuilder::new(source)
         .size_limit(SIZE_LIMIT)
         .dfa_size_limit(DFA_SIZE_LIMIT)
         .build()
         .map_err(|e| error(format!("无法编译：{e}"), None))
 }
 
-/// A compiled pattern: its fact, the literals one of which every match contains, and its regex.
+/// Translates and compiles a pattern.
+pub fn compile(pattern: &str, ty: FactType) -> Result<Regex, PatternError> {
+    build(&translate(pattern, ty)?)
+}
+
+/// A pattern of a rule set: its fact, the literals one of which every match contains, and its
+/// regex, compiled the first time it is needed. Compiling costs about 0.3–3 ms a pattern (the
+/// value fragments make large automata), and a report holds the literals of about half the
+/// patterns: compiling all of them up front was most of the time to score one report.
 #[derive(Debug, Clone)]
 pub struct Compiled {
     /// The fact it states, or for a `mention`, the rule whose subject it names.
     pub fact: String,
     /// A rule's `mention` pattern rather than a fact's.
     pub mention: bool,
-    pub literals: Option<Vec<String>>,
-    pub regex: Regex,
+    /// What every match contains: see [`required_literal_sets`]. Empty when nothing is certain.
+    pub literal_sets: Vec<Vec<String>>,
+    /// The translated regex.
+    source: String,
+    regex: std::sync::OnceLock<Result<Regex, PatternError>>,
+}
+
+impl Compiled {
+    /// Translates `pattern`; the regex is compiled later, by [`Compiled::regex`].
+    pub fn new(
+        fact: String,
+        mention: bool,
+        pattern: &str,
+        ty: FactType,
+    ) -> Result<Compiled, PatternError> {
+        Ok(Compiled {
+            fact,
+            mention,
+            literal_sets: required_literal_sets(pattern),
+            source: translate(pattern, ty)?,
+            regex: std::sync::OnceLock::new(),
+        })
+    }
+
+    /// The regex, compiled on first use. It fails only past the size cap.
+    pub fn regex(&self) -> Result<&Regex, &PatternError> {
+        self.regex.get_or_init(|| build(&self.source)).as_ref()
+    }
+
+    pub fn is_compiled(&self) -> bool {
+        self.regex.get().is_some()
+    }
+
+    pub fn source(&self) -> &str {
+        &self.source
+    }
 }
 
 /// Literals one of which every match of `pattern` contains, or `None` when no such set exists
-/// (a pattern made only of placeholders and optional parts). The extractor finds these with one
-/// Aho-Corasick pass and runs a pattern's regex only where one of its literals occurs.
+/// (a pattern made only of placeholders and optional parts): of [`required_literal_sets`], the
+/// one whose shortest literal is longest.
+pub fn required_literals(pattern: &str) -> Option<Vec<String>> {
+    let mut chars = pattern.chars().peekable();
+    required_literals_of(&parse_sequence(&mut chars))
+}
+
+/// Sets of literals such that every match of `pattern` contains one literal of each set, in
+/// pattern order. The extractor finds them all with one Aho-Corasick pass and runs (and first
+/// compiles) a pattern's regex only on the sentences holding one literal of every set.
 ///
 /// From the notation: a run of plain characters is a literal; a group gives the union of its
 /// branches' literals (none if a branch has none); optional parts, gaps and placeholders give
-/// none. Of a sequence's candidates the one whose shortest literal is longest is kept.
-pub fn required_literals(pattern: &str) -> Option<Vec<String>> {
+/// none.
+pub fn required_literal_sets(pattern: &str) -> Vec<Vec<String>> {
     let mut chars = pattern.chars().peekable();
     let sequence = parse_sequence(&mut chars);
-    sequence_literals(&sequence)
+    sequence_literal_sets(&sequence)
 }
 
 /// The notation as a tree, for [`required_literals`].
@@ -335,14 +399,14 @@ fn parse_sequence(chars: &mut std::iter::Peekable<std::str::Chars<'_>>) -> Vec<N
     sequence
 }
 
-fn sequence_literals(sequence: &[Node]) -> Option<Vec<String>> {
-    let mut candidates: Vec<Vec<String>> = Vec::new();
+fn sequence_literal_sets(sequence: &[Node]) -> Vec<Vec<String>> {
+    let mut sets: Vec<Vec<String>> = Vec::new();
     // A stretch of characters and all-literal groups is a set of exact strings: `行政(诉讼|应诉)`
     // is {行政诉讼, 行政应诉}, rarer in a report than `行政` alone.
     let mut stretch: Vec<String> = vec![String::new()];
-    let close = |stretch: &mut Vec<String>, candidates: &mut Vec<Vec<String>>| {
+    let close = |stretch: &mut Vec<String>, sets: &mut Vec<Vec<String>>| {
         if stretch.iter().all(|s| !s.is_empty()) {
-            candidates.push(std::mem::take(stretch));
+            sets.push(std::mem::take(stretch));
         }
         *stretch = vec![String::new()];
     };
@@ -355,26 +419,33 @@ fn sequence_literals(sequence: &[Node]) -> Option<Vec<String>> {
                     .collect();
             }
             Some(options) => {
-                close(&mut stretch, &mut candidates);
+                close(&mut stretch, &mut sets);
                 stretch = options;
             }
             None => {
-                close(&mut stretch, &mut candidates);
+                close(&mut stretch, &mut sets);
+                // A group whose every branch has a literal: one of those is certain.
                 if let Node::Group(branches) = node {
-                    let sets: Option<Vec<Vec<String>>> =
-                        branches.iter().map(|b| sequence_literals(b)).collect();
-                    if let Some(sets) = sets {
-                        candidates.push(sets.into_iter().flatten().collect());
-                    }
+                    let union: Option<Vec<String>> = branches
+                        .iter()
+                        .map(|b| required_literals_of(b))
+                        .collect::<Option<Vec<_>>>()
+                        .map(|sets| sets.into_iter().flatten().collect());
+                    sets.extend(union);
                 }
             }
         }
     }
-    close(&mut stretch, &mut candidates);
+    close(&mut stretch, &mut sets);
+    sets.retain(|set| !set.is_empty());
+    sets
+}
+
+/// The best single set of a branch (see [`required_literals`]).
+fn required_literals_of(sequence: &[Node]) -> Option<Vec<String>> {
     let shortest = |set: &Vec<String>| set.iter().map(|l| l.chars().count()).min().unwrap_or(0);
-    candidates
+    sequence_literal_sets(sequence)
         .into_iter()
-        .filter(|set| !set.is_empty())
         .max_by(|a, b| shortest(a).cmp(&shortest(b)).then(b.len().cmp(&a.len())))
 }
 
@@ -419,10 +490,12 @@ mod tests {
 
     fn value_in(pattern: &str, ty: FactType, text: &str) -> Option<String> {
         let regex = compile(pattern, ty).ok()?;
-        regex
-            .captures(text)
-            .and_then(|c| c.name(VALUE_GROUP))
-            .map(|m| m.as_str().to_string())
+        sentences(text).find_map(|(_, sentence)| {
+            regex
+                .captures(sentence)
+                .and_then(|c| c.name(VALUE_GROUP))
+                .map(|m| m.as_str().to_string())
+        })
     }
 
     #[test]
