@@ -817,6 +817,8 @@ mod tests {
             "一是",
             "一百点五",
             "12",
+            "十零八",
+            "一千二百三十零万",
         ] {
             assert_eq!(parse_chinese_integer(bad), None, "{bad}");
         }
