@@ -642,12 +642,15 @@ fn negated(text: &str, range: Range<usize>) -> bool {
     NEGATION.is_match(&text[clause_around(text, range)])
 }
 
-/// The clause that holds `range`, for quoting words without a figure.
+/// The clause that holds `range`, for quoting words without a figure: at most
+/// [`MAX_CONTEXT_BYTES`] on either side of it, like [`clause_before`] (looking ahead without a
+/// bound made every match in one long clause rescan the rest of it: quadratic time).
 fn clause_around(text: &str, range: Range<usize>) -> Range<usize> {
     let start = range.start - clause_before(text, range.start, &CLAUSE_STOPS).len();
-    let end = text[range.end..]
+    let window_end = text.ceil_char_boundary_compat(range.end.saturating_add(MAX_CONTEXT_BYTES));
+    let end = text[range.end..window_end]
         .find(CLAUSE_STOPS)
-        .map_or(text.len(), |i| range.end + i);
+        .map_or(window_end, |i| range.end + i);
     // Close the quote with the sentence's own stop when it is a full stop.
     let end = match text[end..].chars().next() {
         Some(c @ ('。' | ';')) => end + c.len_utf8(),
@@ -948,6 +951,26 @@ mod tests {
     }
 
     const INTRO: &str = "某区2024年法治政府建设情况报告\n2024年,某区坚持依法行政,法治政府建设取得新成效。\n一、主要工作\n";
+
+    #[test]
+    fn a_clause_is_looked_for_within_a_window_on_both_sides() {
+        // One clause of 1.2 MB: a statement in its middle is quoted with at most the window on
+        // each side, so each of many statements costs the same whatever the clause's length.
+        let half = "落实行政执法三项制度".repeat(20_000);
+        let text = format!("{half}述法工作{half}。");
+        let at = half.len();
+        let clause = clause_around(&text, at..at + "述法工作".len());
+        assert!(clause.start >= at - MAX_CONTEXT_BYTES, "{clause:?}");
+        assert!(
+            clause.end <= at + "述法工作".len() + MAX_CONTEXT_BYTES,
+            "{clause:?}"
+        );
+        assert!(text.is_char_boundary(clause.start) && text.is_char_boundary(clause.end));
+        // A short clause is still whole, with its full stop.
+        let text = "甲乙,述法工作落实。丙";
+        let at = text.find("述法").unwrap_or(0);
+        assert_eq!(&text[clause_around(text, at..at + 6)], "述法工作落实。");
+    }
 
     #[test]
     fn an_ordinal_is_never_a_count() {
