@@ -244,7 +244,7 @@ fn read_table(text: &str, table: &Table, page_disclosure: bool, out: &mut Statem
         }
         let mut row_headers: Vec<usize> = Vec::new();
         let mut after_value = false;
-        for c in 0..table.columns {
+        for (c, column_headers) in column_headers.iter().enumerate() {
             let Some((i, kind)) = kind_at(r, c) else {
                 continue;
             };
@@ -265,7 +265,7 @@ fn read_table(text: &str, table: &Table, page_disclosure: bool, out: &mut Statem
                 }
                 Kind::Value if cell.row == r && cell.column == c => {
                     after_value = true;
-                    let columns = &column_headers[c];
+                    let columns = column_headers;
                     if latest_year.is_some_and(|latest| {
                         columns
                             .iter()

@@ -167,10 +167,8 @@ fn table_part(
             table.set_column_span(span);
         }
         // `<w:vMerge w:val="restart"/>` starts a merged cell; without a value it continues one.
-        b"vMerge" => {
-            if !matches!(value().as_deref(), Some("restart")) {
-                table.set_continues_above();
-            }
+        b"vMerge" if !matches!(value().as_deref(), Some("restart")) => {
+            table.set_continues_above();
         }
         _ => {}
     }

@@ -231,6 +231,7 @@ fn looks_like_html(text: &str) -> bool {
 }
 
 #[cfg(test)]
+#[allow(clippy::panic)]
 pub(crate) mod tests {
     use super::*;
     use std::path::PathBuf;

@@ -281,6 +281,7 @@ fn text_range(map: &OffsetMap, text: &str, source: Range<usize>) -> Range<usize>
 }
 
 #[cfg(test)]
+#[allow(clippy::panic)]
 mod tests {
     use super::*;
     use crate::read::offsets::MapBuilder;
