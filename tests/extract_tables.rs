@@ -176,6 +176,29 @@ fn a_table_without_headers_reads_nothing() {
 }
 
 #[test]
+fn only_the_latest_years_figures_are_read() {
+    let ruleset = ruleset();
+    // Years down the rows, numbered rows in `<th>`.
+    let page = "<p>某区2024年法治政府建设年度报告</p><p>一、主要工作</p>\
+        <table><tr><th>序号</th><th>年份</th><th>新收行政复议案件(件)</th></tr>\
+        <tr><th>1</th><td>2023年</td><td>350</td></tr><tr><th>2</th><td>2024年</td><td>393</td></tr></table>";
+    let facts = facts_of(&ruleset, &read_bytes("rows.html", page.as_bytes()));
+    assert_eq!(
+        value(&facts, "reconsideration_cases").as_deref(),
+        Some("393")
+    );
+    // Years over the columns, and a column of the change.
+    let page = "<p>某区2024年法治政府建设年度报告</p><p>一、主要工作</p>\
+        <table><tr><th>项目</th><th>2023</th><th>2024</th><th>增减</th></tr>\
+        <tr><td>审结行政复议案件(件)</td><td>300</td><td>368</td><td>68</td></tr></table>";
+    let facts = facts_of(&ruleset, &read_bytes("columns.html", page.as_bytes()));
+    assert_eq!(
+        value(&facts, "reconsideration_concluded").as_deref(),
+        Some("368")
+    );
+}
+
+#[test]
 fn disclosure_tables_are_not_the_governments_case_counts() {
     let ruleset = ruleset();
     for name in ["disclosure-report.html", "disclosure-report.docx"] {

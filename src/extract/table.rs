@@ -178,7 +178,17 @@ fn read_table(text: &str, table: &Table, page_disclosure: bool, out: &mut Statem
             .and_then(|c| text.get(c.text.clone()))
             .unwrap_or("")
     };
-    let kinds: Vec<Kind> = (0..table.cells.len()).map(|i| kind(cell_text(i))).collect();
+    // A cell the markup marks as a header (`<th>`, a header row) is never a figure: `<th>1</th>`
+    // numbers a row.
+    let kinds: Vec<Kind> = table
+        .cells
+        .iter()
+        .enumerate()
+        .map(|(i, cell)| match kind(cell_text(i)) {
+            Kind::Value if cell.header => Kind::Header,
+            other => other,
+        })
+        .collect();
     let kind_at = |r: usize, c: usize| table.index_at(r, c).map(|i| (i, kinds[i]));
     // Each header cell as words once, however many figures it stands over.
     let said: Vec<Option<Header>> = kinds
@@ -217,14 +227,17 @@ fn read_table(text: &str, table: &Table, page_disclosure: bool, out: &mut Statem
             block_start = Some(r);
         }
     }
-    let all_column_headers = || blocks.iter().flat_map(|(_, b)| b.iter().flatten());
-    // The years the column headers name: only the latest year's column is this year's.
+    // The years the headers name (`2023年 | 2024年` over the columns or down the rows): only
+    // the latest year's figures are this year's.
     let year_of = |i: usize| {
         YEAR_HEADER
             .captures(cell_text(i))
             .and_then(|c| c.get(1)?.as_str().parse::<u16>().ok())
     };
-    let latest_year = all_column_headers().filter_map(|&i| year_of(i)).max();
+    let latest_year = (0..table.cells.len())
+        .filter(|&i| kinds[i] == Kind::Header)
+        .filter_map(year_of)
+        .max();
     let first_cell = table.cells.iter().map(|c| c.text.start).min().unwrap_or(0);
     let context = context_before(text, first_cell);
     let table_disclosure = page_disclosure || DISCLOSURE.is_match(context);
@@ -266,14 +279,15 @@ fn read_table(text: &str, table: &Table, page_disclosure: bool, out: &mut Statem
                 Kind::Value if cell.row == r && cell.column == c => {
                     after_value = true;
                     let columns = column_headers;
+                    let rows = nearest(row_headers.clone());
                     if latest_year.is_some_and(|latest| {
                         columns
                             .iter()
+                            .chain(&rows)
                             .any(|&h| year_of(h).is_some_and(|y| y != latest))
                     }) {
                         continue;
                     }
-                    let rows = nearest(row_headers.clone());
                     let headers = |order: &[&[usize]]| -> Vec<&Header> {
                         order
                             .iter()
@@ -373,7 +387,12 @@ struct Header {
 
 impl Header {
     fn of(cell: &str) -> Header {
-        let (words, unit) = header_words(cell);
+        // A row's number (`<th>2</th>`) names no subject.
+        let (words, unit) = if cell.bytes().all(|b| b.is_ascii_digit()) {
+            (String::new(), None)
+        } else {
+            header_words(cell)
+        };
         Header {
             words,
             unit,
