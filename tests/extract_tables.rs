@@ -303,6 +303,59 @@ fn hostile_tables_stay_linear_and_never_panic() {
     let _ = fazhi::extract::extract(&ruleset, &document);
 }
 
+/// Random soups of table markup, figures and headers: read and extracted without a panic, every
+/// statement's figure inside its cell.
+#[test]
+fn random_table_soup_never_panics() {
+    let ruleset = ruleset();
+    let pieces = [
+        "<table>",
+        "</table>",
+        "<tr>",
+        "</tr>",
+        "<td>",
+        "</td>",
+        "<th colspan=2>",
+        "<td rowspan=3>",
+        "<thead>",
+        "</thead>",
+        "393",
+        "12件",
+        "98%",
+        "新收行政复议案件(件)",
+        "2024年",
+        "同比",
+        "政府信息公开",
+        "<p>",
+        "\n",
+    ];
+    let mut state: u64 = 0x2545_F491_4F6C_DD1D;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    for round in 0..200 {
+        let mut page = String::from("<p>某区2024年法治政府建设年度报告</p><p>一、主要工作</p>");
+        for _ in 0..(next() % 120) {
+            page.push_str(pieces[usize::try_from(next() % 19).unwrap_or(0)]);
+        }
+        let Ok(document) = fazhi::read::read_bytes("soup.html", page.as_bytes()) else {
+            continue;
+        };
+        for statement in statements(&document) {
+            let figure = &statement.text[statement.cell_in_text.clone()];
+            assert_eq!(
+                figure,
+                &document.text[statement.cell.clone()],
+                "round {round}"
+            );
+        }
+        let _ = fazhi::extract::extract(&ruleset, &document);
+    }
+}
+
 fn zip(document_xml: &str) -> Vec<u8> {
     use std::io::Write;
     let mut writer = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));

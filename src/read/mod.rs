@@ -619,7 +619,12 @@ pub(crate) mod tests {
             state ^= state << 17;
             state
         };
-        let pieces: [&[u8]; 10] = [
+        let pieces: [&[u8]; 15] = [
+            b"<table>",
+            b"<tr>",
+            b"<td colspan=3>",
+            b"<th rowspan=\"2\">",
+            b"</td>",
             b"<p>",
             b"</",
             b"&#",
@@ -639,7 +644,7 @@ pub(crate) mod tests {
                 if round % 2 == 0 {
                     bytes.push(r.to_le_bytes()[0]);
                 } else {
-                    let i = usize::try_from(r % 10).unwrap_or(0);
+                    let i = usize::try_from(r % 15).unwrap_or(0);
                     bytes.extend_from_slice(pieces[i]);
                 }
             }
