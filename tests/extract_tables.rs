@@ -176,6 +176,22 @@ fn a_table_without_headers_reads_nothing() {
 }
 
 #[test]
+fn a_section_label_across_the_table_keeps_the_column_headers() {
+    let ruleset = ruleset();
+    let page = "<p>某区2024年法治政府建设年度报告</p><p>一、主要工作</p>\
+        <table><tr><th>项目</th><th>数量(件)</th></tr><tr><td colspan=2>一、行政复议</td></tr>\
+        <tr><td>新收行政复议案件</td><td>393</td></tr></table>";
+    let document = read_bytes("label.html", page.as_bytes());
+    let said: Vec<String> = statements(&document).into_iter().map(|s| s.text).collect();
+    assert_eq!(said, ["新收行政复议案件393件"]);
+    let facts = facts_of(&ruleset, &document);
+    assert_eq!(
+        value(&facts, "reconsideration_cases").as_deref(),
+        Some("393")
+    );
+}
+
+#[test]
 fn only_the_latest_years_figures_are_read() {
     let ruleset = ruleset();
     // Years down the rows, numbered rows in `<th>`.
@@ -222,7 +238,7 @@ fn disclosure_tables_are_not_the_governments_case_counts() {
         for expected in [
             "政府信息公开规章第二十条第(一)项本年制发0件",
             "政府信息公开行政规范性文件第二十条第(一)项现行有效30件",
-            "政府信息公开行政许可第二十条第(五)项本年处理决定1234",
+            "政府信息公开行政许可本年处理决定1234",
             "本年新收政府信息公开申请申请人情况法人或其他组织商业企业3",
             "政府信息公开行政复议尚未审结1",
             "政府信息公开行政诉讼复议后起诉总计0",

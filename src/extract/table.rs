@@ -201,11 +201,25 @@ fn read_table(text: &str, table: &Table, page_disclosure: bool, out: &mut Statem
     };
     // Column headers: the header cells over each column in the run of rows without a figure
     // right above a row of figures (a table may start a new block of headers part way down).
+    // A row without figures names columns when it has two header cells or more; a single label
+    // across the table names them only above the first row that does (a title over the
+    // headers), and below it is a section label (`三、本年度办理结果`) that leaves them alone.
+    let names_columns = |r: usize| {
+        let mut first = None;
+        (0..table.columns).any(|c| match kind_at(r, c) {
+            Some((i, Kind::Header)) => first.replace(i).is_some_and(|f| f != i),
+            _ => false,
+        })
+    };
     let block_headers = |rows: Range<usize>| -> Vec<Vec<usize>> {
+        let first_naming = rows.clone().find(|&r| names_columns(r));
+        let rows: Vec<usize> = rows
+            .filter(|&r| first_naming.is_none_or(|first| r <= first || names_columns(r)))
+            .collect();
         (0..table.columns)
             .map(|c| {
                 let mut headers: Vec<usize> = Vec::new();
-                for r in rows.clone() {
+                for &r in &rows {
                     if let Some((i, Kind::Header)) = kind_at(r, c) {
                         if headers.last() != Some(&i) {
                             headers.push(i);
@@ -216,6 +230,7 @@ fn read_table(text: &str, table: &Table, page_disclosure: bool, out: &mut Statem
             })
             .collect()
     };
+    // A row without figures part way down starts a new block of headers when it names columns.
     let mut blocks: Vec<(usize, Vec<Vec<usize>>)> = Vec::new();
     let mut block_start: Option<usize> = Some(0);
     for r in 0..table.rows {
@@ -223,7 +238,7 @@ fn read_table(text: &str, table: &Table, page_disclosure: bool, out: &mut Statem
             if let Some(start) = block_start.take() {
                 blocks.push((r, block_headers(start..r)));
             }
-        } else if row_has(r, Kind::Header) && block_start.is_none() {
+        } else if block_start.is_none() && names_columns(r) {
             block_start = Some(r);
         }
     }
@@ -303,9 +318,14 @@ fn read_table(text: &str, table: &Table, page_disclosure: bool, out: &mut Statem
                     if !rows.is_empty() && !columns.is_empty() {
                         orders.push(headers(&[columns, &rows]));
                     }
-                    for order in orders {
+                    for (n, order) in orders.iter().enumerate() {
+                        let joined =
+                            |o: &[&Header]| o.iter().map(|h| h.words.as_str()).collect::<String>();
+                        if n == 1 && joined(order) == joined(&orders[0]) {
+                            continue; // the same words either way
+                        }
                         if let Some(statement) = statement(
-                            &order,
+                            order,
                             cell_text(i),
                             cell.text.clone(),
                             table_disclosure,
