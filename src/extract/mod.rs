@@ -9,6 +9,7 @@ pub mod issuer;
 pub mod pattern;
 pub mod quantity;
 pub mod structure;
+pub mod table;
 
 use std::collections::HashSet;
 use std::ops::Range;
@@ -468,6 +469,8 @@ fn extract_in(ruleset: &RuleSet, document: &Document, structure: &Structure) -> 
             }
         }
     }
+
+    table::read_cells(ruleset, document, structure, &mut candidates);
 
     let mut facts = Facts::default();
     let source = Source::new(document.name.clone(), document.source.clone());

@@ -10,6 +10,7 @@ use std::io::{Cursor, Read};
 use quick_xml::events::Event;
 use quick_xml::Reader;
 
+use super::table::{CellStart, TableBuilder};
 use super::ReadError;
 
 /// Most bytes `word/document.xml` may inflate to; real reports are well under 5 MiB.
@@ -17,7 +18,16 @@ pub const MAX_DOCX_XML_BYTES: usize = 50 * 1024 * 1024;
 /// Most entries a docx archive may have; Word writes about 10 to 30.
 pub const MAX_ENTRIES: usize = 10_000;
 
+#[cfg(test)]
 pub(crate) fn body_text(name: &str, bytes: &[u8]) -> Result<String, ReadError> {
+    body_and_tables(name, bytes).map(|(text, _)| text)
+}
+
+/// The body text and its tables (cell ranges in the body text).
+pub(crate) fn body_and_tables(
+    name: &str,
+    bytes: &[u8],
+) -> Result<(String, Vec<TableBuilder>), ReadError> {
     let bad = |reason: String| ReadError::BadDocx {
         name: name.to_string(),
         reason,
@@ -53,10 +63,15 @@ pub(crate) fn body_text(name: &str, bytes: &[u8]) -> Result<String, ReadError> {
 
 /// Text of `<w:t>` runs; `<w:tab/>` → tab, `<w:br/>`/`<w:cr/>` → line break, end of `<w:p>` →
 /// line break. Elements are matched by local name, so text boxes (`<a:t>`) count too; the VML
-/// copy of a text box inside `<mc:Fallback>` is skipped so it is not read twice.
-fn runs_text(xml: &[u8]) -> Result<String, quick_xml::Error> {
+/// copy of a text box inside `<mc:Fallback>` is skipped so it is not read twice. Tables
+/// (`<w:tbl>`, rows `<w:tr>`, cells `<w:tc>` with `<w:gridSpan>` and `<w:vMerge>`, header rows
+/// `<w:tblHeader>`) are recorded as they are read; nested ones too.
+fn runs_text(xml: &[u8]) -> Result<(String, Vec<TableBuilder>), quick_xml::Error> {
     let mut reader = Reader::from_reader(xml);
     let mut out = String::new();
+    // Open tables, innermost last, with whether the current row is a header row.
+    let mut tables: Vec<(TableBuilder, bool)> = Vec::new();
+    let mut done: Vec<TableBuilder> = Vec::new();
     let (mut in_text, mut in_run, mut fallback) = (false, 0usize, 0usize);
     loop {
         let event = reader.read_event()?;
@@ -71,6 +86,25 @@ fn runs_text(xml: &[u8]) -> Result<String, quick_xml::Error> {
             Event::Start(_) if name == b"Fallback" => fallback += 1,
             Event::End(_) if name == b"Fallback" => fallback = fallback.saturating_sub(1),
             _ if fallback > 0 => {}
+            Event::Start(_) if name == b"tbl" => tables.push((TableBuilder::default(), false)),
+            Event::End(_) if name == b"tbl" => {
+                if let Some((mut table, _)) = tables.pop() {
+                    table.end_cell(out.len());
+                    done.push(table);
+                }
+            }
+            Event::Start(_) | Event::Empty(_) if is_table_part(name) => {
+                if let (Some((table, header_row)), Event::Start(e) | Event::Empty(e)) =
+                    (tables.last_mut(), &event)
+                {
+                    table_part(table, header_row, name, e, out.len());
+                }
+            }
+            Event::End(_) if name == b"tc" => {
+                if let Some((table, _)) = tables.last_mut() {
+                    table.end_cell(out.len());
+                }
+            }
             Event::Start(_) if name == b"r" => in_run += 1,
             Event::End(_) if name == b"r" => in_run = in_run.saturating_sub(1),
             Event::Start(_) if name == b"t" => in_text = true,
@@ -87,7 +121,57 @@ fn runs_text(xml: &[u8]) -> Result<String, quick_xml::Error> {
             _ => {}
         }
     }
-    Ok(out)
+    while let Some((mut table, _)) = tables.pop() {
+        table.end_cell(out.len());
+        done.push(table);
+    }
+    Ok((out, done))
+}
+
+fn is_table_part(name: &[u8]) -> bool {
+    matches!(name, b"tr" | b"tblHeader" | b"tc" | b"gridSpan" | b"vMerge")
+}
+
+/// A row, a header-row mark, a cell or a cell's merge in the innermost open table.
+fn table_part(
+    table: &mut TableBuilder,
+    header_row: &mut bool,
+    name: &[u8],
+    element: &quick_xml::events::BytesStart,
+    at: usize,
+) {
+    let value = || {
+        element.attributes().flatten().find_map(|a| {
+            (a.key.local_name().as_ref() == b"val")
+                .then(|| String::from_utf8_lossy(&a.value).into_owned())
+        })
+    };
+    match name {
+        b"tr" => {
+            table.start_row(at);
+            *header_row = false;
+        }
+        // `<w:tblHeader/>` or `w:val="true"`/`"1"`/`"on"`; `"false"`/`"0"`/`"off"` turn it off.
+        b"tblHeader" => {
+            *header_row = !matches!(value().as_deref(), Some("false" | "0" | "off"));
+        }
+        b"tc" => table.start_cell(
+            at,
+            CellStart {
+                header: *header_row,
+                ..CellStart::default()
+            },
+        ),
+        b"gridSpan" => {
+            let span = value().and_then(|v| v.trim().parse().ok()).unwrap_or(1);
+            table.set_column_span(span);
+        }
+        // `<w:vMerge w:val="restart"/>` starts a merged cell; without a value it continues one.
+        b"vMerge" if !matches!(value().as_deref(), Some("restart")) => {
+            table.set_continues_above();
+        }
+        _ => {}
+    }
 }
 
 #[cfg(test)]

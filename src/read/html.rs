@@ -12,6 +12,7 @@
 use std::ops::Range;
 
 use super::offsets::{MapBuilder, OffsetMap};
+use super::table::{CellStart, TableBuilder};
 
 /// Elements whose content is raw text up to the matching end tag, never article text.
 const RAW_TEXT: [&str; 9] = [
@@ -67,13 +68,22 @@ const BLOCKS: [&str; 40] = [
 /// Elements whose contents are separated by a space (table cells).
 const CELLS: [&str; 2] = ["td", "th"];
 
+#[cfg(test)]
 pub(crate) fn extract(source: &str) -> (String, OffsetMap) {
+    let (text, map, _) = extract_with_tables(source);
+    (text, map)
+}
+
+/// The article text, its map into the page, and the page's tables (cell ranges in the text).
+pub(crate) fn extract_with_tables(source: &str) -> (String, OffsetMap, Vec<TableBuilder>) {
     let mut scanner = Scanner {
         src: source,
         out: MapBuilder::default(),
         skip: None,
         may_skip: true,
         pre: 0,
+        tables: Vec::new(),
+        done: Vec::new(),
     };
     let mut pos = 0;
     while pos < source.len() {
@@ -88,7 +98,19 @@ pub(crate) fn extract(source: &str) -> (String, OffsetMap) {
             }
         }
     }
-    scanner.out.finish()
+    let end = scanner.out.text().len();
+    while let Some(mut table) = scanner.tables.pop() {
+        table.builder.end_cell(end);
+        scanner.done.push(table.builder);
+    }
+    let (text, map) = scanner.out.finish();
+    (text, map, scanner.done)
+}
+
+/// A table being read: its builder and whether a `<thead>` is open.
+struct OpenTable {
+    builder: TableBuilder,
+    head: bool,
 }
 
 struct Skip {
@@ -104,6 +126,9 @@ struct Scanner<'a> {
     may_skip: bool,
     /// How many `<pre>` elements are open: inside one, a line break is kept.
     pre: usize,
+    /// Tables open, innermost last, and those closed.
+    tables: Vec<OpenTable>,
+    done: Vec<TableBuilder>,
 }
 
 impl Scanner<'_> {
@@ -186,10 +211,62 @@ impl Scanner<'_> {
                 self.pre += 1;
             }
             self.emit_break(tag.clone());
+            if !self_closing {
+                self.open_table_part(name);
+            }
         } else if is_one_of(&CELLS, name) {
             self.emit_space(tag.clone());
+            let at = self.out.text().len();
+            let attributes = self.src.get(tag.clone()).unwrap_or("");
+            if let Some(table) = self.tables.last_mut() {
+                table.builder.start_cell(
+                    at,
+                    CellStart {
+                        row_span: span_attribute(attributes, "rowspan"),
+                        column_span: span_attribute(attributes, "colspan"),
+                        header: table.head || name.eq_ignore_ascii_case("th"),
+                        continues_above: false,
+                    },
+                );
+            }
         }
         tag.end
+    }
+
+    /// `<table>`, `<tr>` and `<thead>` open: the table model follows.
+    fn open_table_part(&mut self, name: &str) {
+        let at = self.out.text().len();
+        if name.eq_ignore_ascii_case("table") {
+            self.tables.push(OpenTable {
+                builder: TableBuilder::default(),
+                head: false,
+            });
+        } else if let Some(table) = self.tables.last_mut() {
+            if name.eq_ignore_ascii_case("tr") {
+                table.builder.start_row(at);
+            } else if name.eq_ignore_ascii_case("thead") {
+                table.head = true;
+            } else if name.eq_ignore_ascii_case("tbody") || name.eq_ignore_ascii_case("tfoot") {
+                table.head = false;
+            }
+        }
+    }
+
+    /// `</table>`, `</tr>`, `</thead>`, `</td>`, `</th>`: the open cell ends where its text does.
+    fn close_table_part(&mut self, name: &str) {
+        let at = self.out.text().len();
+        if name.eq_ignore_ascii_case("table") {
+            if let Some(mut table) = self.tables.pop() {
+                table.builder.end_cell(at);
+                self.done.push(table.builder);
+            }
+        } else if let Some(table) = self.tables.last_mut() {
+            if is_one_of(&["tr", "td", "th"], name) {
+                table.builder.end_cell(at);
+            } else if name.eq_ignore_ascii_case("thead") {
+                table.head = false;
+            }
+        }
     }
 
     fn close_tag(&mut self, name: &str, tag: Range<usize>) -> usize {
@@ -204,8 +281,10 @@ impl Scanner<'_> {
             if name.eq_ignore_ascii_case("pre") {
                 self.pre = self.pre.saturating_sub(1);
             }
+            self.close_table_part(name);
             self.emit_break(tag.clone());
         } else if is_one_of(&CELLS, name) {
+            self.close_table_part(name);
             self.emit_space(tag.clone());
         }
         tag.end
@@ -254,6 +333,39 @@ impl Scanner<'_> {
             self.out.replace_char(range, '\n');
         }
     }
+}
+
+/// The value of a `rowspan`/`colspan` attribute in a start tag's text; 1 when absent or not a
+/// number (HTML treats 0 and garbage alike for our purpose: the cell covers its own slot).
+fn span_attribute(tag: &str, name: &str) -> usize {
+    let bytes = tag.as_bytes();
+    let mut from = 0;
+    while let Some(i) = tag
+        .get(from..)
+        .and_then(|rest| find_ascii_ci(rest, name.as_bytes()))
+    {
+        let at = from + i;
+        from = at + name.len();
+        let before_ok = at == 0 || !bytes[at - 1].is_ascii_alphanumeric();
+        let rest = tag[from..].trim_start_matches(is_html_space);
+        let Some(value) = rest.strip_prefix('=').filter(|_| before_ok) else {
+            continue;
+        };
+        let value = value
+            .trim_start_matches(is_html_space)
+            .trim_start_matches(['"', '\'']);
+        let digits = value.bytes().take_while(u8::is_ascii_digit).take(6).count();
+        return value[..digits].parse().ok().filter(|n| *n > 0).unwrap_or(1);
+    }
+    1
+}
+
+/// Position of `needle` (ASCII, any case) in `haystack`.
+fn find_ascii_ci(haystack: &str, needle: &[u8]) -> Option<usize> {
+    haystack
+        .as_bytes()
+        .windows(needle.len())
+        .position(|w| w.eq_ignore_ascii_case(needle))
 }
 
 /// Tag names are ASCII case-insensitive; comparing in place avoids a lowercase copy per tag.

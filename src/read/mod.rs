@@ -15,6 +15,7 @@ mod error;
 mod html;
 mod normalize;
 mod offsets;
+mod table;
 
 use std::io::Read;
 use std::ops::Range;
@@ -23,6 +24,7 @@ use std::path::Path;
 pub use docx::{MAX_DOCX_XML_BYTES, MAX_ENTRIES as MAX_DOCX_ENTRIES};
 pub use error::ReadError;
 use offsets::OffsetMap;
+pub use table::{Cell, Table, MAX_SPAN};
 
 /// Largest input accepted, in bytes; larger files are refused before being read.
 pub const MAX_INPUT_BYTES: usize = 20 * 1024 * 1024;
@@ -63,6 +65,9 @@ pub struct Document {
     /// `text` → intermediate → … → `source`; one map for text and docx, two for HTML
     /// (normalized → stripped text → page). Composed at lookup time.
     maps: Vec<OffsetMap>,
+    /// The tables of an HTML page or a docx, in document order, each cell a range of `text`
+    /// (a plain-text report has none: its columns are not marked).
+    pub tables: Vec<Table>,
 }
 
 impl Document {
@@ -83,6 +88,10 @@ impl Document {
             end += 1;
         }
         start..end
+    }
+
+    fn with_tables(self, tables: Vec<Table>) -> Document {
+        Document { tables, ..self }
     }
 
     /// Source offset of the character at `text_offset` in `text`.
@@ -108,14 +117,17 @@ pub fn read_bytes(name: &str, bytes: &[u8]) -> Result<Document, ReadError> {
         .map(str::to_ascii_lowercase);
     let extension = extension.as_deref().unwrap_or("");
     if bytes.starts_with(b"PK\x03\x04") || extension == "docx" {
-        let source = docx::body_text(name, bytes)?;
+        let (source, tables) = docx::body_and_tables(name, bytes)?;
         let (text, map) = normalize::normalize_paragraphs(&source);
-        return document(name, Format::Docx, "UTF-8", source, text, vec![map]);
+        let tables = table::finish_all(tables, &map, &text);
+        return document(name, Format::Docx, "UTF-8", source, text, vec![map])
+            .map(|doc| doc.with_tables(tables));
     }
     let decoded = decode::decode(name, bytes)?;
     if matches!(extension, "html" | "htm" | "xhtml" | "shtml") || looks_like_html(&decoded.text) {
-        let (stripped, page_map) = html::extract(&decoded.text);
+        let (stripped, page_map, tables) = html::extract_with_tables(&decoded.text);
         let (text, map) = normalize::normalize_paragraphs(&stripped);
+        let tables = table::finish_all(tables, &map, &text);
         return document(
             name,
             Format::Html,
@@ -123,7 +135,8 @@ pub fn read_bytes(name: &str, bytes: &[u8]) -> Result<Document, ReadError> {
             decoded.text,
             text,
             vec![map, page_map],
-        );
+        )
+        .map(|doc| doc.with_tables(tables));
     }
     let (text, map) = normalize::normalize(&decoded.text);
     document(
@@ -156,6 +169,7 @@ fn document(
         source,
         text,
         maps,
+        tables: Vec::new(),
     })
 }
 
@@ -217,6 +231,7 @@ fn looks_like_html(text: &str) -> bool {
 }
 
 #[cfg(test)]
+#[allow(clippy::panic)]
 pub(crate) mod tests {
     use super::*;
     use std::path::PathBuf;
@@ -296,6 +311,13 @@ pub(crate) mod tests {
             doc.source_offset(doc.text.len()),
             doc.source_range(doc.text.len()..doc.text.len()).start
         );
+        // Every table cell is a char-aligned range of the text, on the grid it says.
+        for table in &doc.tables {
+            for (i, cell) in table.cells.iter().enumerate() {
+                assert!(doc.text.get(cell.text.clone()).is_some(), "{}", doc.name);
+                assert_eq!(table.index_at(cell.row, cell.column), Some(i));
+            }
+        }
     }
 
     fn fixtures() -> PathBuf {
@@ -409,6 +431,57 @@ pub(crate) mod tests {
         assert_eq!(span("办结率100"), Some("办结率&nbsp;１００"));
         assert_eq!(span("“一件事”"), Some("&ldquo;一件事&rdquo;"));
         assert_eq!(span("一件事"), Some("一件事"));
+        Ok(())
+    }
+
+    #[test]
+    fn reads_html_and_docx_tables_cell_by_cell() -> Result<(), ReadError> {
+        let page = "<p>表1</p><table><thead><tr><th rowspan=2>类别</th><th colspan='2'>2024年</th></tr>\
+            <tr><td>数量</td><td>占比</td></tr></thead><tr><td>行政复议</td><td>３９３</td><td>50%</td></tr></table>";
+        let doc = check("t.html", page.as_bytes())?;
+        let docx = docx::tests::docx(&docx::tests::body(
+            "<w:p><w:r><w:t>表1</w:t></w:r></w:p><w:tbl><w:tr><w:trPr><w:tblHeader/></w:trPr>\
+             <w:tc><w:tcPr><w:vMerge w:val=\"restart\"/></w:tcPr><w:p><w:r><w:t>类别</w:t></w:r></w:p></w:tc>\
+             <w:tc><w:tcPr><w:gridSpan w:val=\"2\"/></w:tcPr><w:p><w:r><w:t>2024年</w:t></w:r></w:p></w:tc></w:tr>\
+             <w:tr><w:tc><w:tcPr><w:vMerge/></w:tcPr><w:p/></w:tc><w:tc><w:p><w:r><w:t>数量</w:t></w:r></w:p></w:tc>\
+             <w:tc><w:p><w:r><w:t>占比</w:t></w:r></w:p></w:tc></w:tr>\
+             <w:tr><w:tc><w:p><w:r><w:t>行政复议</w:t></w:r></w:p></w:tc><w:tc><w:p><w:r><w:t>３９３</w:t></w:r></w:p></w:tc>\
+             <w:tc><w:p><w:r><w:t>50%</w:t></w:r></w:p></w:tc></w:tr></w:tbl>",
+        ));
+        let docx = check("t.docx", &docx)?;
+        for doc in [doc, docx] {
+            let [table] = doc.tables.as_slice() else {
+                panic!("{}: {:?}", doc.name, doc.tables)
+            };
+            let at = |r, c| table.cell_at(r, c).map(|c| &doc.text[c.text.clone()]);
+            assert_eq!((table.rows, table.columns), (3, 3), "{}", doc.name);
+            assert_eq!(
+                [at(0, 0), at(0, 1), at(0, 2), at(1, 0), at(1, 1), at(2, 1)],
+                [
+                    Some("类别"),
+                    Some("2024年"),
+                    Some("2024年"),
+                    Some("类别"),
+                    Some("数量"),
+                    Some("393")
+                ],
+                "{}",
+                doc.name
+            );
+            assert!(
+                table.cells[0].header && !table.cells[5].header,
+                "{}",
+                doc.name
+            );
+            // The cell maps back to its own bytes in the original: the full-width figure.
+            let cell = table.cell_at(2, 1).map_or(0..0, |c| c.text.clone());
+            assert_eq!(
+                &doc.source[doc.source_range(cell)],
+                "３９３",
+                "{}",
+                doc.name
+            );
+        }
         Ok(())
     }
 
@@ -546,7 +619,12 @@ pub(crate) mod tests {
             state ^= state << 17;
             state
         };
-        let pieces: [&[u8]; 10] = [
+        let pieces: [&[u8]; 15] = [
+            b"<table>",
+            b"<tr>",
+            b"<td colspan=3>",
+            b"<th rowspan=\"2\">",
+            b"</td>",
             b"<p>",
             b"</",
             b"&#",
@@ -566,7 +644,7 @@ pub(crate) mod tests {
                 if round % 2 == 0 {
                     bytes.push(r.to_le_bytes()[0]);
                 } else {
-                    let i = usize::try_from(r % 10).unwrap_or(0);
+                    let i = usize::try_from(r % 15).unwrap_or(0);
                     bytes.extend_from_slice(pieces[i]);
                 }
             }

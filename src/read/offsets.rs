@@ -157,6 +157,37 @@ impl OffsetMap {
         }
     }
 
+    /// The inverse of [`OffsetMap::map`]: the output range whose characters all come from
+    /// within the source `range` (a replacement counts when its whole source lies inside). The
+    /// map is monotone, so this is two binary searches.
+    pub(crate) fn text_range(&self, range: Range<usize>) -> Range<usize> {
+        let first = self.segments.partition_point(|s| s.src_end <= range.start);
+        let start = self.segments.get(first).map_or(self.text_len, |seg| {
+            if seg.linear {
+                seg.text + range.start.saturating_sub(seg.src)
+            } else if seg.src >= range.start {
+                seg.text
+            } else {
+                self.segment_end(first)
+            }
+        });
+        let last = self.segments.partition_point(|s| s.src < range.end);
+        let end = last
+            .checked_sub(1)
+            .and_then(|i| Some((i, self.segments.get(i)?)))
+            .map_or(0, |(i, seg)| {
+                if seg.linear {
+                    seg.text + (range.end.min(seg.src_end) - seg.src)
+                } else if seg.src_end <= range.end {
+                    self.segment_end(i)
+                } else {
+                    seg.text
+                }
+            });
+        let start = start.min(self.text_len);
+        start..end.clamp(start, self.text_len)
+    }
+
     /// Maps an output range to the source range it came from (`start <= end` always).
     pub(crate) fn map(&self, range: Range<usize>) -> Range<usize> {
         let start = self.start_of(range.start.min(self.text_len));
@@ -196,6 +227,24 @@ mod tests {
         assert_eq!(map.map(0..7), 0..10);
         assert_eq!(map.map(7..7), 10..10);
         assert_eq!(map.map(3..3), 5..5);
+    }
+
+    #[test]
+    fn maps_source_ranges_back_to_the_output() {
+        // "ab，cd  e" → "ab,cd e"
+        let (_, map) = build();
+        assert_eq!(map.text_range(0..2), 0..2);
+        assert_eq!(map.text_range(0..5), 0..3, "the replaced `，` lies inside");
+        assert_eq!(map.text_range(0..4), 0..2, "half of `，` is not enough");
+        assert_eq!(map.text_range(5..7), 3..5);
+        assert_eq!(map.text_range(9..10), 6..7);
+        assert_eq!(map.text_range(3..3), 3..3);
+        for (a, b) in [(0, 10), (2, 9), (1, 8)] {
+            let out = map.text_range(a..b);
+            let back = map.map(out);
+            assert!(back.start >= a && back.end <= b, "{a}..{b} → {back:?}");
+        }
+        assert_eq!(MapBuilder::default().finish().1.text_range(0..4), 0..0);
     }
 
     #[test]
