@@ -217,6 +217,9 @@ static NEGATED_INSIDE: Fixed =
 static SEVERAL_YEARS: Fixed = Fixed::new(|| {
     Regex::new("(?:^|[^0-9])(?:[两二三四五六七八九十]|[2-9])年(?:来|间|以来)|近(?:[两二三四五六七八九十]|[2-9])年").ok()
 });
+/// Counts caused by information disclosure (`因政府信息公开被申请行政复议3件,被提起行政诉讼2件`):
+/// the boilerplate of a 政府信息公开工作年度报告, not the government's own case counts.
+static DISCLOSURE_CAUSED: Fixed = Fixed::new(|| Regex::new("因(?:政府)?信息公开").ok());
 /// A date labelled as the day the document was signed or generated, which gives way to the day
 /// it was published: `成文日期: 2015-04-29 … 发布日期: 2015-05-06`.
 static SIGNED_DATE: Fixed = Fixed::new(|| Regex::new("^(?:成文|发文|生成|印发|签发)日期").ok());
@@ -796,6 +799,13 @@ fn read_value(
         )) {
             return None;
         }
+        // Only a fact whose own wording names disclosure reads a figure caused by it, as in
+        // disclosure tables (`table.rs`).
+        if DISCLOSURE_CAUSED.is_match(clause_before(text, value.start, &['。', '\n', ';']))
+            && !text[whole.clone()].contains("公开")
+        {
+            return None;
+        }
         let before =
             &text[text.floor_char_boundary_compat(value.start.saturating_sub(24))..value.start];
         let after =
@@ -954,6 +964,18 @@ mod tests {
     }
 
     const INTRO: &str = "某区2024年法治政府建设情况报告\n2024年,某区坚持依法行政,法治政府建设取得新成效。\n一、主要工作\n";
+
+    #[test]
+    fn counts_caused_by_information_disclosure_are_not_the_governments_cases() {
+        let text = format!("{INTRO}因政府信息公开被申请行政复议3件,被提起行政诉讼2件。\n");
+        assert_eq!(value(&text, "admin_litigation_cases"), None);
+        assert_eq!(value(&text, "reconsideration_cases"), None);
+        let text = format!("{INTRO}全年共收到行政应诉案件75件,因信息公开被起诉的2件。\n");
+        assert_eq!(
+            value(&text, "admin_litigation_cases").as_deref(),
+            Some("75")
+        );
+    }
 
     #[test]
     fn a_clause_is_looked_for_within_a_window_on_both_sides() {
