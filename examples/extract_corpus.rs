@@ -40,8 +40,22 @@ fn main() -> std::process::ExitCode {
     let docs = corpus::build(mb << 20);
     let bytes = corpus::size(&docs);
     if let Some(path) = value_of("--write-corpus") {
-        let written = std::fs::File::create(&path)
-            .and_then(|mut file| docs.iter().try_for_each(|(_, doc)| file.write_all(doc)));
+        // One sentence per line: fazhi runs patterns per sentence and rg per line, so both
+        // search the same stretches (a gap in a pattern does not stop at `。`).
+        let one_per_line = |doc: &[u8]| -> Vec<u8> {
+            let mut out = Vec::with_capacity(doc.len() + doc.len() / 40);
+            for (i, &byte) in doc.iter().enumerate() {
+                out.push(byte);
+                if doc[..=i].ends_with("。".as_bytes()) {
+                    out.push(b'\n');
+                }
+            }
+            out
+        };
+        let written = std::fs::File::create(&path).and_then(|mut file| {
+            docs.iter()
+                .try_for_each(|(_, doc)| file.write_all(&one_per_line(doc)))
+        });
         if let Err(e) = written {
             eprintln!("{path}: {e}");
             return std::process::ExitCode::FAILURE;
