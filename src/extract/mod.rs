@@ -162,6 +162,18 @@ fn literal_prefix(literal: &str) -> &str {
 pub struct Extraction {
     pub facts: Facts,
     pub diags: Vec<Diag>,
+    /// Bytes examined by the pattern searches and context checks: what tests use to show that
+    /// extraction grows linearly with its input, without timing it.
+    pub work: usize,
+}
+
+thread_local! {
+    /// [`Extraction::work`] of the extraction running on this thread.
+    static WORK: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+fn count_work(bytes: usize) {
+    WORK.with(|work| work.set(work.get().saturating_add(bytes)));
 }
 
 /// How much a candidate statement speaks for the whole government.
@@ -328,6 +340,7 @@ pub fn patterns_matching(ruleset: &RuleSet, fact: &str, document: &Document) -> 
 }
 
 fn extract_in(ruleset: &RuleSet, document: &Document, structure: &Structure) -> Extraction {
+    WORK.with(|work| work.set(0));
     let text = document.text.as_str();
     let extractor = &ruleset.extractor;
     let mut candidates: IndexMap<&str, Vec<Candidate>> = IndexMap::new();
@@ -356,6 +369,7 @@ fn extract_in(ruleset: &RuleSet, document: &Document, structure: &Structure) -> 
         }
         // Parts start at sentence starts, so the whole sentence is in one part.
         let part = structure.part_at(offset);
+        count_work(line.len());
         let indices = extractor.admitted(line, &mut admission);
         for index in indices {
             let Some(compiled) = extractor.patterns.get(index) else {
@@ -399,7 +413,16 @@ fn extract_in(ruleset: &RuleSet, document: &Document, structure: &Structure) -> 
             let mut retries = 0;
             loop {
                 let haystack = masked.as_deref().unwrap_or(line);
-                let Some(captures) = regex.captures_at(haystack, at) else {
+                let captures = regex.captures_at(haystack, at);
+                // A search reads up to its match's end, or to the sentence's end.
+                count_work(
+                    captures
+                        .as_ref()
+                        .and_then(|c| c.get(0))
+                        .map_or(haystack.len(), |m| m.end())
+                        - at,
+                );
+                let Some(captures) = captures else {
                     break;
                 };
                 let Some(whole) = captures.get(0).map(|m| m.range()) else {
@@ -481,6 +504,7 @@ fn extract_in(ruleset: &RuleSet, document: &Document, structure: &Structure) -> 
         let Some(list) = candidates.get_mut(id.as_str()) else {
             continue;
         };
+        count_work(list.len());
         list.sort_by_key(|c| c.quote.start);
         let Some(best) = list.iter().min_by_key(|c| c.rank).cloned() else {
             continue;
@@ -562,7 +586,11 @@ fn extract_in(ruleset: &RuleSet, document: &Document, structure: &Structure) -> 
         }
     }
     facts.issuer_kind = issuer::issuer(text).as_deref().map(issuer::kind);
-    Extraction { facts, diags }
+    Extraction {
+        facts,
+        diags,
+        work: WORK.with(std::cell::Cell::get),
+    }
 }
 
 /// A pattern a report needed that could not be compiled: loading for use does not compile
@@ -592,6 +620,7 @@ fn mention_in(
     if is_heading(line) {
         return None;
     }
+    count_work(line.len());
     let found = regex.find(line)?;
     let range = offset + found.start()..offset + found.end();
     let clause = clause_around(text, range.clone());
@@ -654,6 +683,7 @@ fn negated(text: &str, range: Range<usize>) -> bool {
 fn clause_around(text: &str, range: Range<usize>) -> Range<usize> {
     let start = range.start - clause_before(text, range.start, &CLAUSE_STOPS).len();
     let window_end = text.ceil_char_boundary_compat(range.end.saturating_add(MAX_CONTEXT_BYTES));
+    count_work(window_end - range.end);
     let end = text[range.end..window_end]
         .find(CLAUSE_STOPS)
         .map_or(window_end, |i| range.end + i);
@@ -716,6 +746,7 @@ const MAX_CONTEXT_BYTES: usize = 1500;
 fn clause_before<'t>(text: &'t str, at: usize, stops: &[char]) -> &'t str {
     let from = text.floor_char_boundary_compat(at.saturating_sub(MAX_CONTEXT_BYTES));
     let before = &text[from..at];
+    count_work(before.len());
     let start = before.rfind(stops).map_or(0, |i| {
         i + before[i..].chars().next().map_or(1, char::len_utf8)
     });
