@@ -232,6 +232,12 @@ static SEVERAL_YEARS: Fixed = Fixed::new(|| {
 /// Counts caused by information disclosure (`因政府信息公开被申请行政复议3件,被提起行政诉讼2件`):
 /// the boilerplate of a 政府信息公开工作年度报告, not the government's own case counts.
 static DISCLOSURE_CAUSED: Fixed = Fixed::new(|| Regex::new("因(?:政府)?信息公开").ok());
+/// Whether a pattern's match names disclosure: only such a fact reads a figure about it (a
+/// count caused by disclosure in prose, a disclosure table's cell).
+fn names_disclosure(matched: &str) -> bool {
+    matched.contains("公开")
+}
+
 /// A date labelled as the day the document was signed or generated, which gives way to the day
 /// it was published: `成文日期: 2015-04-29 … 发布日期: 2015-05-06`.
 static SIGNED_DATE: Fixed = Fixed::new(|| Regex::new("^(?:成文|发文|生成|印发|签发)日期").ok());
@@ -833,7 +839,7 @@ fn read_value(
         // Only a fact whose own wording names disclosure reads a figure caused by it, as in
         // disclosure tables (`table.rs`).
         if DISCLOSURE_CAUSED.is_match(clause_before(text, value.start, &['。', '\n', ';']))
-            && !text[whole.clone()].contains("公开")
+            && !names_disclosure(&text[whole.clone()])
         {
             return None;
         }

@@ -26,7 +26,7 @@ use indexmap::IndexMap;
 use regex::Regex;
 
 use super::structure::{Fixed, Structure};
-use super::{default_scope, pattern, read_value, Admission, Candidate};
+use super::{default_scope, names_disclosure, pattern, read_value, Admission, Candidate};
 use crate::check::RuleSet;
 use crate::read::{Document, Table};
 use crate::value::FactType;
@@ -519,7 +519,8 @@ fn table_candidates<'r>(
             // figure only feeds a fact whose wording names disclosure.
             let in_cell = statement.cell_in_text.start <= value.start
                 && value.end <= statement.cell_in_text.end;
-            if !in_cell || (statement.disclosure && !statement.text[whole.clone()].contains("公开"))
+            if !in_cell
+                || (statement.disclosure && !names_disclosure(&statement.text[whole.clone()]))
             {
                 continue;
             }
