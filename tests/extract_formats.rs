@@ -12,11 +12,7 @@ use fazhi::check::RuleSet;
 use fazhi::facts::Facts;
 
 fn ruleset() -> RuleSet {
-    let (ruleset, diags) = fazhi::check::load(fazhi::rules::embedded());
-    match ruleset {
-        Some(r) => r,
-        None => panic!("embedded rule set does not load: {diags:?}"),
-    }
+    common::embedded_ruleset()
 }
 
 fn fixtures() -> PathBuf {

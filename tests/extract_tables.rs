@@ -6,17 +6,15 @@
 
 use std::path::{Path, PathBuf};
 
+mod common;
+
 use fazhi::check::RuleSet;
 use fazhi::extract::table::{statements, STATEMENT_BYTES_EXTRA, STATEMENT_BYTES_PER_TEXT_BYTE};
 use fazhi::facts::Facts;
 use fazhi::read::Document;
 
 fn ruleset() -> RuleSet {
-    let (ruleset, diags) = fazhi::check::load(fazhi::rules::embedded());
-    match ruleset {
-        Some(r) => r,
-        None => panic!("embedded rule set does not load: {diags:?}"),
-    }
+    common::embedded_ruleset()
 }
 
 fn fixture(name: &str) -> PathBuf {

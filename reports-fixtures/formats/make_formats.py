@@ -125,7 +125,12 @@ def write_docx(lines):
         '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
         f'<w:body>{body}<w:sectPr><w:pgSz w:w="11906" w:h="16838"/></w:sectPr></w:body></w:document>'
     )
-    with zipfile.ZipFile(HERE / f"{STEM}.docx", "w", zipfile.ZIP_DEFLATED) as z:
+    write_docx_package(HERE / f"{STEM}.docx", document)
+
+
+def write_docx_package(path, document):
+    """Zips word/document.xml with the two parts every .docx needs."""
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
         for name, data in [("[Content_Types].xml", CONTENT_TYPES), ("_rels/.rels", RELS),
                            ("word/document.xml", document)]:
             # A fixed date keeps the file byte-identical between runs.

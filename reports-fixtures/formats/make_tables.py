@@ -15,9 +15,8 @@ Run from anywhere: python3 reports-fixtures/formats/make_tables.py
 
 import html
 import pathlib
-import zipfile
 
-from make_formats import CONTENT_TYPES, RELS
+from make_formats import write_docx_package
 
 HERE = pathlib.Path(__file__).resolve().parent
 
@@ -179,11 +178,7 @@ def write_docx(stem, blocks):
         '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
         f'<w:body>{body}<w:sectPr/></w:body></w:document>'
     )
-    with zipfile.ZipFile(HERE / f"{stem}.docx", "w", zipfile.ZIP_DEFLATED) as z:
-        for name, data in [("[Content_Types].xml", CONTENT_TYPES), ("_rels/.rels", RELS),
-                           ("word/document.xml", document)]:
-            z.writestr(zipfile.ZipInfo(name, date_time=(2025, 3, 24, 0, 0, 0)), data,
-                       compress_type=zipfile.ZIP_DEFLATED)
+    write_docx_package(HERE / f"{stem}.docx", document)
 
 
 def main():

@@ -1,5 +1,5 @@
 //! Helpers shared by the integration tests (each test crate uses some of them).
-#![allow(dead_code)]
+#![allow(dead_code, clippy::panic)]
 
 use fazhi::diagnostic::Diag;
 
@@ -13,6 +13,15 @@ pub fn render_all(diags: &[Diag]) -> String {
         .map(|d| fazhi::render::diagnostic(d, false))
         .collect::<Vec<_>>()
         .join("\n")
+}
+
+/// The embedded default rule set, checked in full.
+pub fn embedded_ruleset() -> fazhi::check::RuleSet {
+    let (ruleset, diags) = fazhi::check::load(fazhi::rules::embedded());
+    match ruleset {
+        Some(r) => r,
+        None => panic!("embedded rule set does not load: {diags:?}"),
+    }
 }
 
 /// The five real 2024 reports.
