@@ -337,9 +337,8 @@ pub fn patterns_matching(ruleset: &RuleSet, fact: &str, document: &Document) -> 
         .filter(|p| !p.mention && p.fact == fact)
         .enumerate()
         .filter(|(_, p)| {
-            p.regex().is_ok_and(|r| {
-                pattern::sentences(&document.text).any(|(_, sentence)| r.is_match(sentence))
-            })
+            pattern::sentences(&document.text)
+                .any(|(_, sentence)| matches!(p.find_at(sentence, 0), Ok(Some(_))))
         })
         .map(|(i, _)| i)
         .collect()
@@ -381,8 +380,8 @@ fn extract_in(ruleset: &RuleSet, document: &Document, structure: &Structure) -> 
             let Some(compiled) = extractor.patterns.get(index) else {
                 continue;
             };
-            let regex = match compiled.regex() {
-                Ok(regex) => regex,
+            let found = match compiled.find_at(line, 0) {
+                Ok(found) => found,
                 Err(problem) => {
                     if !uncompiled.contains(&index) {
                         uncompiled.push(index);
@@ -392,7 +391,9 @@ fn extract_in(ruleset: &RuleSet, document: &Document, structure: &Structure) -> 
                 }
             };
             if compiled.mention {
-                if let Some((level, quote)) = mention_in(text, part, regex, line, offset) {
+                if let Some((level, quote)) =
+                    found.and_then(|found| mention_in(text, part, found.whole, line, offset))
+                {
                     if part == Part::Shortcomings
                         && !named_in_shortcomings
                             .iter()
@@ -417,24 +418,24 @@ fn extract_in(ruleset: &RuleSet, document: &Document, structure: &Structure) -> 
             // `常务会议…第三次会议起…学法9次`. Each retry masks one more value, so this ends.
             let mut masked: Option<String> = None;
             let mut retries = 0;
+            // The first search was made above, to see whether the pattern compiles.
+            let mut first = Some(found);
             loop {
                 let haystack = masked.as_deref().unwrap_or(line);
-                let captures = regex.captures_at(haystack, at);
+                let found = match first.take() {
+                    Some(found) => found,
+                    None => compiled.find_at(haystack, at).ok().flatten(),
+                };
                 // A search reads up to its match's end, or to the sentence's end.
                 count_work(
-                    captures
+                    found
                         .as_ref()
-                        .and_then(|c| c.get(0))
-                        .map_or(haystack.len(), |m| m.end())
+                        .map_or(haystack.len(), |found| found.whole.end)
                         - at,
                 );
-                let Some(captures) = captures else {
+                let Some(pattern::Found { whole, value }) = found else {
                     break;
                 };
-                let Some(whole) = captures.get(0).map(|m| m.range()) else {
-                    break;
-                };
-                let value = captures.name(pattern::VALUE_GROUP).map(|m| m.range());
                 let whole_range = offset + whole.start..offset + whole.end;
                 at = whole.end;
                 if !structure.part_at(whole_range.start).within(scope) {
@@ -618,7 +619,7 @@ fn pattern_too_large(compiled: &pattern::Compiled, problem: &pattern::PatternErr
 fn mention_in(
     text: &str,
     part: Part,
-    regex: &Regex,
+    found: Range<usize>,
     line: &str,
     offset: usize,
 ) -> Option<(CreditedLevel, Range<usize>)> {
@@ -627,8 +628,7 @@ fn mention_in(
         return None;
     }
     count_work(line.len());
-    let found = regex.find(line)?;
-    let range = offset + found.start()..offset + found.end();
+    let range = offset + found.start..offset + found.end;
     let clause = clause_around(text, range.clone());
     if HEADING_START.is_match(&text[clause.clone()]) && text[clause].chars().count() <= 24 {
         return None;

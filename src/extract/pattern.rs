@@ -102,7 +102,12 @@ enum Last {
 
 /// `{item}`: the marker of a second numbered item, as reports write it (`二是`, `(二)`, `二、`,
 /// `2.`), which the pattern notation cannot spell since `(` is its own syntax.
-const SECOND_ITEM: &str = r"(?:二是|第二[,、]|\(二\)|（二）|(?:^|\s)二、|(?:^|[^0-9.])2[.、])";
+///
+/// The white space is Unicode's, spelled out: regex-lite's `\s` is ASCII only.
+const SECOND_ITEM: &str = concat!(
+    r"(?:二是|第二[,、]|\(二\)|（二）|(?:^|[\t\n\x0B\f\r \x{85}\x{A0}\x{1680}\x{2000}-\x{200A}",
+    r"\x{2028}\x{2029}\x{202F}\x{205F}\x{3000}])二、|(?:^|[^0-9.])2[.、])"
+);
 
 /// Translates a pattern to a regex string; the error says what is wrong and where.
 pub fn translate(pattern: &str, ty: FactType) -> Result<String, PatternError> {
@@ -270,11 +275,20 @@ pub fn translate(pattern: &str, ty: FactType) -> Result<String, PatternError> {
 /// cache that is too small makes the regex crate fall back to its slow NFA simulation.
 pub(crate) const DFA_SIZE_LIMIT: usize = 8 << 20;
 
-/// Compiles a translated pattern.
+/// Compiles a translated pattern with the regex crate's automata.
 fn build(source: &str) -> Result<Regex, PatternError> {
     regex::RegexBuilder::new(source)
         .size_limit(SIZE_LIMIT)
         .dfa_size_limit(DFA_SIZE_LIMIT)
+        .build()
+        .map_err(|e| error(format!("无法编译：{e}"), None))
+}
+
+/// Compiles a translated pattern with regex-lite: a program of character classes, about a
+/// hundredth of the time of [`build`] (no UTF-8 automaton for each copy of a gap's class).
+fn build_lite(source: &str) -> Result<regex_lite::Regex, PatternError> {
+    regex_lite::RegexBuilder::new(source)
+        .size_limit(SIZE_LIMIT)
         .build()
         .map_err(|e| error(format!("无法编译：{e}"), None))
 }
@@ -284,11 +298,26 @@ pub fn compile(pattern: &str, ty: FactType) -> Result<Regex, PatternError> {
     build(&translate(pattern, ty)?)
 }
 
+/// Bytes of sentences a pattern searches with regex-lite before it is compiled with the regex
+/// crate. One report gives most patterns a few sentences, where compiling the automata (0.2–3 ms
+/// a pattern) costs more than the slower searches save; a batch gives the common patterns
+/// megabytes, where the automata search several times faster.
+const PROMOTE_AFTER_BYTES: usize = 64 << 10;
+
+/// Where a match of a pattern is: the whole statement and its value, if it captures one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Found {
+    pub whole: Range<usize>,
+    pub value: Option<Range<usize>>,
+}
+
 /// A pattern of a rule set: its fact, the literals one of which every match contains, and its
-/// regex, compiled the first time it is needed. Compiling costs about 0.3–3 ms a pattern (the
-/// value fragments make large automata), and a report holds the literals of about half the
-/// patterns: compiling all of them up front was most of the time to score one report.
-#[derive(Debug, Clone)]
+/// regex, compiled the first time it is needed. A report holds the literals of under half the
+/// patterns, so compiling all of them up front was most of the time to score one report; and a
+/// pattern first runs on regex-lite, which compiles in microseconds, until it has searched
+/// [`PROMOTE_AFTER_BYTES`]. Both engines are leftmost-first with the same syntax for what
+/// [`translate`] writes, so they find the same matches (tested on every fixture).
+#[derive(Debug)]
 pub struct Compiled {
     /// The fact it states, or for a `mention`, the rule whose subject it names.
     pub fact: String,
@@ -298,11 +327,38 @@ pub struct Compiled {
     pub literal_sets: Vec<Vec<String>>,
     /// The translated regex.
     source: String,
+    lite: std::sync::OnceLock<Result<regex_lite::Regex, PatternError>>,
     regex: std::sync::OnceLock<Result<Regex, PatternError>>,
+    /// Bytes searched so far, for promotion to [`Compiled::regex`].
+    searched: std::sync::atomic::AtomicUsize,
+}
+
+/// The two engines' captures have different types and the same shape.
+fn found(whole: Option<Range<usize>>, value: Option<Range<usize>>) -> Option<Found> {
+    Some(Found {
+        whole: whole?,
+        value,
+    })
+}
+
+impl Clone for Compiled {
+    fn clone(&self) -> Compiled {
+        Compiled {
+            fact: self.fact.clone(),
+            mention: self.mention,
+            literal_sets: self.literal_sets.clone(),
+            source: self.source.clone(),
+            lite: self.lite.clone(),
+            regex: self.regex.clone(),
+            searched: std::sync::atomic::AtomicUsize::new(
+                self.searched.load(std::sync::atomic::Ordering::Relaxed),
+            ),
+        }
+    }
 }
 
 impl Compiled {
-    /// Translates `pattern`; the regex is compiled later, by [`Compiled::regex`].
+    /// Translates `pattern`; it is compiled later, on first use.
     pub fn new(
         fact: String,
         mention: bool,
@@ -314,17 +370,54 @@ impl Compiled {
             mention,
             literal_sets: required_literal_sets(pattern),
             source: translate(pattern, ty)?,
+            lite: std::sync::OnceLock::new(),
             regex: std::sync::OnceLock::new(),
+            searched: std::sync::atomic::AtomicUsize::new(0),
         })
     }
 
-    /// The regex, compiled on first use. It fails only past the size cap.
+    /// The regex crate's automata, compiled on first call: what the checker compiles to refuse
+    /// a pattern past the size cap. It fails only past that cap.
     pub fn regex(&self) -> Result<&Regex, &PatternError> {
         self.regex.get_or_init(|| build(&self.source)).as_ref()
     }
 
+    fn lite(&self) -> Result<&regex_lite::Regex, &PatternError> {
+        self.lite.get_or_init(|| build_lite(&self.source)).as_ref()
+    }
+
+    /// The first match in `haystack` at or after byte `at`. It fails only when the pattern
+    /// cannot be compiled at all; a pattern past the automata's size cap (which the checker
+    /// refuses) keeps searching with regex-lite.
+    pub fn find_at(&self, haystack: &str, at: usize) -> Result<Option<Found>, &PatternError> {
+        use std::sync::atomic::Ordering;
+        let before = self
+            .searched
+            .fetch_add(haystack.len() - at.min(haystack.len()), Ordering::Relaxed);
+        let full = if before >= PROMOTE_AFTER_BYTES {
+            self.regex().ok()
+        } else {
+            self.regex.get().and_then(|r| r.as_ref().ok())
+        };
+        Ok(match full {
+            Some(regex) => regex.captures_at(haystack, at).and_then(|c| {
+                found(
+                    c.get(0).map(|m| m.range()),
+                    c.name(VALUE_GROUP).map(|m| m.range()),
+                )
+            }),
+            None => self.lite()?.captures_at(haystack, at).and_then(|c| {
+                found(
+                    c.get(0).map(|m| m.range()),
+                    c.name(VALUE_GROUP).map(|m| m.range()),
+                )
+            }),
+        })
+    }
+
+    /// Whether the pattern has been compiled by either engine.
     pub fn is_compiled(&self) -> bool {
-        self.regex.get().is_some()
+        self.lite.get().is_some() || self.regex.get().is_some()
     }
 
     pub fn source(&self) -> &str {
@@ -485,6 +578,7 @@ pub fn validate(pattern: &str, ty: FactType) -> Result<(), PatternError> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod tests {
     use super::*;
 
@@ -496,6 +590,74 @@ mod tests {
                 .and_then(|c| c.name(VALUE_GROUP))
                 .map(|m| m.as_str().to_string())
         })
+    }
+
+    /// regex-lite and the regex crate must find the same statements: a pattern changes engine
+    /// after [`PROMOTE_AFTER_BYTES`], and a fact must not depend on how much text came before.
+    #[test]
+    fn both_engines_find_the_same_matches_in_every_real_sentence() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("reports-fixtures");
+        let mut paths: Vec<_> = ["", "real"]
+            .iter()
+            .flat_map(|dir| std::fs::read_dir(root.join(dir)).into_iter().flatten())
+            .flatten()
+            .map(|entry| entry.path())
+            .filter(|path| path.extension().is_some_and(|e| e == "txt"))
+            .collect();
+        paths.sort();
+        assert!(paths.len() > 45, "{}", paths.len());
+        let (ruleset, _) = crate::check::load_for_use(crate::rules::embedded(), 0);
+        let extractor = ruleset.expect("the embedded rules load").extractor;
+        let mut admission = super::super::Admission::default();
+        let mut compared = 0;
+        for path in paths {
+            let document = crate::read::read_path(&path).expect("a fixture reads");
+            for (_, sentence) in sentences(&document.text) {
+                for index in extractor.admitted(sentence, &mut admission) {
+                    let pattern = &extractor.patterns[index];
+                    let (Ok(lite), Ok(full)) = (pattern.lite(), pattern.regex()) else {
+                        panic!("{} does not compile", pattern.source());
+                    };
+                    let lite: Vec<_> = lite
+                        .captures_iter(sentence)
+                        .map(|c| {
+                            (
+                                c.get(0).map(|m| m.range()),
+                                c.name(VALUE_GROUP).map(|m| m.range()),
+                            )
+                        })
+                        .collect();
+                    let full: Vec<_> = full
+                        .captures_iter(sentence)
+                        .map(|c| {
+                            (
+                                c.get(0).map(|m| m.range()),
+                                c.name(VALUE_GROUP).map(|m| m.range()),
+                            )
+                        })
+                        .collect();
+                    assert_eq!(lite, full, "{} in {sentence}", pattern.source());
+                    compared += lite.len();
+                }
+            }
+        }
+        assert!(compared > 1000, "{compared} matches compared");
+    }
+
+    #[test]
+    fn a_second_item_after_unicode_white_space_reads_the_same_in_both_engines() {
+        let source = translate("一是…{item}", FactType::Flag).unwrap();
+        let lite = build_lite(&source).unwrap();
+        let full = build(&source).unwrap();
+        for text in [
+            "一是学法\u{3000}二、普法",
+            "一是学法\u{A0}二、普法",
+            "一是学法 二、普法",
+        ] {
+            assert!(full.is_match(text), "{text:?}");
+            assert!(lite.is_match(text), "{text:?}");
+        }
+        assert!(!lite.is_match("一是学法二、普法"));
     }
 
     #[test]

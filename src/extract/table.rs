@@ -503,16 +503,11 @@ fn table_candidates<'r>(
                 continue;
             }
             // A pattern too large to compile is reported where prose needs it.
-            let Ok(regex) = compiled.regex() else {
-                continue;
-            };
-            let Some(captures) = regex.captures(&statement.text) else {
-                continue;
-            };
-            let (Some(whole), Some(value)) = (
-                captures.get(0).map(|m| m.range()),
-                captures.name(pattern::VALUE_GROUP).map(|m| m.range()),
-            ) else {
+            let Ok(Some(pattern::Found {
+                whole,
+                value: Some(value),
+            })) = compiled.find_at(&statement.text, 0)
+            else {
                 continue;
             };
             // The figure must be the cell's, not a number in a header; a disclosure table's
