@@ -75,9 +75,11 @@ impl Extractor {
             }
             required.push(bits);
         }
+        // A contiguous NFA builds in a fraction of the DFA's time (whose table was a tenth of
+        // scoring one report) and searched an 8 MiB corpus just as fast.
         let literals = AhoCorasick::builder()
             .match_kind(MatchKind::Standard)
-            .kind(Some(AhoCorasickKind::DFA))
+            .kind(Some(AhoCorasickKind::ContiguousNFA))
             .build(index.keys())?;
         let admits = index.into_values().collect();
         Ok(Extractor {
