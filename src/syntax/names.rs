@@ -19,7 +19,9 @@ pub fn name(grammar_rule: Rule) -> Name {
     use Name::{Hidden, Keyword, Thing};
     match grammar_rule {
         Rule::EOI => Thing("文件末尾"),
-        Rule::WHITESPACE | Rule::COMMENT | Rule::word_char | Rule::keyword => Hidden,
+        Rule::WHITESPACE | Rule::COMMENT | Rule::comment_text | Rule::word_char | Rule::keyword => {
+            Hidden
+        }
         Rule::file | Rule::item => Thing("`ruleset`、`fact`、`section` 或 `test`"),
         Rule::derived_decl => Thing("`derived fact` 声明"),
         Rule::overlay => Thing("`overlay` 头部"),
@@ -106,7 +108,7 @@ pub fn name(grammar_rule: Rule) -> Name {
         Rule::number_lit => Thing("数字"),
         Rule::bool_lit => Thing("`true` 或 `false`"),
         Rule::ident => Thing("名称（小写字母、数字和 `_`）"),
-        Rule::string | Rule::string_text => Thing("双引号中的字符串"),
+        Rule::string | Rule::string_text | Rule::plain_text => Thing("双引号中的字符串"),
         Rule::kw_ruleset => Keyword("ruleset"),
         Rule::kw_title => Keyword("title"),
         Rule::kw_source => Keyword("source"),
