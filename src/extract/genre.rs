@@ -2,9 +2,7 @@
 //! so, a year, parts, enough text, and not another kind of annual report. Scoring anything else
 //! would give a confident and meaningless 0.00.
 
-use regex::Regex;
-
-use super::structure::Fixed;
+use super::structure::{white_space, Fixed, Scan};
 
 /// Fewer Chinese characters than this is a notice or a fragment, not an annual report (the
 /// shortest real report in reports-fixtures/ has over 3,000).
@@ -13,10 +11,10 @@ pub const MIN_HAN: usize = 300;
 const HEAD_CHARS: usize = 400;
 
 /// A part heading at the start of a line: `一、`, `（二）`, `第三部分`.
-static PART_HEADING: Fixed = Fixed::new(|| {
-    Regex::new(r"(?m)^\s*(?:[一二三四五六七八九十]{1,2}[、.．]|[（(][一二三四五六七八九十]{1,2}[)）]|第[一二三四五六七八九十]{1,2}部分)").ok()
-});
-static YEAR: Fixed = Fixed::new(|| Regex::new(r"20[0-9]{2}\s*年").ok());
+static PART_HEADING: Scan = Scan::new(
+    r"(?m)^\s*(?:[一二三四五六七八九十]{1,2}[、.．]|[（(][一二三四五六七八九十]{1,2}[)）]|第[一二三四五六七八九十]{1,2}部分)",
+);
+static YEAR: Fixed = Fixed::new(concat!("20[0-9]{2}", white_space!(), "*年"));
 /// Other kinds of annual report that share words with ours.
 const OTHER_KINDS: [&str; 4] = [
     "政府信息公开工作年度报告",

@@ -8,29 +8,35 @@
 
 use std::collections::BTreeMap;
 
-use regex::Regex;
-
-use super::structure::Fixed;
+use super::structure::{han, white_space, Fixed, Scan};
 use crate::syntax::ast::IssuerKind;
 
 /// `江夏区人民政府关于2024年度…`, `广州市从化区司法局2024年…`: a body named before the year.
-static TITLE: Fixed = Fixed::new(|| {
-    Regex::new(r"(?m)^\s*([\p{Han}]{2,24}?(?:人民政府|人民政府办公室|政府办公室|司法局|局|委员会))(?:关于)?20[0-9]{2}年").ok()
-});
+static TITLE: Fixed = Fixed::new(concat!(
+    "(?m)^",
+    white_space!(),
+    "*([",
+    han!(),
+    "]{2,24}?(?:人民政府|人民政府办公室|政府办公室|司法局|局|委员会))(?:关于)?20[0-9]{2}年"
+));
 /// `来源：郴州市人民政府`: a web page's source line.
-static SOURCE: Fixed = Fixed::new(|| {
-    Regex::new(r"(?m)^[ \t]*(?:来源|信息来源|发布机构|发文机关|发布单位)[ \t]*[:：][ \t]*([\p{Han}]{2,30}?(?:人民政府|政府办公室|办公室|司法局|局|委员会|政府))").ok()
-});
+static SOURCE: Scan = Scan::new(
+    r"(?m)^[ \t]*(?:来源|信息来源|发布机构|发文机关|发布单位)[ \t]*[:：][ \t]*([\p{Han}]{2,30}?(?:人民政府|政府办公室|办公室|司法局|局|委员会|政府))",
+);
 /// `2024年,湖里区坚持…`, `2024年,我市坚持…`: a body named at the start of the opening sentence.
-static OPENING: Fixed = Fixed::new(|| {
-    Regex::new(r"(?m)^\s*20[0-9]{2}年,?(?:在[^,。]{0,24}下,)?([\p{Han}]{1,8}?(?:区|市|县|旗|州|局))(?:坚持|以|深入|全面|紧紧|认真|在)").ok()
-});
+static OPENING: Fixed = Fixed::new(concat!(
+    "(?m)^",
+    white_space!(),
+    "*20[0-9]{2}年,?(?:在[^,。]{0,24}下,)?([",
+    han!(),
+    "]{1,8}?(?:区|市|县|旗|州|局))(?:坚持|以|深入|全面|紧紧|认真|在)"
+));
 /// A city named in full: `《郴州市…》`, `中共郴州市委`.
-static CITY: Fixed = Fixed::new(|| Regex::new(r"(?:《|中共)([\p{Han}]{2,3}?市)").ok());
+static CITY: Scan = Scan::new(r"(?:《|中共)([\p{Han}]{2,3}?市)");
 /// A district or county with its city: `中共广州市从化区委`, `厦门市湖里区人民政府`.
-static CITY_DISTRICT: Fixed = Fixed::new(|| {
-    Regex::new(r"(?:《|中共|^|[^\p{Han}])([\p{Han}]{2,3}?市)([\p{Han}]{2,3}?[区县])(?:委|人民政府|政府|司法局)").ok()
-});
+static CITY_DISTRICT: Scan = Scan::new(
+    r"(?:《|中共|^|[^\p{Han}])([\p{Han}]{2,3}?市)([\p{Han}]{2,3}?[区县])(?:委|人民政府|政府|司法局)",
+);
 
 /// A department (司法局, 市场监督管理局, 委员会, 办公室) reports on its own remit; anything else
 /// that issues a 法治政府建设 report is a people's government.
@@ -46,8 +52,13 @@ pub fn kind(issuer: &str) -> IssuerKind {
 /// The body the report names as its author, if any.
 pub fn issuer(text: &str) -> Option<String> {
     let head: String = text.chars().take(600).collect();
-    if let Some(found) = TITLE.captures(&head).or_else(|| SOURCE.captures(text)) {
-        return found.get(1).map(|m| m.as_str().to_string());
+    let named_in_title = TITLE
+        .captures(&head)
+        .and_then(|c| Some(c.get(1)?.as_str().to_string()));
+    if let Some(named) =
+        named_in_title.or_else(|| Some(SOURCE.captures(text)?.get(1)?.as_str().to_string()))
+    {
+        return Some(named);
     }
     let named = OPENING.captures(&head)?.get(1)?.as_str();
     complete(named, text)

@@ -16,7 +16,6 @@ use std::ops::Range;
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use indexmap::IndexMap;
-use regex::Regex;
 use rust_decimal::Decimal;
 
 use crate::check::RuleSet;
@@ -25,7 +24,7 @@ use crate::facts::{Evidence, FactValue, Facts, Mention, Origin};
 use crate::read::Document;
 use crate::syntax::ast::{CreditedLevel, FactDecl, Scope};
 use crate::value::{rate_in_range, FactType, Qualifier, Value};
-use structure::{Fixed, Part, Structure};
+use structure::{white_space, Fixed, Part, Structure};
 
 /// The patterns of a rule set, with one Aho-Corasick automaton over the literals their matches
 /// must contain: a pattern's regex is compiled and run only on the sentences holding one
@@ -203,37 +202,32 @@ pub fn default_scope(decl: &FactDecl) -> Scope {
     decl.scope.map_or(Scope::Work, |(scope, _)| scope)
 }
 
-static WHOLE_GOVERNMENT: Fixed = Fixed::new(|| {
-    // Not 全年: it says when, not who (`全年共审结135件` is not a headline over `新受理151件`).
-    Regex::new("全区|全市|全县|全旗|全州|全省|全镇|全国|我区|我市|我县|本区|本市|本县|区政府|市政府|县政府").ok()
-});
+/// Words that give a figure the whole government's scope. Not 全年: it says when, not who
+/// (`全年共审结135件` is not a headline over `新受理151件`).
+static WHOLE_GOVERNMENT: Fixed = Fixed::new(
+    "全区|全市|全县|全旗|全州|全省|全镇|全国|我区|我市|我县|本区|本市|本县|区政府|市政府|县政府",
+);
 /// In the clause of the value itself (when the match began in an earlier clause): figures of
 /// lower governments or a sub-category.
-static VALUE_CLAUSE_PART: Fixed =
-    Fixed::new(|| Regex::new("其中|下级|县市区|各县|各乡镇|各街道").ok());
-static SUB_CATEGORY: Fixed = Fixed::new(|| Regex::new("其中|协助|部分|个别|分别|重大疑难").ok());
+static VALUE_CLAUSE_PART: Fixed = Fixed::new("其中|下级|县市区|各县|各乡镇|各街道");
+static SUB_CATEGORY: Fixed = Fixed::new("其中|协助|部分|个别|分别|重大疑难");
 /// Villages and communities as the subject: `17427个村(居)实现法律顾问全覆盖` is about village
 /// legal advisers, not the government's own bodies. Such a flag is not evidence; such a count is
 /// a part.
-static VILLAGE_SCOPE: Fixed = Fixed::new(|| Regex::new("村\\((?:居|社区)\\)|村居|村级|社区").ok());
+static VILLAGE_SCOPE: Fixed = Fixed::new("村\\((?:居|社区)\\)|村居|村级|社区");
 /// Words before a value that make it a shortfall, not an achievement: `未达到执法人员5%`.
-static SHORTFALL: Fixed =
-    Fixed::new(|| Regex::new("未达到|未达|不足|低于|尚未|没有达到|差距").ok());
+static SHORTFALL: Fixed = Fixed::new("未达到|未达|不足|低于|尚未|没有达到|差距");
 /// Words right before a flag's phrase that deny it: `尚未全面落实`, `未建立`, `没有实现`.
-static NEGATED_BEFORE: Fixed = Fixed::new(|| {
-    Regex::new("(?:尚未|仍未|未能|未|没有|从未)(?:全面|完全|有效|真正|严格|按要求)?(?:落实|执行|实行|推行|建立|实现|履行|开展|编制|公布|做到)?$").ok()
-});
+static NEGATED_BEFORE: Fixed = Fixed::new("(?:尚未|仍未|未能|未|没有|从未)(?:全面|完全|有效|真正|严格|按要求)?(?:落实|执行|实行|推行|建立|实现|履行|开展|编制|公布|做到)?$");
 /// A denial inside a flag's phrase, where a gap let it in: `法律顾问没有实现全覆盖`.
 static NEGATED_INSIDE: Fixed =
-    Fixed::new(|| Regex::new("尚未|仍未|未能|没有|从未|未(?:全面|实现|建立|落实|达到|做到)").ok());
+    Fixed::new("尚未|仍未|未能|没有|从未|未(?:全面|实现|建立|落实|达到|做到)");
 /// A figure for several years, not the report's year: `新行政诉讼法实施两年来…受理16830件`,
 /// `五年来`, `近三年`. (`2024年以来` is the year itself and does not match.)
-static SEVERAL_YEARS: Fixed = Fixed::new(|| {
-    Regex::new("(?:^|[^0-9])(?:[两二三四五六七八九十]|[2-9])年(?:来|间|以来)|近(?:[两二三四五六七八九十]|[2-9])年").ok()
-});
+static SEVERAL_YEARS: Fixed = Fixed::new("(?:^|[^0-9])(?:[两二三四五六七八九十]|[2-9])年(?:来|间|以来)|近(?:[两二三四五六七八九十]|[2-9])年");
 /// Counts caused by information disclosure (`因政府信息公开被申请行政复议3件,被提起行政诉讼2件`):
 /// the boilerplate of a 政府信息公开工作年度报告, not the government's own case counts.
-static DISCLOSURE_CAUSED: Fixed = Fixed::new(|| Regex::new("因(?:政府)?信息公开").ok());
+static DISCLOSURE_CAUSED: Fixed = Fixed::new("因(?:政府)?信息公开");
 /// Whether a pattern's match names disclosure: only such a fact reads a figure about it (a
 /// count caused by disclosure in prose, a disclosure table's cell).
 fn names_disclosure(matched: &str) -> bool {
@@ -242,7 +236,7 @@ fn names_disclosure(matched: &str) -> bool {
 
 /// A date labelled as the day the document was signed or generated, which gives way to the day
 /// it was published: `成文日期: 2015-04-29 … 发布日期: 2015-05-06`.
-static SIGNED_DATE: Fixed = Fixed::new(|| Regex::new("^(?:成文|发文|生成|印发|签发)日期").ok());
+static SIGNED_DATE: Fixed = Fixed::new("^(?:成文|发文|生成|印发|签发)日期");
 /// A line that starts a news page's list of links to other articles: their titles carry other
 /// places' and other years' figures (`上半年…纠错率13.7%`).
 const RELATED_ARTICLES: [&str; 7] = [
@@ -255,25 +249,16 @@ const RELATED_ARTICLES: [&str; 7] = [
     "热点推荐",
 ];
 /// A value that is the previous year's: `由2023年的85%提升至98%` (85 is the old value).
-static PREVIOUS_YEAR_BEFORE: Fixed = Fixed::new(|| {
-    Regex::new(
-        "(?:由|从)(?:20[0-9]{2}年|上年|去年)的?$|(?:上年|去年|上一年度?)(?:同期)?(?:的|为)?$",
-    )
-    .ok()
-});
-static RISES_TO_AFTER: Fixed = Fixed::new(|| {
-    Regex::new("^(?:件|次|个|项|人次|人)?(?:提升|提高|上升|增长|下降|降低|增加|减少)(?:至|到)").ok()
-});
+static PREVIOUS_YEAR_BEFORE: Fixed = Fixed::new(
+    "(?:由|从)(?:20[0-9]{2}年|上年|去年)的?$|(?:上年|去年|上一年度?)(?:同期)?(?:的|为)?$",
+);
+static RISES_TO_AFTER: Fixed =
+    Fixed::new("^(?:件|次|个|项|人次|人)?(?:提升|提高|上升|增长|下降|降低|增加|减少)(?:至|到)");
 
 /// Wording that turns a statement into an admitted shortfall when it stands in the same clause:
 /// `部分单位尚未落实三项制度`, `三项制度落实不到位`, `法制审核把关不严`. Not a bare `未` or `不`,
 /// which also say good things (`未发生`, `不断`).
-static NEGATION: Fixed = Fixed::new(|| {
-    Regex::new(
-        "尚未|未能|未全面|未完全|未有效|未充分|未建立|未落实|未开展|未实现|未形成|未达到|未按|没有|不够|不到位|不足|不严|不力|不高|不强|不深|不实|不细|不精准|不规范|不健全|不完善|不平衡|不充分|薄弱|欠缺|缺乏|有待|仍需|亟待|差距|滞后|偏低|较低|偏少|较少",
-    )
-    .ok()
-});
+static NEGATION: Fixed = Fixed::new("尚未|未能|未全面|未完全|未有效|未充分|未建立|未落实|未开展|未实现|未形成|未达到|未按|没有|不够|不到位|不足|不严|不力|不高|不强|不深|不实|不细|不精准|不规范|不健全|不完善|不平衡|不充分|薄弱|欠缺|缺乏|有待|仍需|亟待|差距|滞后|偏低|较低|偏少|较少");
 
 /// The one computed fact: how many requirements the shortcomings part names (through the rules'
 /// `mention` patterns). A specific shortcoming points at a requirement; "存在一些问题和不足"
@@ -654,16 +639,15 @@ fn is_heading(line: &str) -> bool {
 }
 
 /// A part number that opens a heading: `一、`, `(四)`, `（二）`.
-static HEADING_START: Fixed = Fixed::new(|| {
-    Regex::new("^\\s*(?:[一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）])").ok()
-});
+static HEADING_START: Fixed = Fixed::new(concat!(
+    "^",
+    white_space!(),
+    "*(?:[一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）])"
+));
 
 /// A rate stated for a counted subset of items (`241个涉企服务事项100%全程网办`, `其中…`) or for one
 /// street or village: the words that name the subset.
-static SUB_SCOPE: Fixed = Fixed::new(|| {
-    Regex::new("[0-9一二三四五六七八九十百千]+(?:个|项|类)[^,;。]{0,12}(?:事项|业务|服务)|其中[^,;。]{0,12}|[^,;。]{1,8}(?:街道|镇|村|社区)(?:的)?")
-        .ok()
-});
+static SUB_SCOPE: Fixed = Fixed::new("[0-9一二三四五六七八九十百千]+(?:个|项|类)[^,;。]{0,12}(?:事项|业务|服务)|其中[^,;。]{0,12}|[^,;。]{1,8}(?:街道|镇|村|社区)(?:的)?");
 
 /// The subset a rate's clause names before the value, if any.
 fn sub_scope(text: &str, clause_from: usize, value: usize) -> Option<String> {

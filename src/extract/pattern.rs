@@ -16,6 +16,7 @@ use std::ops::Range;
 use regex::Regex;
 
 use super::quantity::{COUNT_SHAPE, DATE_PATTERN, PERCENT_SHAPE, YEAR_PATTERN};
+use super::structure::white_space;
 use crate::value::FactType;
 
 /// The name of the capture group that holds the value.
@@ -103,10 +104,11 @@ enum Last {
 /// `{item}`: the marker of a second numbered item, as reports write it (`二是`, `(二)`, `二、`,
 /// `2.`), which the pattern notation cannot spell since `(` is its own syntax.
 ///
-/// The white space is Unicode's, spelled out: regex-lite's `\s` is ASCII only.
+/// The white space is Unicode's, spelled out for regex-lite.
 const SECOND_ITEM: &str = concat!(
-    r"(?:二是|第二[,、]|\(二\)|（二）|(?:^|[\t\n\x0B\f\r \x{85}\x{A0}\x{1680}\x{2000}-\x{200A}",
-    r"\x{2028}\x{2029}\x{202F}\x{205F}\x{3000}])二、|(?:^|[^0-9.])2[.、])"
+    r"(?:二是|第二[,、]|\(二\)|（二）|(?:^|",
+    white_space!(),
+    r")二、|(?:^|[^0-9.])2[.、])"
 );
 
 /// Translates a pattern to a regex string; the error says what is wrong and where.

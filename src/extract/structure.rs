@@ -2,9 +2,8 @@
 //! work, the shortcomings, and next year's plan — as headings (`二、存在的问题和不足`) or as
 //! unheaded sentences (`…但仍存在一些不足`, `下一步,我区将…`).
 
-use std::sync::LazyLock;
+use std::sync::OnceLock;
 
-use regex::Regex;
 use serde::Serialize;
 
 use crate::syntax::ast::Scope;
@@ -39,47 +38,106 @@ pub struct Structure {
     starts: Vec<(usize, Part)>,
 }
 
-/// A fixed regex, compiled once per process. The patterns are constants covered by tests; if one
-/// ever failed to compile it would match nothing rather than panic.
-pub(crate) struct Fixed(LazyLock<Option<Regex>>);
+/// Unicode's white space, what the regex crate's `\s` matches, as a class regex-lite reads the
+/// same way (its `\s` is ASCII only).
+macro_rules! white_space {
+    () => {
+        r"[\t\n\x0B\x0C\r \x{85}\x{A0}\x{1680}\x{2000}-\x{200A}\x{2028}\x{2029}\x{202F}\x{205F}\x{3000}]"
+    };
+}
+pub(crate) use white_space;
 
-impl Fixed {
-    pub(crate) const fn new(init: fn() -> Option<Regex>) -> Fixed {
-        Fixed(LazyLock::new(init))
-    }
+/// The Han script, what the regex crate's `\p{Han}` matches (its Unicode tables, regex-syntax
+/// 0.8), as ranges to put inside a class: `[` han!() `]`, `[^` han!() `]`.
+macro_rules! han {
+    () => {
+        concat!(
+            r"\x{2E80}-\x{2E99}\x{2E9B}-\x{2EF3}\x{2F00}-\x{2FD5}\x{3005}\x{3007}\x{3021}-\x{3029}",
+            r"\x{3038}-\x{303B}\x{3400}-\x{4DBF}\x{4E00}-\x{9FFF}\x{F900}-\x{FA6D}\x{FA70}-\x{FAD9}",
+            r"\x{16FE2}-\x{16FE3}\x{16FF0}-\x{16FF1}\x{20000}-\x{2A6DF}\x{2A700}-\x{2B739}",
+            r"\x{2B740}-\x{2B81D}\x{2B820}-\x{2CEA1}\x{2CEB0}-\x{2EBE0}\x{2EBF0}-\x{2EE5D}",
+            r"\x{2F800}-\x{2FA1D}\x{30000}-\x{3134A}\x{31350}-\x{323AF}"
+        )
+    };
+}
+pub(crate) use han;
 
-    pub(crate) fn is_match(&self, text: &str) -> bool {
-        self.0.as_ref().is_some_and(|r| r.is_match(text))
-    }
+/// The methods of [`Fixed`] and [`Scan`], which differ only in their engine.
+macro_rules! fixed_regex {
+    ($name:ident, $engine:ident) => {
+        // Each type's statics use a different subset of the methods.
+        #[allow(dead_code)]
+        impl $name {
+            pub(crate) const fn new(source: &'static str) -> $name {
+                $name {
+                    source,
+                    regex: OnceLock::new(),
+                }
+            }
 
-    pub(crate) fn captures_iter<'r, 't: 'r>(
-        &'r self,
-        text: &'t str,
-    ) -> impl Iterator<Item = regex::Captures<'t>> + 'r {
-        self.0.iter().flat_map(move |r| r.captures_iter(text))
-    }
+            fn regex(&self) -> Option<&$engine::Regex> {
+                self.regex
+                    .get_or_init(|| $engine::Regex::new(self.source).ok())
+                    .as_ref()
+            }
 
-    pub(crate) fn count(&self, text: &str) -> usize {
-        self.0.as_ref().map_or(0, |r| r.find_iter(text).count())
-    }
+            pub(crate) fn is_match(&self, text: &str) -> bool {
+                self.regex().is_some_and(|r| r.is_match(text))
+            }
 
-    pub(crate) fn captures<'t>(&self, text: &'t str) -> Option<regex::Captures<'t>> {
-        self.0.as_ref().and_then(|r| r.captures(text))
-    }
+            pub(crate) fn captures_iter<'r, 't: 'r>(
+                &'r self,
+                text: &'t str,
+            ) -> impl Iterator<Item = $engine::Captures<'t>> + 'r {
+                self.regex()
+                    .into_iter()
+                    .flat_map(move |r| r.captures_iter(text))
+            }
+
+            pub(crate) fn count(&self, text: &str) -> usize {
+                self.regex().map_or(0, |r| r.find_iter(text).count())
+            }
+
+            pub(crate) fn captures<'t>(&self, text: &'t str) -> Option<$engine::Captures<'t>> {
+                self.regex().and_then(|r| r.captures(text))
+            }
+        }
+    };
 }
 
+/// A fixed regex for a short text (a clause, a line, a cell, a report's first lines), compiled
+/// once per process by regex-lite: in microseconds, where the regex crate took 0.1–1 ms for each
+/// of the twenty-odd a report needs, a fifth of scoring it. The patterns are constants covered by
+/// tests; if one ever failed to compile it would match nothing rather than panic. regex-lite has
+/// no `\p{…}` and an ASCII `\s`: write [`HAN`](crate::han) and
+/// [`white_space!`](crate::white_space) instead.
+pub(crate) struct Fixed {
+    source: &'static str,
+    regex: OnceLock<Option<regex_lite::Regex>>,
+}
+
+fixed_regex!(Fixed, regex_lite);
+
+/// A fixed regex that scans a whole report, compiled once per process by the regex crate, whose
+/// automata search long texts many times faster than regex-lite.
+pub(crate) struct Scan {
+    source: &'static str,
+    regex: OnceLock<Option<regex::Regex>>,
+}
+
+fixed_regex!(Scan, regex);
+
 /// A top-level heading: `一、…` … `十、…`.
-static TOP_HEADING: Fixed = Fixed::new(|| Regex::new(r"^[一二三四五六七八九十]{1,2}、").ok());
-static SHORTCOMING_WORDS: Fixed = Fixed::new(|| Regex::new(r"不足|问题|短板|差距|薄弱|弱项").ok());
-static PLAN_WORDS: Fixed =
-    Fixed::new(|| Regex::new(r"安排|计划|打算|思路|下一步|展望|下一年度").ok());
+static TOP_HEADING: Fixed = Fixed::new(r"^[一二三四五六七八九十]{1,2}、");
+static SHORTCOMING_WORDS: Fixed = Fixed::new(r"不足|问题|短板|差距|薄弱|弱项");
+static PLAN_WORDS: Fixed = Fixed::new(r"安排|计划|打算|思路|下一步|展望|下一年度");
 /// An unheaded opening of the shortcomings: `…但仍存在一些不足`, `存在的问题`.
-static SHORTCOMING_SENTENCE: Fixed = Fixed::new(|| {
-    Regex::new(r"(?:仍然?|也|还|依然)存在(?:一些|一定的?|着|不少)?[^。]{0,8}?(?:问题|不足|短板|弱项|差距)|存在的(?:问题|不足)").ok()
-});
+static SHORTCOMING_SENTENCE: Fixed = Fixed::new(
+    r"(?:仍然?|也|还|依然)存在(?:一些|一定的?|着|不少)?[^。]{0,8}?(?:问题|不足|短板|弱项|差距)|存在的(?:问题|不足)",
+);
 /// An unheaded opening of the plans: `下一步,我区将…`, `2025年,湖里区将…`.
 static PLAN_SENTENCE: Fixed =
-    Fixed::new(|| Regex::new(r"^(?:下一步|下一年度|明年|20[0-9]{2}年,?[^。,;]{0,12}?将)").ok());
+    Fixed::new(r"^(?:下一步|下一年度|明年|20[0-9]{2}年,?[^。,;]{0,12}?将)");
 
 impl Structure {
     /// A text that lies wholly in one part: a sentence tried on its own (`example`,
@@ -199,8 +257,40 @@ fn sentence_transitions(line: &str, line_start: usize, mut current: Part) -> Vec
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+
+    /// The classes written for regex-lite match exactly what the regex crate's `\s` and
+    /// `\p{Han}` match, on every character.
+    #[test]
+    fn spelled_classes_match_the_regex_crate_on_every_character() {
+        let pairs = [
+            (
+                regex::Regex::new(r"^\s$"),
+                concat!("^", white_space!(), "$"),
+            ),
+            (regex::Regex::new(r"^\p{Han}$"), concat!("^[", han!(), "]$")),
+            (
+                regex::Regex::new(r"^\P{Han}$"),
+                concat!("^[^", han!(), "]$"),
+            ),
+        ];
+        for (unicode, spelled) in pairs {
+            let unicode = unicode.unwrap();
+            let spelled = regex_lite::Regex::new(spelled).unwrap();
+            let mut buf = [0u8; 4];
+            let differ: Vec<char> = (0..=0x10FFFF)
+                .filter_map(char::from_u32)
+                .filter(|c| {
+                    let text = c.encode_utf8(&mut buf);
+                    unicode.is_match(text) != spelled.is_match(text)
+                })
+                .take(5)
+                .collect();
+            assert!(differ.is_empty(), "{unicode}: {differ:?}");
+        }
+    }
 
     fn parts(text: &str) -> Vec<(String, Part)> {
         let s = Structure::detect(text);

@@ -23,7 +23,6 @@ use std::collections::HashSet;
 use std::ops::Range;
 
 use indexmap::IndexMap;
-use regex::Regex;
 
 use super::structure::{Fixed, Structure};
 use super::{default_scope, names_disclosure, pattern, read_value, Admission, Candidate};
@@ -59,36 +58,26 @@ pub const STATEMENT_BYTES_EXTRA: usize = 1 << 20;
 const CONTEXT_BYTES: usize = 300;
 
 /// A cell that is one figure: a number with an optional qualifier, scale and unit.
-static VALUE_CELL: Fixed = Fixed::new(|| {
-    Regex::new(
-        "^(?:约|近|超|逾|共|计)?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\\.[0-9]+)?(?:万|亿)?(?:余|多)?(?:%|‰|件|条|次|人次|人|个|项|家|宗|起|卷|场|份|篇|元|万元|亿元|户|名|本|批)?(?:以上|左右)?$",
-    )
-    .ok()
-});
+static VALUE_CELL: Fixed = Fixed::new("^(?:约|近|超|逾|共|计)?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\\.[0-9]+)?(?:万|亿)?(?:余|多)?(?:%|‰|件|条|次|人次|人|个|项|家|宗|起|卷|场|份|篇|元|万元|亿元|户|名|本|批)?(?:以上|左右)?$");
 /// A year as a header: `2024`, `2024年`, `2024年度`.
-static YEAR_HEADER: Fixed = Fixed::new(|| Regex::new("^((?:19|20)[0-9]{2})(?:年度?)?$").ok());
+static YEAR_HEADER: Fixed = Fixed::new("^((?:19|20)[0-9]{2})(?:年度?)?$");
 /// A column or row of a comparison, not this year's figure.
-static COMPARISON: Fixed =
-    Fixed::new(|| Regex::new("上年|去年|上一年|同期|同比|环比|增减|增长|变化|比较").ok());
+static COMPARISON: Fixed = Fixed::new("上年|去年|上一年|同期|同比|环比|增减|增长|变化|比较");
 /// A list number that opens a header: `一、`, `(三)`, `1.`.
-static ENUMERATOR: Fixed = Fixed::new(|| {
-    Regex::new("^(?:[一二三四五六七八九十]+、|\\([一二三四五六七八九十0-9]+\\)|[0-9]+[.、])").ok()
-});
+static ENUMERATOR: Fixed =
+    Fixed::new("^(?:[一二三四五六七八九十]+、|\\([一二三四五六七八九十0-9]+\\)|[0-9]+[.、])");
 /// A unit written in a header: `(件)`, `(单位:件)`.
-static UNIT_MARK: Fixed = Fixed::new(|| {
-    Regex::new("\\((?:单位:)?(%|件|条|次|人次|人|个|项|家|宗|起|卷|场|份|篇|元|万元|亿元|户|名)\\)")
-        .ok()
-});
+static UNIT_MARK: Fixed = Fixed::new(
+    "\\((?:单位:)?(%|件|条|次|人次|人|个|项|家|宗|起|卷|场|份|篇|元|万元|亿元|户|名)\\)",
+);
 /// A table-wide unit in its caption: `单位:件`.
-static CAPTION_UNIT: Fixed = Fixed::new(|| {
-    Regex::new("单位:(%|件|条|次|人次|人|个|项|家|宗|起|卷|场|份|篇|元|万元|亿元|户|名)").ok()
-});
+static CAPTION_UNIT: Fixed =
+    Fixed::new("单位:(%|件|条|次|人次|人|个|项|家|宗|起|卷|场|份|篇|元|万元|亿元|户|名)");
 /// A header naming a count by its measure word: `本年制发件数` (件), `参训人数` (人).
-static MEASURE_COUNT: Fixed =
-    Fixed::new(|| Regex::new("(件|条|次|人次|人|个|项|家|宗|起|卷|户)数(?:量)?$").ok());
+static MEASURE_COUNT: Fixed = Fixed::new("(件|条|次|人次|人|个|项|家|宗|起|卷|户)数(?:量)?$");
 /// A count named without its measure word: `申请数量`, `收案数`.
-static BARE_COUNT: Fixed = Fixed::new(|| Regex::new("(?:数量|总数|数)$").ok());
-static DISCLOSURE: Fixed = Fixed::new(|| Regex::new("信息公开|公开申请").ok());
+static BARE_COUNT: Fixed = Fixed::new("(?:数量|总数|数)$");
+static DISCLOSURE: Fixed = Fixed::new("信息公开|公开申请");
 
 /// The numeric cells of a document's tables, each said as a statement in both header orders
 /// (row headers first, then column headers first; one when the cell has headers of one kind).
