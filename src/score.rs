@@ -177,7 +177,7 @@ pub fn score_bytes(
         let extraction = extract::extract(ruleset, &document);
         diags.extend(extraction.diags);
         let meta = facts::ReportMeta {
-            issuer: extract::issuer::issuer(&document.text),
+            issuer: extraction.issuer,
             ..facts::ReportMeta::default()
         };
         // A web page's markup means nothing to a reader: pages for people show its article text.

@@ -8,7 +8,7 @@
 
 use std::collections::BTreeMap;
 
-use super::structure::{han, white_space, Fixed, Scan};
+use super::structure::{han, white_space, Fixed};
 use crate::syntax::ast::IssuerKind;
 
 /// `江夏区人民政府关于2024年度…`, `广州市从化区司法局2024年…`: a body named before the year.
@@ -19,10 +19,16 @@ static TITLE: Fixed = Fixed::new(concat!(
     han!(),
     "]{2,24}?(?:人民政府|人民政府办公室|政府办公室|司法局|局|委员会))(?:关于)?20[0-9]{2}年"
 ));
-/// `来源：郴州市人民政府`: a web page's source line.
-static SOURCE: Scan = Scan::new(
-    r"(?m)^[ \t]*(?:来源|信息来源|发布机构|发文机关|发布单位)[ \t]*[:：][ \t]*([\p{Han}]{2,30}?(?:人民政府|政府办公室|办公室|司法局|局|委员会|政府))",
-);
+/// `来源：郴州市人民政府`: a web page's source line. Like the place names below, it is matched line
+/// by line, on the few lines that can hold it: a regex over the whole text would need the regex
+/// crate, whose thirty copies of the Han class took a tenth of scoring one report to compile.
+static SOURCE: Fixed = Fixed::new(concat!(
+    "^[ \t]*(?:来源|信息来源|发布机构|发文机关|发布单位)[ \t]*[:：][ \t]*([",
+    han!(),
+    "]{2,30}?(?:人民政府|政府办公室|办公室|司法局|局|委员会|政府))"
+));
+/// The words [`SOURCE`] starts with (after spaces and tabs).
+const SOURCE_LABELS: [&str; 5] = ["来源", "信息来源", "发布机构", "发文机关", "发布单位"];
 /// `2024年,湖里区坚持…`, `2024年,我市坚持…`: a body named at the start of the opening sentence.
 static OPENING: Fixed = Fixed::new(concat!(
     "(?m)^",
@@ -32,11 +38,51 @@ static OPENING: Fixed = Fixed::new(concat!(
     "]{1,8}?(?:区|市|县|旗|州|局))(?:坚持|以|深入|全面|紧紧|认真|在)"
 ));
 /// A city named in full: `《郴州市…》`, `中共郴州市委`.
-static CITY: Scan = Scan::new(r"(?:《|中共)([\p{Han}]{2,3}?市)");
-/// A district or county with its city: `中共广州市从化区委`, `厦门市湖里区人民政府`.
-static CITY_DISTRICT: Scan = Scan::new(
-    r"(?:《|中共|^|[^\p{Han}])([\p{Han}]{2,3}?市)([\p{Han}]{2,3}?[区县])(?:委|人民政府|政府|司法局)",
-);
+static CITY: Fixed = Fixed::new(concat!("(?:《|中共)([", han!(), "]{2,3}?市)"));
+/// A district or county with its city: `中共广州市从化区委`, `厦门市湖里区人民政府`. Matched per
+/// line, `^` is where a line starts.
+static CITY_DISTRICT: Fixed = Fixed::new(concat!(
+    "(?:《|中共|^|[^",
+    han!(),
+    "])([",
+    han!(),
+    "]{2,3}?市)([",
+    han!(),
+    "]{2,3}?[区县])(?:委|人民政府|政府|司法局)"
+));
+
+/// The lines of `text` that hold `word`: no match of the regexes above crosses a line, so
+/// looking only there finds the same matches in the same order.
+fn lines_with<'t>(text: &'t str, word: &'t str) -> impl Iterator<Item = &'t str> + 't {
+    text.split('\n').filter(move |line| line.contains(word))
+}
+
+/// The body the first [`SOURCE`] line names.
+fn named_in_source_line(text: &str) -> Option<&str> {
+    text.split('\n')
+        .filter(|line| {
+            let words = line.trim_start_matches([' ', '\t']);
+            SOURCE_LABELS.iter().any(|label| words.starts_with(label))
+        })
+        .find_map(|line| Some(SOURCE.captures(line)?.get(1)?.as_str()))
+}
+
+/// Every [`CITY`] match, in text order.
+fn cities(text: &str) -> impl Iterator<Item = &str> {
+    lines_with(text, "市").flat_map(|line| {
+        CITY.captures_iter(line)
+            .filter_map(|c| Some(c.get(1)?.as_str()))
+    })
+}
+
+/// Every [`CITY_DISTRICT`] match, in text order: (city, district).
+fn cities_with_districts(text: &str) -> impl Iterator<Item = (&str, &str)> {
+    lines_with(text, "市").flat_map(|line| {
+        CITY_DISTRICT
+            .captures_iter(line)
+            .filter_map(|c| Some((c.get(1)?.as_str(), c.get(2)?.as_str())))
+    })
+}
 
 /// A department (司法局, 市场监督管理局, 委员会, 办公室) reports on its own remit; anything else
 /// that issues a 法治政府建设 report is a people's government.
@@ -52,12 +98,10 @@ pub fn kind(issuer: &str) -> IssuerKind {
 /// The body the report names as its author, if any.
 pub fn issuer(text: &str) -> Option<String> {
     let head: String = text.chars().take(600).collect();
-    let named_in_title = TITLE
+    let in_title = TITLE
         .captures(&head)
         .and_then(|c| Some(c.get(1)?.as_str().to_string()));
-    if let Some(named) =
-        named_in_title.or_else(|| Some(SOURCE.captures(text)?.get(1)?.as_str().to_string()))
-    {
+    if let Some(named) = in_title.or_else(|| named_in_source_line(text).map(str::to_string)) {
         return Some(named);
     }
     let named = OPENING.captures(&head)?.get(1)?.as_str();
@@ -91,10 +135,9 @@ fn complete(named: &str, text: &str) -> Option<String> {
     }
     // `湖里区`: a place, whose government wrote the report; with its city when the text says.
     if matches!(level, '区' | '县' | '市' | '旗' | '州') {
-        let city = CITY_DISTRICT
-            .captures_iter(text)
-            .find(|c| c.get(2).is_some_and(|d| d.as_str() == named))
-            .and_then(|c| c.get(1).map(|m| m.as_str().to_string()));
+        let city = cities_with_districts(text)
+            .find(|(_, district)| *district == named)
+            .map(|(city, _)| city);
         return Some(format!("{}{named}人民政府", city.unwrap_or_default()));
     }
     Some(named.to_string())
@@ -102,20 +145,20 @@ fn complete(named: &str, text: &str) -> Option<String> {
 
 /// The most often named city (ties: the first named), ignoring `全市`, `本市` and the like.
 fn most_named_city(text: &str) -> Option<String> {
-    most(CITY.captures_iter(text).filter_map(|c| {
-        let city = c.get(1)?.as_str();
-        (!city.starts_with(['我', '全', '本', '各', '该', '省', '市'])).then(|| city.to_string())
-    }))
+    most(
+        cities(text)
+            .filter(|city| !city.starts_with(['我', '全', '本', '各', '该', '省', '市']))
+            .map(str::to_string),
+    )
 }
 
 /// The most often named district (or county) with its city.
 fn most_named_district(text: &str, level: char) -> Option<(String, String)> {
-    most(CITY_DISTRICT.captures_iter(text).filter_map(|c| {
-        let (city, district) = (c.get(1)?.as_str(), c.get(2)?.as_str());
-        district
-            .ends_with(level)
-            .then(|| (city.to_string(), district.to_string()))
-    }))
+    most(
+        cities_with_districts(text)
+            .filter(|(_, district)| district.ends_with(level))
+            .map(|(city, district)| (city.to_string(), district.to_string())),
+    )
 }
 
 fn most<T: Ord + Clone>(items: impl Iterator<Item = T>) -> Option<T> {
@@ -130,8 +173,56 @@ fn most<T: Ord + Clone>(items: impl Iterator<Item = T>) -> Option<T> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+
+    /// What the regexes matched when they ran over the whole text with the regex crate; the
+    /// line-by-line regex-lite search must find the same, in the same order.
+    #[test]
+    fn line_by_line_finds_what_a_whole_text_search_found() {
+        let source = regex::Regex::new(r"(?m)^[ \t]*(?:来源|信息来源|发布机构|发文机关|发布单位)[ \t]*[:：][ \t]*([\p{Han}]{2,30}?(?:人民政府|政府办公室|办公室|司法局|局|委员会|政府))").unwrap();
+        let city = regex::Regex::new(r"(?:《|中共)([\p{Han}]{2,3}?市)").unwrap();
+        let city_district = regex::Regex::new(r"(?:《|中共|^|[^\p{Han}])([\p{Han}]{2,3}?市)([\p{Han}]{2,3}?[区县])(?:委|人民政府|政府|司法局)").unwrap();
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("reports-fixtures");
+        let mut texts: Vec<String> = ["", "real"]
+            .iter()
+            .flat_map(|dir| std::fs::read_dir(root.join(dir)).into_iter().flatten())
+            .flatten()
+            .map(|entry| entry.path())
+            .filter(|path| path.extension().is_some_and(|e| e == "txt"))
+            .map(|path| crate::read::read_path(&path).unwrap().text)
+            .collect();
+        assert!(texts.len() > 45);
+        texts.extend(
+            [
+                "厦门市湖里区人民政府\n中共厦门市湖里区委",
+                "标题\n \t来源：郴州市人民政府\n来源:别的市人民政府",
+                "\n信息来源：广州市从化区司法局办公室",
+                "《郴州市法治政府建设实施方案》中共郴州市委\n《长沙市》",
+                "。广州市从化区委和南宁市\n青秀区人民政府,市县区政府",
+            ]
+            .map(String::from),
+        );
+        let mut found = 0;
+        for text in &texts {
+            let whole = source.captures(text).and_then(|c| Some(c.get(1)?.as_str()));
+            assert_eq!(named_in_source_line(text), whole);
+            let whole: Vec<_> = city
+                .captures_iter(text)
+                .filter_map(|c| Some(c.get(1)?.as_str()))
+                .collect();
+            assert_eq!(cities(text).collect::<Vec<_>>(), whole);
+            found += whole.len();
+            let whole: Vec<_> = city_district
+                .captures_iter(text)
+                .filter_map(|c| Some((c.get(1)?.as_str(), c.get(2)?.as_str())))
+                .collect();
+            assert_eq!(cities_with_districts(text).collect::<Vec<_>>(), whole);
+            found += whole.len();
+        }
+        assert!(found > 30, "{found}");
+    }
 
     #[test]
     fn issuers_from_titles_and_opening_sentences() {

@@ -162,6 +162,8 @@ fn literal_prefix(literal: &str) -> &str {
 #[derive(Debug, Clone, Default)]
 pub struct Extraction {
     pub facts: Facts,
+    /// The body the report names as its author: see [`issuer::issuer`].
+    pub issuer: Option<String>,
     pub diags: Vec<Diag>,
     /// Bytes examined by the pattern searches and context checks: what tests use to show that
     /// extraction grows linearly with its input, without timing it.
@@ -579,9 +581,11 @@ fn extract_in(ruleset: &RuleSet, document: &Document, structure: &Structure) -> 
             );
         }
     }
-    facts.issuer_kind = issuer::issuer(text).as_deref().map(issuer::kind);
+    let issuer = issuer::issuer(text);
+    facts.issuer_kind = issuer.as_deref().map(issuer::kind);
     Extraction {
         facts,
+        issuer,
         diags,
         work: WORK.with(std::cell::Cell::get),
     }
