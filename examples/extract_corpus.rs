@@ -2,7 +2,9 @@
 //! once, single-threaded, and prints the throughput: for peak memory (`/usr/bin/time -v`) and
 //! the comparison with ripgrep (docs/extraction.md).
 //!
-//! `cargo run --release --example extract_corpus [-- --mb N] [--write-corpus FILE] [--write-patterns FILE] [--no-extract]`
+//! `cargo run --release --example extract_corpus [-- --mb N] [--docs N] [--write-corpus FILE] [--write-dir DIR] [--write-patterns FILE] [--no-extract]`
+//!
+//! `--write-dir` writes each document as a file of its own (for `bench/batch`); `--docs` caps their number.
 
 #[path = "../benches/support/corpus.rs"]
 mod corpus;
@@ -37,7 +39,10 @@ fn main() -> std::process::ExitCode {
             return std::process::ExitCode::FAILURE;
         }
     }
-    let docs = corpus::build(mb << 20);
+    let docs = match value_of("--docs").and_then(|n| n.parse().ok()) {
+        Some(count) => corpus::build_up_to(usize::MAX, count),
+        None => corpus::build(mb << 20),
+    };
     let bytes = corpus::size(&docs);
     if let Some(path) = value_of("--write-corpus") {
         // One sentence per line: fazhi runs patterns per sentence and rg per line, so both
@@ -58,6 +63,17 @@ fn main() -> std::process::ExitCode {
         });
         if let Err(e) = written {
             eprintln!("{path}: {e}");
+            return std::process::ExitCode::FAILURE;
+        }
+    }
+    if let Some(dir) = value_of("--write-dir") {
+        let written = std::fs::create_dir_all(&dir).and_then(|()| {
+            docs.iter().try_for_each(|(name, doc)| {
+                std::fs::write(std::path::Path::new(&dir).join(name), doc)
+            })
+        });
+        if let Err(e) = written {
+            eprintln!("{dir}: {e}");
             return std::process::ExitCode::FAILURE;
         }
     }

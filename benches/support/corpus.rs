@@ -13,6 +13,11 @@ const REPORTS: [&str; 5] = [
 
 /// Documents of about `target_bytes` together, each a variant of one of the five reports.
 pub fn build(target_bytes: usize) -> Vec<(String, Vec<u8>)> {
+    build_up_to(target_bytes, usize::MAX)
+}
+
+/// As [`build`], stopping at `max_docs` documents too.
+pub fn build_up_to(target_bytes: usize, max_docs: usize) -> Vec<(String, Vec<u8>)> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("reports-fixtures");
     let texts: Vec<String> = REPORTS
         .iter()
@@ -21,7 +26,7 @@ pub fn build(target_bytes: usize) -> Vec<(String, Vec<u8>)> {
     let mut docs = Vec::new();
     let mut total = 0;
     let mut i = 0usize;
-    while total < target_bytes && !texts.is_empty() {
+    while total < target_bytes && i < max_docs && !texts.is_empty() {
         let base = &texts[i % texts.len()];
         let from = char::from(b'0' + u8::try_from(i % 10).unwrap_or(0));
         let to = char::from(b'0' + u8::try_from((i / 10 + 1) % 10).unwrap_or(0));

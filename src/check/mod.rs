@@ -460,7 +460,7 @@ impl Checker<'_> {
             // thorough check compiles every pattern, loading for use leaves it to extraction.
             let built = translated.and_then(|p| {
                 if self.thorough {
-                    p.regex().map_err(Clone::clone)?;
+                    p.regex()?;
                 }
                 Ok(p)
             });

@@ -2,7 +2,7 @@
 //! so, a year, parts, enough text, and not another kind of annual report. Scoring anything else
 //! would give a confident and meaningless 0.00.
 
-use super::structure::{white_space, Fixed, Scan};
+use super::structure::{white_space, Fixed};
 
 /// Fewer Chinese characters than this is a notice or a fragment, not an annual report (the
 /// shortest real report in reports-fixtures/ has over 3,000).
@@ -11,9 +11,11 @@ pub const MIN_HAN: usize = 300;
 const HEAD_CHARS: usize = 400;
 
 /// A part heading at the start of a line: `一、`, `（二）`, `第三部分`.
-static PART_HEADING: Scan = Scan::new(
-    r"(?m)^\s*(?:[一二三四五六七八九十]{1,2}[、.．]|[（(][一二三四五六七八九十]{1,2}[)）]|第[一二三四五六七八九十]{1,2}部分)",
-);
+static PART_HEADING: Fixed = Fixed::new(concat!(
+    "(?m)^",
+    white_space!(),
+    "*(?:[一二三四五六七八九十]{1,2}[、.．]|[（(][一二三四五六七八九十]{1,2}[)）]|第[一二三四五六七八九十]{1,2}部分)"
+));
 static YEAR: Fixed = Fixed::new(concat!("20[0-9]{2}", white_space!(), "*年"));
 /// Other kinds of annual report that share words with ours.
 const OTHER_KINDS: [&str; 4] = [

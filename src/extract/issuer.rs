@@ -20,8 +20,8 @@ static TITLE: Fixed = Fixed::new(concat!(
     "]{2,24}?(?:人民政府|人民政府办公室|政府办公室|司法局|局|委员会))(?:关于)?20[0-9]{2}年"
 ));
 /// `来源：郴州市人民政府`: a web page's source line. Like the place names below, it is matched line
-/// by line, on the few lines that can hold it: a regex over the whole text would need the regex
-/// crate, whose thirty copies of the Han class took a tenth of scoring one report to compile.
+/// by line, on the few lines that can hold it: over the whole text it would soon be compiled by the
+/// regex crate, whose thirty copies of the Han class took a tenth of scoring one report.
 static SOURCE: Fixed = Fixed::new(concat!(
     "^[ \t]*(?:来源|信息来源|发布机构|发文机关|发布单位)[ \t]*[:：][ \t]*([",
     han!(),

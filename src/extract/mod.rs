@@ -4,6 +4,7 @@
 //! Patterns are compiled once per rule set (an Aho-Corasick prefilter over their literals plus one regex per pattern)
 //! when the rule set is checked; extracting a report only runs them.
 
+mod engine;
 pub mod genre;
 pub mod issuer;
 pub mod pattern;
@@ -374,7 +375,7 @@ fn extract_in(ruleset: &RuleSet, document: &Document, structure: &Structure) -> 
                 Err(problem) => {
                     if !uncompiled.contains(&index) {
                         uncompiled.push(index);
-                        diags.push(pattern_too_large(compiled, problem));
+                        diags.push(pattern_too_large(compiled, &problem));
                     }
                     continue;
                 }

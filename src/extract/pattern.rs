@@ -15,6 +15,7 @@ use std::ops::Range;
 
 use regex::Regex;
 
+use super::engine::{Promoting, DFA_SIZE_LIMIT};
 use super::quantity::{COUNT_SHAPE, DATE_PATTERN, PERCENT_SHAPE, YEAR_PATTERN};
 use super::structure::white_space;
 use crate::value::FactType;
@@ -273,10 +274,6 @@ pub fn translate(pattern: &str, ty: FactType) -> Result<String, PatternError> {
     Ok(regex)
 }
 
-/// Lazy-DFA cache per regex: the value fragments (Chinese numerals) make large automata, and a
-/// cache that is too small makes the regex crate fall back to its slow NFA simulation.
-pub(crate) const DFA_SIZE_LIMIT: usize = 8 << 20;
-
 /// Compiles a translated pattern with the regex crate's automata.
 fn build(source: &str) -> Result<Regex, PatternError> {
     regex::RegexBuilder::new(source)
@@ -286,25 +283,10 @@ fn build(source: &str) -> Result<Regex, PatternError> {
         .map_err(|e| error(format!("无法编译：{e}"), None))
 }
 
-/// Compiles a translated pattern with regex-lite: a program of character classes, about a
-/// hundredth of the time of [`build`] (no UTF-8 automaton for each copy of a gap's class).
-fn build_lite(source: &str) -> Result<regex_lite::Regex, PatternError> {
-    regex_lite::RegexBuilder::new(source)
-        .size_limit(SIZE_LIMIT)
-        .build()
-        .map_err(|e| error(format!("无法编译：{e}"), None))
-}
-
 /// Translates and compiles a pattern.
 pub fn compile(pattern: &str, ty: FactType) -> Result<Regex, PatternError> {
     build(&translate(pattern, ty)?)
 }
-
-/// Bytes of sentences a pattern searches with regex-lite before it is compiled with the regex
-/// crate. One report gives most patterns a few sentences, where compiling the automata (0.2–3 ms
-/// a pattern) costs more than the slower searches save; a batch gives the common patterns
-/// megabytes, where the automata search several times faster.
-const PROMOTE_AFTER_BYTES: usize = 64 << 10;
 
 /// Where a match of a pattern is: the whole statement and its value, if it captures one.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -314,12 +296,11 @@ pub struct Found {
 }
 
 /// A pattern of a rule set: its fact, the literals one of which every match contains, and its
-/// regex, compiled the first time it is needed. A report holds the literals of under half the
-/// patterns, so compiling all of them up front was most of the time to score one report; and a
-/// pattern first runs on regex-lite, which compiles in microseconds, until it has searched
-/// [`PROMOTE_AFTER_BYTES`]. Both engines are leftmost-first with the same syntax for what
-/// [`translate`] writes, so they find the same matches (tested on every fixture).
-#[derive(Debug)]
+/// regex, compiled the first time it is needed — by regex-lite, then by the regex crate once it
+/// has searched enough ([`engine`](super::engine)). A report holds the literals of under half the
+/// patterns, and compiling all of them up front with the regex crate was most of the time to
+/// score one report.
+#[derive(Debug, Clone)]
 pub struct Compiled {
     /// The fact it states, or for a `mention`, the rule whose subject it names.
     pub fact: String,
@@ -329,34 +310,7 @@ pub struct Compiled {
     pub literal_sets: Vec<Vec<String>>,
     /// The translated regex.
     source: String,
-    lite: std::sync::OnceLock<Result<regex_lite::Regex, PatternError>>,
-    regex: std::sync::OnceLock<Result<Regex, PatternError>>,
-    /// Bytes searched so far, for promotion to [`Compiled::regex`].
-    searched: std::sync::atomic::AtomicUsize,
-}
-
-/// The two engines' captures have different types and the same shape.
-fn found(whole: Option<Range<usize>>, value: Option<Range<usize>>) -> Option<Found> {
-    Some(Found {
-        whole: whole?,
-        value,
-    })
-}
-
-impl Clone for Compiled {
-    fn clone(&self) -> Compiled {
-        Compiled {
-            fact: self.fact.clone(),
-            mention: self.mention,
-            literal_sets: self.literal_sets.clone(),
-            source: self.source.clone(),
-            lite: self.lite.clone(),
-            regex: self.regex.clone(),
-            searched: std::sync::atomic::AtomicUsize::new(
-                self.searched.load(std::sync::atomic::Ordering::Relaxed),
-            ),
-        }
-    }
+    engines: Promoting,
 }
 
 impl Compiled {
@@ -372,54 +326,42 @@ impl Compiled {
             mention,
             literal_sets: required_literal_sets(pattern),
             source: translate(pattern, ty)?,
-            lite: std::sync::OnceLock::new(),
-            regex: std::sync::OnceLock::new(),
-            searched: std::sync::atomic::AtomicUsize::new(0),
+            engines: Promoting::default(),
         })
     }
 
     /// The regex crate's automata, compiled on first call: what the checker compiles to refuse
     /// a pattern past the size cap. It fails only past that cap.
-    pub fn regex(&self) -> Result<&Regex, &PatternError> {
-        self.regex.get_or_init(|| build(&self.source)).as_ref()
+    pub fn regex(&self) -> Result<&Regex, PatternError> {
+        self.engines
+            .full(&self.source, SIZE_LIMIT)
+            .map_err(|e| error(format!("无法编译：{e}"), None))
     }
 
-    fn lite(&self) -> Result<&regex_lite::Regex, &PatternError> {
-        self.lite.get_or_init(|| build_lite(&self.source)).as_ref()
-    }
-
-    /// The first match in `haystack` at or after byte `at`. It fails only when the pattern
-    /// cannot be compiled at all; a pattern past the automata's size cap (which the checker
-    /// refuses) keeps searching with regex-lite.
-    pub fn find_at(&self, haystack: &str, at: usize) -> Result<Option<Found>, &PatternError> {
-        use std::sync::atomic::Ordering;
-        let before = self
-            .searched
-            .fetch_add(haystack.len() - at.min(haystack.len()), Ordering::Relaxed);
-        let full = if before >= PROMOTE_AFTER_BYTES {
-            self.regex().ok()
-        } else {
-            self.regex.get().and_then(|r| r.as_ref().ok())
+    /// The first match in `haystack` at or after byte `at`. It fails only when regex-lite cannot
+    /// compile the pattern; one past the regex crate's cap (which the checker refuses) keeps
+    /// searching with regex-lite.
+    pub fn find_at(&self, haystack: &str, at: usize) -> Result<Option<Found>, PatternError> {
+        let engine = self
+            .engines
+            .engine(&self.source, SIZE_LIMIT, haystack.len().saturating_sub(at))
+            .map_err(|e| error(format!("无法编译：{e}"), None))?;
+        let Some(groups) = engine.captures_at(haystack, at) else {
+            return Ok(None);
         };
-        Ok(match full {
-            Some(regex) => regex.captures_at(haystack, at).and_then(|c| {
-                found(
-                    c.get(0).map(|m| m.range()),
-                    c.name(VALUE_GROUP).map(|m| m.range()),
-                )
-            }),
-            None => self.lite()?.captures_at(haystack, at).and_then(|c| {
-                found(
-                    c.get(0).map(|m| m.range()),
-                    c.name(VALUE_GROUP).map(|m| m.range()),
-                )
-            }),
-        })
+        let value = engine
+            .group_index(VALUE_GROUP)
+            .and_then(|i| groups.get(i))
+            .map(|g| g.range());
+        Ok(groups.get(0).map(|whole| Found {
+            whole: whole.range(),
+            value,
+        }))
     }
 
     /// Whether the pattern has been compiled by either engine.
     pub fn is_compiled(&self) -> bool {
-        self.lite.get().is_some() || self.regex.get().is_some()
+        self.engines.is_compiled()
     }
 
     pub fn source(&self) -> &str {
@@ -617,7 +559,8 @@ mod tests {
             for (_, sentence) in sentences(&document.text) {
                 for index in extractor.admitted(sentence, &mut admission) {
                     let pattern = &extractor.patterns[index];
-                    let (Ok(lite), Ok(full)) = (pattern.lite(), pattern.regex()) else {
+                    let (Ok(lite), Ok(full)) = (build_lite(pattern.source()), pattern.regex())
+                    else {
                         panic!("{} does not compile", pattern.source());
                     };
                     let lite: Vec<_> = lite
@@ -644,6 +587,10 @@ mod tests {
             }
         }
         assert!(compared > 1000, "{compared} matches compared");
+    }
+
+    fn build_lite(source: &str) -> Result<regex_lite::Regex, regex_lite::Error> {
+        regex_lite::Regex::new(source)
     }
 
     #[test]

@@ -4,6 +4,8 @@
 
 use std::sync::OnceLock;
 
+use super::engine::{Engine, Groups, Promoting};
+
 use serde::Serialize;
 
 use crate::syntax::ast::Scope;
@@ -62,70 +64,56 @@ macro_rules! han {
 }
 pub(crate) use han;
 
-/// The methods of [`Fixed`] and [`Scan`], which differ only in their engine.
-macro_rules! fixed_regex {
-    ($name:ident, $engine:ident) => {
-        // Each type's statics use a different subset of the methods.
-        #[allow(dead_code)]
-        impl $name {
-            pub(crate) const fn new(source: &'static str) -> $name {
-                $name {
-                    source,
-                    regex: OnceLock::new(),
-                }
-            }
-
-            fn regex(&self) -> Option<&$engine::Regex> {
-                self.regex
-                    .get_or_init(|| $engine::Regex::new(self.source).ok())
-                    .as_ref()
-            }
-
-            pub(crate) fn is_match(&self, text: &str) -> bool {
-                self.regex().is_some_and(|r| r.is_match(text))
-            }
-
-            pub(crate) fn captures_iter<'r, 't: 'r>(
-                &'r self,
-                text: &'t str,
-            ) -> impl Iterator<Item = $engine::Captures<'t>> + 'r {
-                self.regex()
-                    .into_iter()
-                    .flat_map(move |r| r.captures_iter(text))
-            }
-
-            pub(crate) fn count(&self, text: &str) -> usize {
-                self.regex().map_or(0, |r| r.find_iter(text).count())
-            }
-
-            pub(crate) fn captures<'t>(&self, text: &'t str) -> Option<$engine::Captures<'t>> {
-                self.regex().and_then(|r| r.captures(text))
-            }
-        }
-    };
-}
-
-/// A fixed regex for a short text (a clause, a line, a cell, a report's first lines), compiled
-/// once per process by regex-lite: in microseconds, where the regex crate took 0.1–1 ms for each
-/// of the twenty-odd a report needs, a fifth of scoring it. The patterns are constants covered by
-/// tests; if one ever failed to compile it would match nothing rather than panic. regex-lite has
-/// no `\p{…}` and an ASCII `\s`: write [`HAN`](crate::han) and
-/// [`white_space!`](crate::white_space) instead.
+/// A fixed regex, compiled once per process: by regex-lite, in microseconds, then by the regex
+/// crate once it has searched enough ([`engine`](super::engine)). Scoring one report needs
+/// twenty-odd of them over a few clauses each, where the regex crate's 0.1–1 ms of compiling
+/// each was a fifth of the time; a batch runs them over megabytes. regex-lite has no `\p{Han}` and
+/// an ASCII `\s`: write [`han!`] and [`white_space!`] instead. The patterns are constants covered
+/// by tests; if one ever failed to compile it would match nothing rather than panic.
 pub(crate) struct Fixed {
     source: &'static str,
-    regex: OnceLock<Option<regex_lite::Regex>>,
+    engines: OnceLock<Promoting>,
 }
 
-fixed_regex!(Fixed, regex_lite);
+/// Compiled size cap of a fixed regex: they are small, this only keeps the two engines' limits
+/// equal.
+const FIXED_SIZE_LIMIT: usize = 4 << 20;
 
-/// A fixed regex that scans a whole report, compiled once per process by the regex crate, whose
-/// automata search long texts many times faster than regex-lite.
-pub(crate) struct Scan {
-    source: &'static str,
-    regex: OnceLock<Option<regex::Regex>>,
+impl Fixed {
+    pub(crate) const fn new(source: &'static str) -> Fixed {
+        Fixed {
+            source,
+            engines: OnceLock::new(),
+        }
+    }
+
+    fn engine(&self, text: &str) -> Option<Engine<'_>> {
+        self.engines
+            .get_or_init(Promoting::default)
+            .engine(self.source, FIXED_SIZE_LIMIT, text.len())
+            .ok()
+    }
+
+    pub(crate) fn is_match(&self, text: &str) -> bool {
+        self.engine(text).is_some_and(|e| e.is_match(text))
+    }
+
+    /// Every match, in order.
+    pub(crate) fn captures_iter<'t>(&self, text: &'t str) -> impl Iterator<Item = Groups<'t>> {
+        self.engine(text)
+            .map(|e| e.captures_all(text))
+            .unwrap_or_default()
+            .into_iter()
+    }
+
+    pub(crate) fn count(&self, text: &str) -> usize {
+        self.engine(text).map_or(0, |e| e.count(text))
+    }
+
+    pub(crate) fn captures<'t>(&self, text: &'t str) -> Option<Groups<'t>> {
+        self.engine(text).and_then(|e| e.captures_at(text, 0))
+    }
 }
-
-fixed_regex!(Scan, regex);
 
 /// A top-level heading: `一、…` … `十、…`.
 static TOP_HEADING: Fixed = Fixed::new(r"^[一二三四五六七八九十]{1,2}、");
