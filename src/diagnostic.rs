@@ -373,50 +373,30 @@ impl Diag {
         underline: Option<Span>,
         label: &str,
     ) -> Diag {
-        const WINDOW_CHARS: usize = 30;
-        let text = &report.text;
-        let floor = |mut i: usize| {
-            i = i.min(text.len());
-            while !text.is_char_boundary(i) {
-                i -= 1;
-            }
-            i
-        };
-        let start = floor(span.start);
-        let end = floor(span.end).max(start);
-        let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
-        let line_end = text[end..].find('\n').map_or(text.len(), |i| end + i);
-        let from = text[..start]
-            .char_indices()
-            .rev()
-            .nth(WINDOW_CHARS - 1)
-            .map_or(0, |(i, _)| i)
-            .max(line_start);
-        let to = text[end..]
-            .char_indices()
-            .nth(WINDOW_CHARS)
-            .map_or(text.len(), |(i, _)| end + i)
-            .min(line_end);
-        let line = text[..start].matches('\n').count() + 1;
-        let column = text[line_start..start].chars().count() + 1;
-        let mut window = String::new();
-        if from > line_start {
-            window.push('…');
-        }
-        let shift = window.len();
-        window.push_str(&text[from..to]);
-        if to < line_end {
-            window.push('…');
-        }
-        let marked = underline
-            .filter(|u| u.start >= from && u.end <= to && u.start <= u.end)
-            .unwrap_or(Span::new(start, end));
-        let local = Span::new(marked.start - from + shift, marked.end - from + shift);
+        let (window, marked) = window(&report.text, span, underline);
         self.in_named_source(
-            format!("{}:{line}:{column}", report.name),
+            format!("{}{}", report.name, position(&report.text, span.start)),
             Arc::from(window),
         )
-        .label(local, label)
+        .label(marked, label)
+    }
+
+    /// As [`Diag::in_window`], located at `span` in the file `report` but showing `shown_span` of
+    /// `shown`: a web page's article text, where the file itself is markup no reader wants.
+    pub fn in_window_of(
+        self,
+        report: &Source,
+        span: Span,
+        shown: &Source,
+        shown_span: Span,
+        label: &str,
+    ) -> Diag {
+        let (window, marked) = window(&shown.text, shown_span, None);
+        self.in_named_source(
+            format!("{}{}", report.name, position(&report.text, span.start)),
+            Arc::from(window),
+        )
+        .label(marked, label)
     }
 
     /// What miette is given, built once: the source named with the primary label's line and
@@ -741,6 +721,52 @@ pub fn suggest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) ->
         .filter(|(d, _)| *d <= limit)
         .min()
         .map(|(_, c)| c)
+}
+
+/// `:LINE:COLUMN` of byte `at` in `text`, the column in characters.
+fn position(text: &str, at: usize) -> String {
+    let at = floor_boundary(text, at.min(text.len()));
+    let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let line = text[..at].matches('\n').count() + 1;
+    let column = text[line_start..at].chars().count() + 1;
+    format!(":{line}:{column}")
+}
+
+/// Up to 30 characters each side of `span` within its line, with `…` where the line goes on,
+/// and the span (or `underline`, when it lies inside the window) in the window's coordinates.
+fn window(text: &str, span: Span, underline: Option<Span>) -> (String, Span) {
+    const WINDOW_CHARS: usize = 30;
+    let start = floor_boundary(text, span.start.min(text.len()));
+    let end = floor_boundary(text, span.end.min(text.len())).max(start);
+    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = text[end..].find('\n').map_or(text.len(), |i| end + i);
+    let from = text[..start]
+        .char_indices()
+        .rev()
+        .nth(WINDOW_CHARS - 1)
+        .map_or(0, |(i, _)| i)
+        .max(line_start);
+    let to = text[end..]
+        .char_indices()
+        .nth(WINDOW_CHARS)
+        .map_or(text.len(), |(i, _)| end + i)
+        .min(line_end);
+    let mut window = String::new();
+    if from > line_start {
+        window.push('…');
+    }
+    let shift = window.len();
+    window.push_str(&text[from..to]);
+    if to < line_end {
+        window.push('…');
+    }
+    let marked = underline
+        .filter(|u| u.start >= from && u.end <= to && u.start <= u.end)
+        .unwrap_or(Span::new(start, end));
+    (
+        window,
+        Span::new(marked.start - from + shift, marked.end - from + shift),
+    )
 }
 
 #[cfg(test)]

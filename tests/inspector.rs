@@ -75,6 +75,26 @@ fn detail_and_its_old_names_give_the_full_per_rule_account() {
 }
 
 #[test]
+fn the_detail_of_a_web_page_quotes_its_text_not_its_markup() {
+    for (page, quoted) in [
+        (
+            "reports-fixtures/formats/xiamen-huli-2024.html",
+            "2024年,湖里区坚持",
+        ),
+        ("reports-fixtures/formats/tables-report.html", "393"),
+    ] {
+        let detail = run(&["score", page, "--detail", "--force"]);
+        assert_eq!(detail.code, 0, "{}", detail.stderr);
+        assert!(detail.stdout.contains(quoted), "{page}");
+        for markup in ["<p", "<td", "</", "&nbsp;"] {
+            assert!(!detail.stdout.contains(markup), "{page} shows {markup}");
+        }
+        // Still located in the page itself, where an editor can open it.
+        assert!(detail.stdout.contains(&format!("{page}:")), "{page}");
+    }
+}
+
+#[test]
 fn usage_errors_and_help_are_in_chinese() {
     let bad = run(&["score", WUHAN, "--format", "pdf"]);
     assert_eq!(bad.code, 2);

@@ -28,7 +28,7 @@ pub fn score(ctx: &Context<'_>, options: &Options) -> String {
     let (ruleset, card) = (ctx.ruleset, ctx.card);
     let mut out = String::new();
     for result in &card.rules {
-        if let Some(diag) = rule_diagnostic(ruleset, result, ctx.facts, ctx.report) {
+        if let Some(diag) = rule_diagnostic(ruleset, result, ctx.facts, ctx.report, ctx.article) {
             out.push_str(&diagnostic(&diag, options.color));
             out.push('\n');
         }
@@ -124,6 +124,7 @@ pub fn rule_diagnostic(
     result: &RuleResult,
     facts: &Facts,
     report: Option<&Source>,
+    article: Option<&Source>,
 ) -> Option<Diag> {
     let section = ruleset.sections.get(result.section)?;
     let rule = section.rules.get(result.rule)?;
@@ -193,17 +194,21 @@ pub fn rule_diagnostic(
                 };
                 let finding =
                     Diag::advice(code, format!("报告原文：{label} = {}{origin}", fact.value));
-                match (&fact.evidence, report) {
-                    (Some(evidence), Some(report)) => finding.in_window(
-                        report,
-                        evidence.span,
-                        evidence.value_span,
-                        &format!("{fact_id} = {}", fact.value),
-                    ),
-                    (Some(evidence), None) => {
+                let label = format!("{fact_id} = {}", fact.value);
+                // A web page's markup means nothing to a reader: its article text is shown,
+                // located in the page.
+                let in_article = article.zip(fact.evidence.as_ref().and_then(|e| e.text_span));
+                match (&fact.evidence, report, in_article) {
+                    (Some(evidence), Some(report), Some((article, shown))) => {
+                        finding.in_window_of(report, evidence.span, article, shown, &label)
+                    }
+                    (Some(evidence), Some(report), None) => {
+                        finding.in_window(report, evidence.span, evidence.value_span, &label)
+                    }
+                    (Some(evidence), None, _) => {
                         Diag::advice(code, format!("报告原文：「{}」{origin}", evidence.quote))
                     }
-                    (None, _) => finding,
+                    (None, _, _) => finding,
                 }
             }
             None => {
